@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import view from '@fastify/view';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import nunjucks from 'nunjucks';
+import type { Config } from './config.ts';
+import { accountsRoutes } from './modules/accounts/index.ts';
+import { peopleRoutes } from './modules/people/index.ts';
+import { reportsRoutes } from './modules/reports/index.ts';
+import { siteRoutes } from './modules/site/index.ts';
+import { type Actor, ForbiddenError, hasPermission, type RouteAccess } from './platform/access.ts';
+import { registerErrorHandling } from './platform/error-handler.ts';
+import { configureNunjucks, navigation, VIEW_PATHS } from './platform/web.ts';
+import type { Services } from './services.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call this route. Every route must say; the app refuses to start otherwise. */
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    actor?: Actor;
+    session?: { token: string; idleSeconds: number; warningSeconds: number; secondsLeft: number };
+    sessionExpired?: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'lantern_session';
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
+
+export async function createApp(services: Services, config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    logger: {
+      level: config.logLevel,
+      // No personal data in logs: paths without query strings, no bodies, no cookies or tokens.
+      serializers: {
+        req: (req) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+  });
+
+  // Every route declares its access rule; static assets are public by nature.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets') || route.url.startsWith('/api/v1/openapi')) {
+      route.config = { ...(route.config ?? {}), access: route.config?.access ?? 'public' };
+    }
+    if (!route.config?.access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+  });
+
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.cookieSecure ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.cookieSecure,
+  });
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieKey: 'lantern_csrf',
+    cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, path: '/' },
+    getToken: (request) =>
+      (request.body as Record<string, string> | undefined)?._csrf ??
+      (request.headers['x-csrf-token'] as string),
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: [
+      path.join(ROOT, 'node_modules/govuk-frontend/dist/govuk/assets'),
+      path.join(ROOT, 'node_modules/govuk-frontend/dist/govuk'),
+      path.join(ROOT, 'node_modules/@ministryofjustice/frontend/moj'),
+      path.join(ROOT, 'src/platform/assets'),
+    ],
+    prefix: '/assets/',
+    index: false,
+    allowedPath: (pathName) => /\.(css|js|mjs|map|woff2?|png|svg|ico|json)$/.test(pathName),
+    maxAge: '1h',
+  });
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: VIEW_PATHS,
+    options: { onConfigure: configureNunjucks, autoescape: true, throwOnUndefined: false },
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Lantern API',
+        version: '1',
+        description:
+          'Multi-agency exploitation safeguarding: people, and (in later versions) contacts and flags.',
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal access token' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    hideUntagged: true,
+  });
+
+  // Who is asking: a session cookie on pages, a personal access token on the API.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url.startsWith('/assets/')) return;
+    if (isApi(request)) {
+      const header = request.headers.authorization ?? '';
+      const match = /^Bearer (\S+)$/i.exec(header);
+      if (match) request.actor = await services.accounts.resolveApiToken(match[1]);
+      if (request.actor) request.actor.requestId = request.id;
+      return;
+    }
+    const signed = request.cookies[SESSION_COOKIE];
+    if (!signed) return;
+    const unsigned = request.unsignCookie(signed);
+    if (!unsigned.valid || !unsigned.value) return;
+    // Polling how long is left must not count as activity.
+    const touch = request.url !== '/session/status';
+    const found = await services.accounts.resolveSession(unsigned.value, { touch });
+    if (found.state === 'active') {
+      request.actor = { ...found.actor, requestId: request.id };
+      request.session = {
+        token: unsigned.value,
+        idleSeconds: config.sessionIdleSeconds,
+        warningSeconds: config.sessionWarningSeconds,
+        secondsLeft: found.secondsLeft,
+      };
+    } else {
+      request.sessionExpired = found.state === 'expired';
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+  });
+
+  // CSRF on every state-changing page request, then the route's access rule.
+  app.addHook('preHandler', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (!isApi(request) && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
+      await new Promise<void>((resolve, reject) =>
+        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
+      );
+    }
+    if (!access || access === 'public') return;
+    if (!request.actor) return refuseUnauthenticated(request, reply);
+    if (access !== 'signed-in' && !hasPermission(request.actor, access)) throw new ForbiddenError();
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/')) reply.header('Cache-Control', 'no-store');
+  });
+
+  registerErrorHandling(app);
+
+  await app.register(siteRoutes(services));
+  await app.register(accountsRoutes(services, config));
+  await app.register(peopleRoutes(services));
+  await app.register(reportsRoutes(services));
+
+  app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => app.swagger());
+  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+    if (!request.actor) return reply.redirect('/sign-in');
+    return reply.redirect(navigation(request.actor, '/')[0]?.href ?? '/account');
+  });
+
+  return app;
+}
+
+function refuseUnauthenticated(request: FastifyRequest, reply: FastifyReply) {
+  if (isApi(request)) {
+    return reply.code(401).type('application/problem+json').send({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'Send a valid personal access token as "Authorization: Bearer <token>"',
+    });
+  }
+  const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+  const reason = request.sessionExpired ? `${next ? '&' : '?'}expired=1` : '';
+  return reply.redirect(`/sign-in${next}${reason}`);
+}

@@ -1,0 +1,204 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { connectDatabase, type DatabaseTarget } from '../db/connect.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { verifyAuditChain } from '../platform/audit/index.ts';
+import { DEMO_USERS, isEmpty, seedDemo } from './seed.ts';
+
+const HELP = `Usage: lantern <command> [options]
+
+Commands:
+  start                         Run Lantern (embedded PostgreSQL unless DATABASE_URL is set)
+  migrate                       Apply database migrations
+  seed [--seed N] [--people N] [--reset]
+                                Load the synthetic demo district (--reset wipes the database first)
+  audit verify                  Check the audit trail's hash chain; exits 1 naming the first bad event
+  token create --user USERNAME [--name NAME]
+                                Print a new personal access token for the API
+  token revoke --id TOKEN_ID    Revoke a token
+  test [files...]               Run the whole test suite (lint, types, unit, integration, browser)
+`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+async function withDatabase<T>(fn: (target: DatabaseTarget) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const target = await connectDatabase(config);
+  try {
+    await migrate(target.url);
+    return await fn(target);
+  } finally {
+    await target.stop();
+  }
+}
+
+function progressBar(done: number, total: number) {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(
+    `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en-GB')} / ${total.toLocaleString('en-GB')}`,
+  );
+  if (done === total) process.stderr.write('\n');
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const config = loadConfig();
+      const { startServer } = await import('../server.ts');
+      console.log(
+        config.databaseUrl
+          ? 'Using the PostgreSQL at DATABASE_URL…'
+          : `Starting the embedded PostgreSQL (data in ${config.dataDir})…`,
+      );
+      const server = await startServer(config, { seedIfEmpty: true });
+      console.log(`\nLantern is running at ${server.url}`);
+      if (config.env !== 'production') {
+        console.log(`Sign in as any demo user with the password: ${config.demoPassword}`);
+        console.log(
+          `Demo users: ${DEMO_USERS.map((u) => `${u.username} (${u.roles.join(', ')})`).join(', ')}`,
+        );
+      }
+      console.log('Press Ctrl+C to stop.');
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`\n${signal}: stopping Lantern…`);
+        await server.stop();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      return;
+    }
+    case 'migrate': {
+      const config = loadConfig();
+      const target = await connectDatabase(config);
+      try {
+        const { applied } = await migrate(target.url);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await target.stop();
+      }
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          seed: { type: 'string', default: '2026' },
+          people: { type: 'string', default: '2000' },
+          reset: { type: 'boolean', default: false },
+        },
+      });
+      const seed = Number(values.seed);
+      const people = Number(values.people);
+      if (!Number.isInteger(seed)) fail('--seed must be a whole number');
+      if (!Number.isInteger(people) || people < 0 || people > 10_000_000)
+        fail('--people must be a whole number from 0 to 10,000,000');
+      const config = loadConfig();
+      const target = await connectDatabase(config);
+      try {
+        if (values.reset) {
+          const db = openDatabase(target.url, { appRole: false, max: 1 });
+          await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+          await db.close();
+        }
+        await migrate(target.url);
+        if (!(await isEmpty(target.url)))
+          fail('The database already holds a partnership. Run with --reset to wipe it and seed again.');
+        const started = Date.now();
+        await seedDemo(target.url, {
+          seed,
+          people,
+          demoUsers: config.env !== 'production',
+          demoPassword: config.demoPassword,
+          say: console.log,
+          progress: progressBar,
+        });
+        console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      } finally {
+        await target.stop();
+      }
+      return;
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify') fail('Usage: lantern audit verify');
+      await withDatabase(async (target) => {
+        const db = openDatabase(target.url, { appRole: false, max: 2 });
+        try {
+          const result = await verifyAuditChain(db.pool);
+          if (result.ok) {
+            console.log(`Audit trail intact: ${result.events} events; head ${result.head ?? '(empty)'}`);
+          } else {
+            const bad = result.firstBad!;
+            console.error(
+              `Audit trail BROKEN at event ${bad.seq}: ${bad.problem === 'altered' ? 'its contents were altered' : 'the event before it was altered or removed'}.`,
+            );
+            process.exitCode = 1;
+          }
+        } finally {
+          await db.close();
+        }
+      });
+      return;
+    }
+    case 'token': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          user: { type: 'string' },
+          name: { type: 'string', default: 'Command line token' },
+          id: { type: 'string' },
+        },
+      });
+      const action = positionals[0];
+      if (action !== 'create' && action !== 'revoke')
+        fail('Usage: lantern token create --user USERNAME | lantern token revoke --id ID');
+      await withDatabase(async (target) => {
+        const { createTokenAsOperator, revokeTokenAsOperator } = await import('./operator.ts');
+        const db = openDatabase(target.url);
+        try {
+          if (action === 'create') {
+            if (!values.user) fail('--user USERNAME is required');
+            const token = await createTokenAsOperator(db, values.user, values.name as string);
+            console.log(token);
+          } else {
+            if (!values.id) fail('--id TOKEN_ID is required');
+            await revokeTokenAsOperator(db, values.id);
+            console.log('Token revoked.');
+          }
+        } finally {
+          await db.close();
+        }
+      });
+      return;
+    }
+    case 'test': {
+      const { runTests } = await import('./test-runner.ts');
+      process.exitCode = await runTests(rest);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(HELP);
+      return;
+    default:
+      fail(`Unknown command "${command}".\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  if (error instanceof ConfigError) fail(`Configuration problem: ${error.message}`);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,228 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../../app.ts';
+import type { Config } from '../../config.ts';
+import { AGENCY_KIND_NAMES, ROLE_NAMES, ROLES } from '../../platform/access.ts';
+import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { Checker } from '../../platform/validation.ts';
+import { actorOf, renderPage } from '../../platform/web.ts';
+import type { Services } from '../../services.ts';
+
+type Form = Record<string, unknown>;
+const ADMIN = { access: 'accounts:manage_users' } as const;
+
+/** Only same-site paths may be returned to after sign-in. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/';
+}
+
+const roleItems = (selected: string[] = []) =>
+  ROLES.map((role) => ({ value: role, text: ROLE_NAMES[role], checked: selected.includes(role) }));
+
+export function accountsRoutes(services: Services, config: Config) {
+  const { accounts } = services;
+
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      signed: true,
+    });
+
+  async function userForm(request: FastifyRequest, reply: FastifyReply, template: string, ctx: Form) {
+    const agencies = await accounts.listAgencies(actorOf(request));
+    return renderPage(request, reply, template, {
+      ...ctx,
+      agencyItems: [
+        { value: '', text: 'Select an agency' },
+        ...agencies.map((a) => ({ value: a.id, text: `${a.name} (${AGENCY_KIND_NAMES[a.kind]})` })),
+      ],
+    });
+  }
+
+  return async function plugin(app: FastifyInstance) {
+    app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
+      if (request.actor) return reply.redirect('/');
+      const query = request.query as Record<string, string>;
+      return renderPage(request, reply, 'accounts/views/sign-in.njk', {
+        title: 'Sign in',
+        next: safeNext(query.next),
+        expired: query.expired === '1',
+        signedOut: query['signed-out'] === '1',
+      });
+    });
+
+    app.post(
+      '/sign-in',
+      { config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const body = (request.body ?? {}) as Form;
+        const check = new Checker();
+        const username = check.text(body.username, 'username', {
+          label: 'Username',
+          required: true,
+          max: 200,
+        });
+        const password = typeof body.password === 'string' ? body.password : '';
+        if (!password) check.add('password', 'Enter your password');
+        const next = safeNext(body.next);
+        const again = (errors: { field: string; message: string }[]) =>
+          renderPage(request, reply.code(errors.length ? 422 : 200), 'accounts/views/sign-in.njk', {
+            title: 'Sign in',
+            errors,
+            values: { username: body.username },
+            next,
+          });
+        if (check.errors.length) return again(check.errors);
+        const result = await accounts.signIn(username as string, password, request.id);
+        if (!result.ok) {
+          const message =
+            result.reason === 'throttled'
+              ? 'There have been too many attempts to sign in. Wait a few minutes and try again.'
+              : 'Enter a correct username and password';
+          return again([{ field: 'username', message }]);
+        }
+        // A fresh session id at every sign-in: any earlier session on this browser ends.
+        if (request.session) await accounts.signOut(request.session.token, undefined);
+        setSessionCookie(reply, result.sessionToken);
+        return reply.redirect(next);
+      },
+    );
+
+    app.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
+      if (request.session) await accounts.signOut(request.session.token, request.actor);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      const expired = (request.query as Record<string, string>).expired === '1';
+      return reply.redirect(expired ? '/sign-in?expired=1' : '/sign-in?signed-out=1');
+    });
+
+    // How long the session has left; reading it does not extend it. Used by the timeout warning.
+    app.get('/session/status', { config: { access: 'public' } }, async (request) => ({
+      secondsLeft: request.session?.secondsLeft ?? 0,
+    }));
+
+    // The request itself counts as activity, which is what extends the session.
+    app.post('/session/extend', { config: { access: 'signed-in' } }, async (_request, reply) =>
+      reply.code(204).send(),
+    );
+
+    app.get('/account', { config: { access: 'signed-in' } }, async (request, reply) =>
+      renderPage(request, reply, 'accounts/views/account.njk', { title: 'Your account' }),
+    );
+
+    app.get('/admin/users', { config: ADMIN }, async (request, reply) => {
+      const users = await accounts.listUsers(actorOf(request));
+      return renderPage(request, reply, 'accounts/views/users.njk', { title: 'Users', users });
+    });
+
+    app.get('/admin/users/new', { config: ADMIN }, async (request, reply) =>
+      userForm(request, reply, 'accounts/views/user-new.njk', {
+        title: 'Add a user',
+        values: {},
+        roleItems: roleItems(),
+      }),
+    );
+
+    app.post('/admin/users', { config: ADMIN }, async (request, reply) => {
+      const body = (request.body ?? {}) as Form;
+      try {
+        const id = await accounts.createUser(actorOf(request), body);
+        return reply.redirect(`/admin/users/${id}?created=1`);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        const { password: _password, ...kept } = body;
+        return userForm(request, reply.code(422), 'accounts/views/user-new.njk', {
+          title: 'Add a user',
+          errors: error.errors,
+          values: kept,
+          roleItems: roleItems([body.roles ?? []].flat() as string[]),
+        });
+      }
+    });
+
+    async function editPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      extra: { errors?: FieldError[]; values?: Form; created?: boolean; saved?: boolean } = {},
+    ) {
+      const { user, tokens } = await accounts.getUser(actorOf(request), id);
+      const values = extra.values ?? { ...user, active: String(user.active) };
+      return userForm(request, reply, 'accounts/views/user-edit.njk', {
+        title: user.displayName,
+        user,
+        tokens,
+        ...extra,
+        values,
+        roleItems: roleItems([values.roles ?? []].flat() as string[]),
+      });
+    }
+
+    app.get('/admin/users/:id', { config: ADMIN }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as Record<string, string>;
+      return editPage(request, reply, id, { created: query.created === '1', saved: query.saved === '1' });
+    });
+
+    app.post('/admin/users/:id', { config: ADMIN }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Form;
+      try {
+        await accounts.updateUser(actorOf(request), id, body);
+        return reply.redirect(`/admin/users/${id}?saved=1`);
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return editPage(request, reply.code(422), id, { errors: error.errors, values: body });
+        if (error instanceof ConflictError) {
+          // Show the current record: the other person's change must be seen before it is overwritten.
+          return editPage(request, reply.code(409), id, {
+            errors: [{ field: 'displayName', message: error.message }],
+          });
+        }
+        throw error;
+      }
+    });
+
+    app.post('/admin/users/:id/password', { config: ADMIN }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Form;
+      try {
+        await accounts.resetPassword(
+          actorOf(request),
+          id,
+          typeof body.password === 'string' ? body.password : '',
+        );
+      } catch (error) {
+        if (error instanceof ValidationError)
+          return editPage(request, reply.code(422), id, { errors: error.errors });
+        throw error;
+      }
+      return reply.redirect(`/admin/users/${id}?saved=1`);
+    });
+
+    app.post('/admin/users/:id/tokens', { config: ADMIN }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Form;
+      const name =
+        typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 100) : 'API token';
+      const token = await accounts.createApiToken(actorOf(request), { userId: id, name });
+      return renderPage(request, reply, 'accounts/views/token-created.njk', {
+        title: 'API token created',
+        token,
+        userId: id,
+      });
+    });
+
+    app.post('/admin/tokens/:id/revoke', { config: ADMIN }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const userId = (request.body as Form | undefined)?.userId;
+      await accounts.revokeApiToken(actorOf(request), id);
+      return reply.redirect(
+        typeof userId === 'string' && /^[\w-]+$/.test(userId)
+          ? `/admin/users/${userId}?saved=1`
+          : '/admin/users',
+      );
+    });
+  };
+}

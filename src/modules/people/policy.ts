@@ -1,0 +1,25 @@
+import { definePolicy, type Role } from '../../platform/access.ts';
+
+const CASEWORK: Role[] = [
+  'front_door',
+  'meeting_chair',
+  'police_intelligence',
+  'analyst',
+  'service_worker',
+  'manager',
+];
+const RECORDING: Role[] = ['front_door', 'meeting_chair', 'police_intelligence', 'manager'];
+
+export const peoplePolicy = definePolicy('people', {
+  search: CASEWORK,
+  view: CASEWORK,
+  create: RECORDING,
+  edit: RECORDING,
+  view_access_log: ['manager'],
+});
+
+/**
+ * Roles whose access to a person needs a legitimate relationship: a service worker sees only the
+ * people their own agency knows (e.g. those referred to their service).
+ */
+export const RELATIONSHIP_LIMITED: Role[] = ['service_worker'];

@@ -1,0 +1,340 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasPermission } from '../../platform/access.ts';
+import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { asList } from '../../platform/validation.ts';
+import { actorOf, renderPage } from '../../platform/web.ts';
+import type { Services } from '../../services.ts';
+import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
+import type { PersonRecord } from './repository.ts';
+import { personBodySchema, personResponseSchema, personSearchQuerySchema } from './schema.ts';
+
+type Form = Record<string, string | string[] | undefined>;
+
+/** Whole years between a date of birth and today (undefined when unknown). */
+export function ageInYears(dob: string | null, today = new Date()): number | null {
+  if (!dob) return null;
+  const [y, m, d] = dob.split('-').map(Number);
+  let age = today.getUTCFullYear() - y;
+  if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age -= 1;
+  return age;
+}
+
+const pad = (value: string | undefined, size: number) => (value ?? '').trim().padStart(size, '0');
+
+/** The person form's fields as the domain reads them (a date from its parts, names from lines). */
+export function formToPersonInput(body: Form): Record<string, unknown> {
+  const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  const [day, month, year] = [
+    text('dateOfBirth-day'),
+    text('dateOfBirth-month'),
+    text('dateOfBirth-year'),
+  ].map((v) => v?.trim() ?? '');
+  let dateOfBirth = '';
+  if (body.dobPrecision === 'approximate' && year && !month && !day) dateOfBirth = `${pad(year, 4)}-07-01`;
+  else if (body.dobPrecision === 'approximate' && year && month && !day)
+    dateOfBirth = `${pad(year, 4)}-${pad(month, 2)}-15`;
+  else if (day || month || year) dateOfBirth = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  const aliases = (text('aliasesText') ?? '')
+    .split(/\r?\n/)
+    .map((line) => line.trim().split(/\s+/).filter(Boolean))
+    .filter((words) => words.length)
+    .map((words) => ({
+      givenName: words.length > 1 ? words.slice(0, -1).join(' ') : null,
+      familyName: words[words.length - 1],
+      kind: 'alias',
+    }));
+  return {
+    ...Object.fromEntries(
+      [
+        'givenName',
+        'middleNames',
+        'familyName',
+        'dobPrecision',
+        'gender',
+        'ethnicity',
+        'addressLine',
+        'town',
+        'postcode',
+        'nhsNumber',
+        'upn',
+        'policeRef',
+      ].map((k) => [k, text(k)]),
+    ),
+    dateOfBirth,
+    aliases,
+    agencyIds: asList(body.agencyIds),
+  };
+}
+
+/** A stored person as the form's values. */
+function personToForm(p: PersonRecord): Form {
+  const [year, month, day] = (p.dateOfBirth ?? '').split('-');
+  return {
+    givenName: p.givenName,
+    middleNames: p.middleNames ?? '',
+    familyName: p.familyName,
+    'dateOfBirth-day': p.dobPrecision === 'exact' ? day : '',
+    'dateOfBirth-month': p.dobPrecision === 'exact' ? month : '',
+    'dateOfBirth-year': year ?? '',
+    dobPrecision: p.dobPrecision,
+    gender: p.gender,
+    ethnicity: p.ethnicity ?? '',
+    addressLine: p.addressLine ?? '',
+    town: p.town ?? '',
+    postcode: p.postcode ?? '',
+    nhsNumber: p.nhsNumber ?? '',
+    upn: p.upn ?? '',
+    policeRef: p.policeRef ?? '',
+    aliasesText: p.aliases.map((a) => [a.givenName, a.familyName].filter(Boolean).join(' ')).join('\n'),
+    agencyIds: p.agencies.map((a) => a.id),
+  };
+}
+
+const ethnicityItems = (selected: unknown) => [
+  { value: '', text: 'Select ethnicity' },
+  ...ETHNICITY_GROUPS.flatMap((g) =>
+    g.items.map((i) => ({ value: i.code, text: ETHNICITY_NAMES[i.code], selected: i.code === selected })),
+  ),
+];
+
+export function toApi(p: PersonRecord) {
+  return { ...p, ageYears: ageInYears(p.dateOfBirth) };
+}
+
+export function peopleRoutes(services: Services) {
+  const { people } = services;
+
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ctx: {
+      title: string;
+      action: string;
+      values: Form;
+      errors?: FieldError[];
+      person?: PersonRecord;
+      current?: PersonRecord;
+    },
+  ) {
+    const agencies = await people.agencies(actorOf(request));
+    const selected = asList(ctx.values.agencyIds);
+    return renderPage(request, reply, 'people/views/form.njk', {
+      ...ctx,
+      ethnicityItems: ethnicityItems(ctx.values.ethnicity),
+      agencyItems: agencies.map((a) => ({ value: a.id, text: a.name, checked: selected.includes(a.id) })),
+      genderNames: GENDER_NAMES,
+      ethnicityNames: ETHNICITY_NAMES,
+    });
+  }
+
+  return async function plugin(app: FastifyInstance) {
+    app.get('/people', { config: { access: 'people:search' } }, async (request, reply) => {
+      const query = request.query as Form;
+      const searched = ['name', 'dob', 'postcode'].some(
+        (k) => typeof query[k] === 'string' && (query[k] as string).trim(),
+      );
+      const canCreate = hasPermission(request.actor, 'people:create');
+      if (!searched)
+        return renderPage(request, reply, 'people/views/search.njk', {
+          title: 'People',
+          values: {},
+          canCreate,
+        });
+      try {
+        const { results } = await people.search(actorOf(request), query);
+        return renderPage(request, reply, 'people/views/search.njk', {
+          title: 'People',
+          values: query,
+          results,
+          searched: true,
+          canCreate,
+        });
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return renderPage(request, reply.code(422), 'people/views/search.njk', {
+          title: 'People',
+          values: query,
+          errors: error.errors,
+          canCreate,
+        });
+      }
+    });
+
+    app.get('/people/new', { config: { access: 'people:create' } }, async (request, reply) =>
+      formPage(request, reply, {
+        title: 'Add a person',
+        action: '/people',
+        values: { dobPrecision: 'exact' },
+      }),
+    );
+
+    app.post('/people', { config: { access: 'people:create' } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Form;
+      try {
+        const id = await people.create(actorOf(request), formToPersonInput(body));
+        return reply.redirect(`/people/${id}?created=1`);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return formPage(request, reply.code(422), {
+          title: 'Add a person',
+          action: '/people',
+          values: body,
+          errors: error.errors,
+        });
+      }
+    });
+
+    app.get('/people/:id', { config: { access: 'people:view' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as Form;
+      const kind =
+        typeof query.kind === 'string' && /^[a-z_]{1,30}$/.test(query.kind) ? query.kind : undefined;
+      const person = await people.view(actorOf(request), id);
+      const { entries } = await people.chronology(actorOf(request), id, kind);
+      return renderPage(request, reply, 'people/views/show.njk', {
+        title: `${person.givenName} ${person.familyName}`,
+        person,
+        age: ageInYears(person.dateOfBirth),
+        entries,
+        kind,
+        created: query.created === '1',
+        saved: query.saved === '1',
+        genderNames: GENDER_NAMES,
+        ethnicityNames: ETHNICITY_NAMES,
+        canEdit: hasPermission(request.actor, 'people:edit'),
+        canSeeAccessLog: hasPermission(request.actor, 'people:view_access_log'),
+      });
+    });
+
+    app.get('/people/:id/edit', { config: { access: 'people:edit' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const person = await people.view(actorOf(request), id, 'edit');
+      return formPage(request, reply, {
+        title: `Change details of ${person.givenName} ${person.familyName}`,
+        action: `/people/${id}`,
+        values: { ...personToForm(person), version: String(person.version) },
+        person,
+      });
+    });
+
+    app.post('/people/:id', { config: { access: 'people:edit' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Form;
+      try {
+        await people.update(actorOf(request), id, Number(body.version), formToPersonInput(body));
+        return reply.redirect(`/people/${id}?saved=1`);
+      } catch (error) {
+        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+        const current = await people.view(actorOf(request), id, 'edit');
+        const conflict = error instanceof ConflictError;
+        return formPage(request, reply.code(conflict ? 409 : 422), {
+          title: `Change details of ${current.givenName} ${current.familyName}`,
+          action: `/people/${id}`,
+          // Keep every word typed; on a conflict, show what is saved now and let them save over it knowingly.
+          values: { ...body, version: conflict ? String(current.version) : body.version },
+          errors: conflict
+            ? [{ field: 'givenName', message: error.message }]
+            : (error as ValidationError).errors,
+          person: current,
+          current: conflict ? current : undefined,
+        });
+      }
+    });
+
+    app.get(
+      '/people/:id/access-log',
+      { config: { access: 'people:view_access_log' } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const { person, events } = await people.accessLog(actorOf(request), id);
+        return renderPage(request, reply, 'people/views/access-log.njk', {
+          title: `Access log: ${person.givenName} ${person.familyName}`,
+          person,
+          events,
+        });
+      },
+    );
+
+    // API: the same service, the same rules.
+    const tags = ['People'];
+    const personParams = {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid' } },
+    };
+
+    app.post(
+      '/api/v1/people',
+      {
+        config: { access: 'people:create' },
+        schema: {
+          tags,
+          summary: 'Record a person',
+          body: personBodySchema,
+          response: { 201: personResponseSchema },
+        },
+      },
+      async (request, reply) => {
+        const id = await people.create(actorOf(request), request.body as Record<string, unknown>);
+        const person = await people.view(actorOf(request), id, 'created through the API');
+        return reply.code(201).header('location', `/api/v1/people/${id}`).send(toApi(person));
+      },
+    );
+
+    app.get(
+      '/api/v1/people/:id',
+      {
+        config: { access: 'people:view' },
+        schema: {
+          tags,
+          summary: 'Read a person (audited)',
+          params: personParams,
+          response: { 200: personResponseSchema },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        return toApi(await people.view(actorOf(request), id));
+      },
+    );
+
+    app.get(
+      '/api/v1/people',
+      {
+        config: { access: 'people:search' },
+        schema: {
+          tags,
+          summary: 'Search people by name, date of birth and postcode',
+          querystring: personSearchQuerySchema,
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                results: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string' },
+                      givenName: { type: 'string' },
+                      familyName: { type: 'string' },
+                      dateOfBirth: { type: ['string', 'null'] },
+                      dobPrecision: { type: 'string' },
+                      postcode: { type: ['string', 'null'] },
+                      wardName: { type: ['string', 'null'] },
+                      gender: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      async (request) => {
+        const { results } = await people.search(actorOf(request), request.query as Record<string, unknown>);
+        return { results };
+      },
+    );
+  };
+}

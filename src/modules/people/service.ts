@@ -1,0 +1,169 @@
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../platform/access.ts';
+import { accessLogFor, audit } from '../../platform/audit/index.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { peoplePolicy, RELATIONSHIP_LIMITED } from './policy.ts';
+import * as repo from './repository.ts';
+import { type PersonInput, readPersonInput, readPersonSearch } from './schema.ts';
+
+export const SEARCH_LIMIT = 50;
+
+/** True when the actor's access to people runs only through their agency's relationships. */
+const limitedTo = (actor: Actor) =>
+  actor.roles.every((r) => RELATIONSHIP_LIMITED.includes(r) || !peoplePolicy.rules.view.includes(r))
+    ? actor.agencyId
+    : undefined;
+
+const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
+  givenName: 'first name',
+  middleNames: 'middle names',
+  familyName: 'last name',
+  dateOfBirth: 'date of birth',
+  dobPrecision: 'date of birth certainty',
+  gender: 'gender',
+  ethnicity: 'ethnicity',
+  addressLine: 'address',
+  town: 'town',
+  postcode: 'postcode',
+  nhsNumber: 'NHS number',
+  upn: 'unique pupil number',
+  policeRef: 'police reference',
+};
+
+export function createPeopleService(db: Database) {
+  /** Reads a person the actor may see; "not found" when they may not know it exists. */
+  async function visiblePerson(c: Parameters<typeof repo.findPerson>[0], actor: Actor, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such person');
+    const agency = limitedTo(actor);
+    if (agency && !(await repo.isKnownToAgency(c, id, agency))) throw new NotFoundError('No such person');
+    const person = await repo.findPerson(c, actor.partnershipId, id);
+    if (!person) throw new NotFoundError('No such person');
+    return person;
+  }
+
+  return {
+    async search(actor: Actor, raw: Record<string, unknown>) {
+      peoplePolicy.assert(actor, 'search');
+      const criteria = readPersonSearch(raw);
+      return db.tx(async (c) => {
+        const results = await repo.searchPeople(c, actor.partnershipId, criteria, {
+          onlyKnownToAgency: limitedTo(actor),
+          limit: SEARCH_LIMIT,
+        });
+        await audit(c, actor, {
+          action: 'people.searched',
+          details: {
+            criteria: Object.keys(criteria).filter((k) => criteria[k as keyof typeof criteria]),
+            results: results.length,
+          },
+        });
+        return { criteria, results };
+      });
+    },
+
+    /** Every view of a person is audited, in the same transaction as the read. */
+    async view(actor: Actor, id: string, reason?: string) {
+      peoplePolicy.assert(actor, 'view');
+      return db.tx(async (c) => {
+        const person = await visiblePerson(c, actor, id);
+        await audit(c, actor, { action: 'person.viewed', subjectPersonId: id, reason: reason ?? null });
+        return person;
+      });
+    },
+
+    async chronology(actor: Actor, id: string, kind?: string) {
+      peoplePolicy.assert(actor, 'view');
+      const person = await visiblePerson(db.pool, actor, id);
+      return { person, entries: await repo.chronology(db.pool, actor.partnershipId, id, kind) };
+    },
+
+    async accessLog(actor: Actor, id: string) {
+      peoplePolicy.assert(actor, 'view_access_log');
+      return db.tx(async (c) => {
+        const person = await visiblePerson(c, actor, id);
+        await audit(c, actor, { action: 'person.access_log_viewed', subjectPersonId: id });
+        return { person, events: await accessLogFor(c, actor.partnershipId, id, 500) };
+      });
+    },
+
+    async agencies(actor: Actor) {
+      peoplePolicy.assert(actor, 'view');
+      return repo.agencyIds(db.pool, actor.partnershipId);
+    },
+
+    async create(actor: Actor, raw: Record<string, unknown>): Promise<string> {
+      peoplePolicy.assert(actor, 'create');
+      const agencies = await repo.agencyIds(db.pool, actor.partnershipId);
+      const input = readPersonInput(
+        raw,
+        agencies.map((a) => a.id),
+      );
+      return db.tx(async (c) => {
+        const ward = input.postcode
+          ? await repo.wardForPostcode(c, actor.partnershipId, input.postcode)
+          : null;
+        const id = await repo.insertPerson(c, actor.partnershipId, input, ward);
+        await repo.replaceAliases(c, actor.partnershipId, id, input.aliases);
+        // The recording agency knows the person by definition.
+        await repo.addAgencies(c, actor.partnershipId, id, [actor.agencyId, ...input.agencyIds]);
+        await repo.addChronology(c, {
+          partnershipId: actor.partnershipId,
+          personId: id,
+          kind: 'record',
+          title: 'Person record created',
+          detail: `Recorded by ${actor.agencyName}`,
+          recordedBy: actor.userId,
+        });
+        await audit(c, actor, { action: 'person.created', subjectPersonId: id });
+        return id;
+      });
+    },
+
+    /** Saves an edit made from `version`; refuses a stale edit rather than overwrite someone's change. */
+    async update(actor: Actor, id: string, version: number, raw: Record<string, unknown>): Promise<void> {
+      peoplePolicy.assert(actor, 'edit');
+      const agencies = await repo.agencyIds(db.pool, actor.partnershipId);
+      const input = readPersonInput(
+        raw,
+        agencies.map((a) => a.id),
+      );
+      await db.tx(async (c) => {
+        const before = await visiblePerson(c, actor, id);
+        if (before.version !== version) throw staleEdit();
+        const ward = input.postcode
+          ? await repo.wardForPostcode(c, actor.partnershipId, input.postcode)
+          : null;
+        if (!(await repo.updatePerson(c, actor.partnershipId, id, version, input, ward))) throw staleEdit();
+        await repo.replaceAliases(c, actor.partnershipId, id, input.aliases);
+        await repo.addAgencies(c, actor.partnershipId, id, input.agencyIds);
+        const changed = (Object.keys(CHANGE_LABELS) as (keyof PersonInput)[]).filter(
+          (k) => (before as unknown as Record<string, unknown>)[k] !== input[k],
+        );
+        const aliasesChanged = JSON.stringify(before.aliases) !== JSON.stringify(input.aliases);
+        const labels = [...changed.map((k) => CHANGE_LABELS[k]), ...(aliasesChanged ? ['other names'] : [])];
+        await repo.addChronology(c, {
+          partnershipId: actor.partnershipId,
+          personId: id,
+          kind: 'record',
+          title: 'Person details changed',
+          detail: labels.length ? `Changed: ${labels.join(', ')}` : 'No details changed',
+          recordedBy: actor.userId,
+        });
+        // Field names, not values: the audit says what changed without copying the data again.
+        await audit(c, actor, {
+          action: 'person.updated',
+          subjectPersonId: id,
+          details: { fields: changed, aliasesChanged },
+        });
+      });
+    },
+  };
+}
+
+function staleEdit() {
+  return new ConflictError(
+    'Someone else changed this person’s details while you were editing. Your changes have not been saved: check their change, then make yours again.',
+  );
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>;

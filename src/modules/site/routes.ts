@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { renderPage } from '../../platform/web.ts';
+import type { Services } from '../../services.ts';
+
+export function siteRoutes(services: Services) {
+  return async function plugin(app: FastifyInstance) {
+    // For load balancers and monitoring: no personal data, no session needed.
+    app.get('/health', { config: { access: 'public' } }, async (_request, reply) => {
+      const database = await services.databaseStatus();
+      return reply
+        .code(database === 'up' ? 200 : 503)
+        .send({ status: database === 'up' ? 'ok' : 'degraded', database });
+    });
+
+    app.get('/accessibility', { config: { access: 'public' } }, async (request, reply) =>
+      renderPage(request, reply, 'site/views/accessibility.njk', { title: 'Accessibility statement' }),
+    );
+  };
+}

@@ -1,0 +1,71 @@
+// Lantern's browser code: GOV.UK Frontend components and the session timeout warning.
+import { initAll } from '/assets/govuk-frontend.min.js';
+
+initAll();
+
+const dialog = document.getElementById('timeout-warning');
+if (dialog) {
+  const idle = Number(dialog.dataset.idleSeconds);
+  const warning = Number(dialog.dataset.warningSeconds);
+  const csrf = dialog.dataset.csrf;
+  const countdown = dialog.querySelector('.lantern-timeout__countdown');
+  let deadline = Date.now() + idle * 1000;
+  let timer;
+
+  const signOut = (expired) => {
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = expired ? '/sign-out?expired=1' : '/sign-out';
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = '_csrf';
+    input.value = csrf;
+    form.append(input);
+    document.body.append(form);
+    form.submit();
+  };
+
+  const describe = (seconds) => {
+    if (seconds >= 120) return `${Math.ceil(seconds / 60)} minutes`;
+    if (seconds >= 60) return '1 minute';
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  };
+
+  const tick = async () => {
+    const left = Math.round((deadline - Date.now()) / 1000);
+    if (left <= 0) return signOut(true);
+    if (left <= warning) {
+      if (!dialog.open) {
+        // Another tab may have kept the session alive: ask the server before warning.
+        const status = await fetch('/session/status', { headers: { accept: 'application/json' } })
+          .then((r) => (r.ok ? r.json() : { secondsLeft: 0 }))
+          .catch(() => ({ secondsLeft: left }));
+        deadline = Date.now() + status.secondsLeft * 1000;
+        if (status.secondsLeft > warning) return schedule();
+        if (status.secondsLeft <= 0) return signOut(true);
+        dialog.showModal();
+        dialog.querySelector('[data-timeout-action="extend"]').focus();
+      }
+      countdown.textContent = describe(Math.max(0, Math.round((deadline - Date.now()) / 1000)));
+    }
+    schedule();
+  };
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(tick, 1000);
+  };
+
+  dialog.querySelector('[data-timeout-action="extend"]').addEventListener('click', async () => {
+    const response = await fetch('/session/extend', { method: 'POST', headers: { 'x-csrf-token': csrf } });
+    if (!response.ok) return signOut(true);
+    deadline = Date.now() + idle * 1000;
+    dialog.close();
+    schedule();
+  });
+  dialog.querySelector('[data-timeout-action="sign-out"]').addEventListener('click', (event) => {
+    event.preventDefault();
+    signOut(false);
+  });
+  dialog.addEventListener('cancel', (event) => event.preventDefault());
+  schedule();
+}

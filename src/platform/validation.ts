@@ -1,0 +1,58 @@
+import type { FieldError } from './errors.ts';
+import { ValidationError } from './errors.ts';
+
+/** Collects field errors while a form or API body is read; throws them together at the end. */
+export class Checker {
+  readonly errors: FieldError[] = [];
+
+  add(field: string, message: string): void {
+    if (!this.errors.some((e) => e.field === field)) this.errors.push({ field, message });
+  }
+
+  /** Trimmed text, or undefined when blank. Adds an error when required and blank or too long. */
+  text(
+    value: unknown,
+    field: string,
+    opts: { label: string; required?: boolean; max?: number; requiredMessage?: string },
+  ): string | undefined {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      this.add(field, `${opts.label} must be text`);
+      return undefined;
+    }
+    const text = (value ?? '').trim();
+    if (!text) {
+      if (opts.required) this.add(field, opts.requiredMessage ?? `Enter ${opts.label.toLowerCase()}`);
+      return undefined;
+    }
+    const max = opts.max ?? 200;
+    if (text.length > max) this.add(field, `${opts.label} must be ${max} characters or fewer`);
+    return text;
+  }
+
+  oneOf<T extends string>(
+    value: unknown,
+    field: string,
+    allowed: readonly T[],
+    opts: { label: string; required?: boolean; requiredMessage?: string },
+  ): T | undefined {
+    if (value === undefined || value === null || value === '') {
+      if (opts.required) this.add(field, opts.requiredMessage ?? `Select ${opts.label.toLowerCase()}`);
+      return undefined;
+    }
+    if (typeof value !== 'string' || !allowed.includes(value as T)) {
+      this.add(field, `${opts.label} must be one of: ${allowed.join(', ')}`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length) throw new ValidationError(this.errors);
+  }
+}
+
+/** Form checkboxes arrive as a string, an array of strings, or nothing. */
+export function asList(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -1,0 +1,30 @@
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { createAccountsService } from './modules/accounts/index.ts';
+import { createPeopleService } from './modules/people/index.ts';
+import { createReportsService } from './modules/reports/index.ts';
+
+/** Every domain service, wired by plain factory functions. */
+export function createServices(
+  db: Database,
+  config: Pick<Config, 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'>,
+) {
+  return {
+    accounts: createAccountsService(db, {
+      idleSeconds: config.sessionIdleSeconds,
+      absoluteSeconds: config.sessionAbsoluteSeconds,
+    }),
+    people: createPeopleService(db),
+    reports: createReportsService(db),
+    async databaseStatus(): Promise<'up' | 'down'> {
+      try {
+        await db.pool.query('SELECT 1');
+        return 'up';
+      } catch {
+        return 'down';
+      }
+    },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
