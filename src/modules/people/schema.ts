@@ -112,7 +112,7 @@ export function readPersonInput(raw: Record<string, unknown>, knownAgencyIds: st
   if (rawNhs) {
     nhsNumber = normaliseNhsNumber(rawNhs);
     if (!/^\d{10}$/.test(nhsNumber))
-      check.add('nhsNumber', 'NHS number must be 10 digits, like 485 777 3456');
+      check.add('nhsNumber', 'NHS number must be 10 digits, like 943 476 5919');
     else if (!isValidNhsNumber(nhsNumber))
       check.add('nhsNumber', 'NHS number is not valid: check the digits');
   }

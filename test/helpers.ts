@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { createApp } from '../src/app.ts';
+import { seedDemo } from '../src/cli/seed.ts';
+import { type Config, loadConfig } from '../src/config.ts';
+import { type Database, openDatabase, withDatabase } from '../src/db/database.ts';
+import { createServices, type Services } from '../src/services.ts';
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with "npm test" (it prepares the database)`);
+  return value;
+}
+
+export interface TestDatabase {
+  /** Owner connection string (like an operator's). */
+  url: string;
+  /** Runs as the application role, like the app does. */
+  db: Database;
+  /** Runs as the owner: for tests that inspect or tamper with the database directly. */
+  owner: Database;
+  partnershipId: string;
+  close(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template, with the demo district (small) seeded. */
+export async function createTestDatabase(opts: { people?: number; seed?: number } = {}): Promise<TestDatabase> {
+  const adminUrl = required('LANTERN_TEST_ADMIN_URL');
+  const template = required('LANTERN_TEST_TEMPLATE');
+  const name = `${required('LANTERN_TEST_PREFIX')}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = withDatabase(adminUrl, name);
+  const { partnershipId } = await seedDemo(url, {
+    seed: opts.seed ?? 7,
+    people: opts.people ?? 40,
+    demoUsers: true,
+    demoPassword: TEST_PASSWORD,
+  });
+  const db = openDatabase(url, { max: 5 });
+  const owner = openDatabase(url, { appRole: false, max: 2 });
+  return {
+    url,
+    db,
+    owner,
+    partnershipId,
+    async close() {
+      await db.close();
+      await owner.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789' }),
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  config: Config;
+}
+
+export async function createTestApp(t: TestDatabase, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const services = createServices(t.db, config);
+  const app = await createApp(services, config);
+  await app.ready();
+  return { app, services, config };
+}
+
+/** A person-shaped client over app.inject: keeps cookies and sends the page's CSRF token with forms. */
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = '';
+
+  constructor(private readonly app: FastifyInstance) {}
+
+  private cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private keep(response: LightMyRequestResponse) {
+    for (const c of response.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    const match = /name="_csrf" value="([^"]+)"/.exec(response.body);
+    if (match) this.csrf = match[1];
+    return response;
+  }
+
+  async get(url: string, headers: Record<string, string> = {}) {
+    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
+  }
+
+  /** Posts a form as a browser would; fetches a page first when no CSRF token is held yet. */
+  async post(url: string, form: Record<string, string | string[]>, opts: { csrf?: boolean } = {}) {
+    if (opts.csrf !== false && !this.csrf) await this.get('/sign-in');
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(form)) for (const item of [v].flat()) body.append(k, item);
+    if (opts.csrf !== false) body.append('_csrf', this.csrf);
+    return this.keep(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
+      }),
+    );
+  }
+
+  async signIn(username: string, password = TEST_PASSWORD) {
+    await this.get('/sign-in');
+    const response = await this.post('/sign-in', { username, password, next: '/' });
+    if (response.statusCode !== 302) throw new Error(`sign-in as ${username} failed: ${response.statusCode}`);
+    await this.get('/account');
+    return response;
+  }
+}
+
+export async function personIdWhere(t: TestDatabase, sql = 'TRUE'): Promise<string> {
+  const { rows } = await t.owner.pool.query(`SELECT id FROM person WHERE ${sql} ORDER BY id LIMIT 1`);
+  if (!rows[0]) throw new Error(`no person where ${sql}`);
+  return rows[0].id;
+}
