@@ -186,14 +186,14 @@ export async function searchPeople(
     params.push(value);
     return `$${params.length}`;
   };
-  let score = '0';
+  const order: string[] = [];
   if (s.name) {
     const name = param(s.name.toLowerCase());
     // Word similarity finds a partial name inside the full one; aliases count as names too.
     where.push(`(${name} <% lower(p.given_name || ' ' || p.family_name)
       OR EXISTS (SELECT 1 FROM person_alias a WHERE a.person_id = p.id
                  AND ${name} <% lower(coalesce(a.given_name, '') || ' ' || coalesce(a.family_name, ''))))`);
-    score = `word_similarity(${name}, lower(p.given_name || ' ' || p.family_name))`;
+    order.push(`word_similarity(${name}, lower(p.given_name || ' ' || p.family_name)) DESC`);
   }
   if (s.dob) where.push(`p.date_of_birth = ${param(s.dob)}`);
   if (s.postcode) where.push(`p.postcode = ${param(s.postcode)}`);
@@ -208,7 +208,7 @@ export async function searchPeople(
             p.dob_precision AS "dobPrecision", p.postcode, w.name AS "wardName", p.gender
        FROM person p LEFT JOIN ward w ON w.partnership_id = p.partnership_id AND w.code = p.ward_code
       WHERE ${where.join(' AND ')}
-      ORDER BY ${score} DESC, p.family_name, p.given_name
+      ORDER BY ${[...order, 'p.family_name', 'p.given_name', 'p.id'].join(', ')}
       LIMIT ${param(opts.limit)}`,
     params,
   );
