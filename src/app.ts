@@ -15,7 +15,7 @@ import { accountsRoutes } from './modules/accounts/index.ts';
 import { peopleRoutes } from './modules/people/index.ts';
 import { reportsRoutes } from './modules/reports/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
-import { type Actor, ForbiddenError, hasPermission, type RouteAccess } from './platform/access.ts';
+import { type Actor, ForbiddenError, hasPermission, type RouteAccess, rolesFor } from './platform/access.ts';
 import { registerErrorHandling } from './platform/error-handler.ts';
 import { configureNunjucks, navigation, VIEW_PATHS } from './platform/web.ts';
 import type { Services } from './services.ts';
@@ -25,6 +25,10 @@ declare module 'fastify' {
     /** Who may call this route. Every route must say; the app refuses to start otherwise. */
     access?: RouteAccess;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, for the route × role test and documentation. */
+    routeTable: RouteEntry[];
+  }
   interface FastifyRequest {
     actor?: Actor;
     session?: { token: string; idleSeconds: number; warningSeconds: number; secondsLeft: number };
@@ -33,6 +37,22 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'lantern_session';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+/** Refuses a route that does not say who may call it, or names a permission no policy declares. */
+export function requireAccessRule(route: { method: string | string[]; url: string; config?: { access?: RouteAccess } }): RouteAccess {
+  const access = route.config?.access;
+  if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+  if (access !== 'public' && access !== 'signed-in' && !rolesFor(access)) {
+    throw new Error(`Route ${route.method} ${route.url} needs "${access}", which no policy declares`);
+  }
+  return access;
+}
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -56,11 +76,13 @@ export async function createApp(services: Services, config: Config): Promise<Fas
   });
 
   // Every route declares its access rule; static assets are public by nature.
+  app.decorate('routeTable', [] as RouteEntry[]);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/assets') || route.url.startsWith('/api/v1/openapi')) {
+    if (route.url.startsWith('/assets')) {
       route.config = { ...(route.config ?? {}), access: route.config?.access ?? 'public' };
     }
-    if (!route.config?.access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
+    const access = requireAccessRule(route);
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access });
   });
 
   await app.register(helmet, {
@@ -157,8 +179,9 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     }
   });
 
-  // CSRF on every state-changing page request, then the route's access rule.
-  app.addHook('preHandler', async (request, reply) => {
+  // CSRF on every state-changing page request, then the route's access rule — before any input
+  // validation, so a caller without access learns nothing from the answer.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config?.access;
     if (!isApi(request) && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
       await new Promise<void>((resolve, reject) =>

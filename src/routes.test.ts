@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Client, createTestApp, createTestDatabase, personIdWhere, type TestApp, type TestDatabase } from '../test/helpers.ts';
+import { requireAccessRule } from './app.ts';
+import { DEMO_USERS } from './cli/seed.ts';
+import { hasPermission, ROLES, type Role } from './platform/access.ts';
+
+const userOf = (role: Role) => {
+  const user = DEMO_USERS.find((u) => u.roles.includes(role));
+  if (!user) throw new Error(`no demo user for ${role}`);
+  return user.username;
+};
+
+describe('every route × every role', () => {
+  let t: TestDatabase;
+  let ta: TestApp;
+  const clients = new Map<Role, Client>();
+  const tokens = new Map<Role, string>();
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    t = await createTestDatabase({ people: 60 });
+    ta = await createTestApp(t);
+    for (const role of ROLES) {
+      const client = new Client(ta.app);
+      await client.signIn(userOf(role));
+      clients.set(role, client);
+    }
+    const admin = await ta.services.accounts.signIn('admin', 'correct-horse-battery');
+    assert.ok(admin.ok);
+    const users = await ta.services.accounts.listUsers(admin.actor);
+    for (const role of ROLES) {
+      const user = users.find((u) => u.username === userOf(role));
+      assert.ok(user);
+      tokens.set(role, await ta.services.accounts.createApiToken(admin.actor, { userId: user.id, name: role }));
+    }
+    // A person every person-viewing role may see: known to the service worker's agency.
+    ids.person = await personIdWhere(
+      t,
+      "id IN (SELECT person_id FROM person_agency pa JOIN agency a ON a.id = pa.agency_id WHERE a.code = 'trp')",
+    );
+    ids.user = users.find((u) => u.username === 'frontdoor')?.id ?? '';
+    // The revoke route gets a token of its own to revoke.
+    await ta.services.accounts.createApiToken(admin.actor, { userId: ids.user, name: 'to be revoked' });
+    const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
+    ids.token = rows[0].id;
+  });
+  after(async () => {
+    await ta.app.close();
+    await t.close();
+  });
+
+  const concrete = (url: string) =>
+    url
+      .replace('/people/:id', `/people/${ids.person}`)
+      .replace('/admin/users/:id', `/admin/users/${ids.user}`)
+      .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`);
+
+  const routes = () =>
+    ta.app.routeTable.filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/assets') && !['/sign-in', '/sign-out'].includes(r.url));
+
+  it('every route declares an access rule that a policy knows', () => {
+    assert.ok(routes().length >= 20, `expected the app's routes, found ${routes().length}`);
+    for (const route of ta.app.routeTable) assert.ok(route.access, `${route.method} ${route.url}`);
+    assert.throws(() => requireAccessRule({ method: 'GET', url: '/x' }), /declares no access rule/);
+    assert.throws(() => requireAccessRule({ method: 'GET', url: '/x', config: { access: 'people:fly' } }), /no policy declares/);
+  });
+
+  it('refuses each role exactly where its policy says, and lets it through elsewhere', async () => {
+    const failures: string[] = [];
+    for (const route of routes()) {
+      for (const role of ROLES) {
+        const allowed =
+          route.access === 'public' || route.access === 'signed-in' || hasPermission({ roles: [role] } as never, route.access);
+        const url = concrete(route.url);
+        let status: number;
+        if (url.startsWith('/api/')) {
+          const response = await ta.app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: { authorization: `Bearer ${tokens.get(role)}` },
+            ...(route.method === 'POST' ? { payload: {} } : {}),
+          });
+          status = response.statusCode;
+        } else {
+          const client = clients.get(role) as Client;
+          status = (route.method === 'GET' ? await client.get(url) : await client.post(url, {})).statusCode;
+        }
+        if (allowed && (status === 401 || status === 403)) failures.push(`${role} was refused ${route.method} ${url} (${status})`);
+        if (!allowed && status !== 403) failures.push(`${role} reached ${route.method} ${url} (${status}) without ${route.access}`);
+      }
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  it('sends the signed-out to sign in, and the API without a token gets 401', async () => {
+    for (const route of routes()) {
+      if (route.access === 'public') continue;
+      const response = await ta.app.inject({ method: route.method as 'GET', url: concrete(route.url) });
+      if (route.url.startsWith('/api/')) {
+        assert.equal(response.statusCode, 401, `${route.method} ${route.url}`);
+        assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8');
+      } else if (route.method === 'GET') {
+        assert.equal(response.statusCode, 302, `${route.method} ${route.url}`);
+        assert.match(String(response.headers.location), /^\/sign-in/);
+      } else {
+        // A state-changing request without a session fails the CSRF check before anything else.
+        assert.equal(response.statusCode, 403, `${route.method} ${route.url}`);
+      }
+    }
+  });
+
+  it('gives each role what its job needs (hand-written expectations)', async () => {
+    const expect = async (role: Role, url: string, status: number) => {
+      const response = await (clients.get(role) as Client).get(concrete(url));
+      assert.equal(response.statusCode, status, `${role} GET ${url}`);
+    };
+    await expect('elected_member', '/people', 403);
+    await expect('elected_member', '/reports/wards', 200);
+    await expect('elected_member', '/admin/users', 403);
+    await expect('administrator', '/people', 403);
+    await expect('administrator', '/admin/users', 200);
+    await expect('front_door', '/people/new', 200);
+    await expect('front_door', '/people/:id/access-log', 403);
+    await expect('manager', '/people/:id/access-log', 200);
+    await expect('service_worker', '/people/:id', 200);
+    await expect('service_worker', '/people/new', 403);
+    await expect('police_intelligence', '/people/:id/edit', 200);
+    await expect('analyst', '/people/:id/edit', 403);
+  });
+});
