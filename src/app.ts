@@ -45,7 +45,11 @@ export interface RouteEntry {
 }
 
 /** Refuses a route that does not say who may call it, or names a permission no policy declares. */
-export function requireAccessRule(route: { method: string | string[]; url: string; config?: { access?: RouteAccess } }): RouteAccess {
+export function requireAccessRule(route: {
+  method: string | string[];
+  url: string;
+  config?: { access?: RouteAccess };
+}): RouteAccess {
   const access = route.config?.access;
   if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access rule`);
   if (access !== 'public' && access !== 'signed-in' && !rolesFor(access)) {
@@ -60,6 +64,8 @@ export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/'
 export async function createApp(services: Services, config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy: config.trustProxy,
+    // Unknown fields are refused and named, never silently dropped; all errors are reported at once.
+    ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
@@ -179,15 +185,14 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     }
   });
 
-  // CSRF on every state-changing page request, then the route's access rule — before any input
-  // validation, so a caller without access learns nothing from the answer.
+  // CSRF on every state-changing page request, then the route's access rule — both before any
+  // input validation, so a caller without access learns nothing from the answer.
+  app.addHook('preValidation', (request, reply, done) => {
+    if (isApi(request) || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
   app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config?.access;
-    if (!isApi(request) && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      await new Promise<void>((resolve, reject) =>
-        app.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())),
-      );
-    }
     if (!access || access === 'public') return;
     if (!request.actor) return refuseUnauthenticated(request, reply);
     if (access !== 'signed-in' && !hasPermission(request.actor, access)) throw new ForbiddenError();

@@ -13,7 +13,10 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
   });
   it('refuses a bad port with a message naming it', () => {
-    assert.throws(() => loadConfig({ ...base, PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message));
+    assert.throws(
+      () => loadConfig({ ...base, PORT: 'eighty' }),
+      (e: Error) => e instanceof ConfigError && /PORT/.test(e.message),
+    );
     assert.throws(() => loadConfig({ ...base, PORT: '70000' }), /PORT must be between/);
   });
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, createTestApp, createTestDatabase, personIdWhere, type TestApp, type TestDatabase } from '../test/helpers.ts';
+import {
+  Client,
+  createTestApp,
+  createTestDatabase,
+  personIdWhere,
+  type TestApp,
+  type TestDatabase,
+} from '../test/helpers.ts';
 import { requireAccessRule } from './app.ts';
 import { DEMO_USERS } from './cli/seed.ts';
 import { hasPermission, ROLES, type Role } from './platform/access.ts';
@@ -32,7 +39,10 @@ describe('every route × every role', () => {
     for (const role of ROLES) {
       const user = users.find((u) => u.username === userOf(role));
       assert.ok(user);
-      tokens.set(role, await ta.services.accounts.createApiToken(admin.actor, { userId: user.id, name: role }));
+      tokens.set(
+        role,
+        await ta.services.accounts.createApiToken(admin.actor, { userId: user.id, name: role }),
+      );
     }
     // A person every person-viewing role may see: known to the service worker's agency.
     ids.person = await personIdWhere(
@@ -57,13 +67,19 @@ describe('every route × every role', () => {
       .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`);
 
   const routes = () =>
-    ta.app.routeTable.filter((r) => r.method !== 'HEAD' && !r.url.startsWith('/assets') && !['/sign-in', '/sign-out'].includes(r.url));
+    ta.app.routeTable.filter(
+      (r) =>
+        r.method !== 'HEAD' && !r.url.startsWith('/assets') && !['/sign-in', '/sign-out'].includes(r.url),
+    );
 
   it('every route declares an access rule that a policy knows', () => {
     assert.ok(routes().length >= 20, `expected the app's routes, found ${routes().length}`);
     for (const route of ta.app.routeTable) assert.ok(route.access, `${route.method} ${route.url}`);
     assert.throws(() => requireAccessRule({ method: 'GET', url: '/x' }), /declares no access rule/);
-    assert.throws(() => requireAccessRule({ method: 'GET', url: '/x', config: { access: 'people:fly' } }), /no policy declares/);
+    assert.throws(
+      () => requireAccessRule({ method: 'GET', url: '/x', config: { access: 'people:fly' } }),
+      /no policy declares/,
+    );
   });
 
   it('refuses each role exactly where its policy says, and lets it through elsewhere', async () => {
@@ -71,7 +87,9 @@ describe('every route × every role', () => {
     for (const route of routes()) {
       for (const role of ROLES) {
         const allowed =
-          route.access === 'public' || route.access === 'signed-in' || hasPermission({ roles: [role] } as never, route.access);
+          route.access === 'public' ||
+          route.access === 'signed-in' ||
+          hasPermission({ roles: [role] } as never, route.access);
         const url = concrete(route.url);
         let status: number;
         if (url.startsWith('/api/')) {
@@ -86,8 +104,10 @@ describe('every route × every role', () => {
           const client = clients.get(role) as Client;
           status = (route.method === 'GET' ? await client.get(url) : await client.post(url, {})).statusCode;
         }
-        if (allowed && (status === 401 || status === 403)) failures.push(`${role} was refused ${route.method} ${url} (${status})`);
-        if (!allowed && status !== 403) failures.push(`${role} reached ${route.method} ${url} (${status}) without ${route.access}`);
+        if (allowed && (status === 401 || status === 403))
+          failures.push(`${role} was refused ${route.method} ${url} (${status})`);
+        if (!allowed && status !== 403)
+          failures.push(`${role} reached ${route.method} ${url} (${status}) without ${route.access}`);
       }
     }
     assert.deepEqual(failures, []);

@@ -27,7 +27,9 @@ export interface TestDatabase {
 }
 
 /** A fresh database cloned from the migrated template, with the demo district (small) seeded. */
-export async function createTestDatabase(opts: { people?: number; seed?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { people?: number; seed?: number } = {},
+): Promise<TestDatabase> {
   const adminUrl = required('LANTERN_TEST_ADMIN_URL');
   const template = required('LANTERN_TEST_TEMPLATE');
   const name = `${required('LANTERN_TEST_PREFIX')}_${randomBytes(4).toString('hex')}`;
@@ -49,8 +51,9 @@ export async function createTestDatabase(opts: { people?: number; seed?: number 
     owner,
     partnershipId,
     async close() {
-      await db.close();
-      await owner.close();
+      // Tolerates pools a test already closed: the database is dropped whatever happened.
+      await db.close().catch(() => undefined);
+      await owner.close().catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },
@@ -100,7 +103,9 @@ export class Client {
   }
 
   async get(url: string, headers: Record<string, string> = {}) {
-    return this.keep(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
+    return this.keep(
+      await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }),
+    );
   }
 
   /** Posts a form as a browser would; fetches a page first when no CSRF token is held yet. */

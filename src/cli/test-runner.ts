@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +60,15 @@ export async function runTests(files: string[]): Promise<number> {
     await ensureDatabase(adminUrl);
     console.log('Using the PostgreSQL server at DATABASE_URL.');
   } else {
+    // A throwaway cluster per run: nothing left over can collide with it, and it leaves nothing behind.
     const port = await freePort();
-    const embedded = await startEmbedded({ dataDir: path.join(ROOT, 'var/test'), port });
+    const dataDir = path.join(ROOT, 'var/test', String(process.pid));
+    const embedded = await startEmbedded({ dataDir, port });
     adminUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    stopEmbedded = async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
     console.log(`Started an embedded PostgreSQL on port ${port}.`);
   }
   const prefix = `lantern_test_${process.pid}`;
@@ -88,7 +93,15 @@ export async function runTests(files: string[]): Promise<number> {
     };
     return await run(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=2', ...testFiles],
+      [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-concurrency=2',
+        '--test-timeout=180000',
+        `--test-reporter=${process.env.LANTERN_TEST_REPORTER ?? (process.env.CI ? 'tap' : 'spec')}`,
+        ...testFiles,
+      ],
       env,
     );
   } finally {

@@ -10,6 +10,8 @@ interface Problem {
   title: string;
   detail: string;
   errors?: { field: string; message: string }[];
+  /** Pages: show the plain problem page rather than the one for the status. */
+  plainPage?: boolean;
 }
 
 function problemFor(error: FastifyError | Error): Problem {
@@ -48,8 +50,9 @@ function problemFor(error: FastifyError | Error): Problem {
   if (fe.code?.startsWith('FST_CSRF')) {
     return {
       status: 403,
-      title: 'Forbidden',
+      title: 'Your form has expired',
       detail: 'The form had expired. Go back, reload the page and try again.',
+      plainPage: true,
     };
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
@@ -96,8 +99,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 function renderErrorPage(request: FastifyRequest, reply: FastifyReply, problem: Problem) {
-  const template =
-    problem.status === 404
+  const template = problem.plainPage
+    ? 'errors/problem.njk'
+    : problem.status === 404
       ? 'errors/404.njk'
       : problem.status === 403
         ? 'errors/403.njk'

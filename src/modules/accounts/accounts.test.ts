@@ -21,7 +21,10 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
 
   /** Makes the last failure look old enough that no backoff applies to the next attempt. */
   const forgetBackoff = (username: string) =>
-    t.owner.pool.query("UPDATE sign_in_throttle SET last_failure_at = now() - interval '1 hour' WHERE key_hash = $1", [keyOf(username)]);
+    t.owner.pool.query(
+      "UPDATE sign_in_throttle SET last_failure_at = now() - interval '1 hour' WHERE key_hash = $1",
+      [keyOf(username)],
+    );
 
   it('signs in with the right password and creates a server-side session', async () => {
     const result = await services.accounts.signIn('frontdoor', TEST_PASSWORD);
@@ -56,7 +59,10 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
         assert.equal((await services.accounts.signIn(username, 'bad')).ok, false);
       }
       // After three failures an immediate retry is refused without checking the password.
-      const throttled = await services.accounts.signIn(username, username === 'police' ? TEST_PASSWORD : 'bad');
+      const throttled = await services.accounts.signIn(
+        username,
+        username === 'police' ? TEST_PASSWORD : 'bad',
+      );
       assert.deepEqual(throttled, { ok: false, reason: 'throttled' });
       for (let i = 4; i <= LOCK_AFTER; i++) {
         await forgetBackoff(username);
@@ -67,13 +73,20 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
       const locked = await services.accounts.signIn(username, username === 'police' ? TEST_PASSWORD : 'bad');
       assert.deepEqual(locked, { ok: false, reason: 'throttled' });
     }
-    const { rows } = await t.owner.pool.query("SELECT action FROM audit_event WHERE action = 'account.locked'");
+    const { rows } = await t.owner.pool.query(
+      "SELECT action FROM audit_event WHERE action = 'account.locked'",
+    );
     assert.equal(rows.length, 1, 'the real account’s lock-out is audited');
     // When the lock has passed, the right password works and clears the count.
-    await t.owner.pool.query("UPDATE sign_in_throttle SET locked_until = now() - interval '1 second' WHERE key_hash = $1", [keyOf('police')]);
+    await t.owner.pool.query(
+      "UPDATE sign_in_throttle SET locked_until = now() - interval '1 second' WHERE key_hash = $1",
+      [keyOf('police')],
+    );
     await forgetBackoff('police');
     assert.equal((await services.accounts.signIn('police', TEST_PASSWORD)).ok, true);
-    const left = await t.owner.pool.query('SELECT 1 FROM sign_in_throttle WHERE key_hash = $1', [keyOf('police')]);
+    const left = await t.owner.pool.query('SELECT 1 FROM sign_in_throttle WHERE key_hash = $1', [
+      keyOf('police'),
+    ]);
     assert.equal(left.rowCount, 0);
   });
 
@@ -81,24 +94,42 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
     const result = await services.accounts.signIn('analyst', TEST_PASSWORD);
     assert.ok(result.ok);
     const hash = createHash('sha256').update(result.sessionToken).digest('hex');
-    await t.owner.pool.query("UPDATE user_session SET last_seen_at = now() - interval '61 seconds' WHERE id_hash = $1", [hash]);
-    assert.equal((await services.accounts.resolveSession(result.sessionToken, { touch: true })).state, 'expired');
-    assert.equal((await services.accounts.resolveSession(result.sessionToken, { touch: true })).state, 'none');
+    await t.owner.pool.query(
+      "UPDATE user_session SET last_seen_at = now() - interval '61 seconds' WHERE id_hash = $1",
+      [hash],
+    );
+    assert.equal(
+      (await services.accounts.resolveSession(result.sessionToken, { touch: true })).state,
+      'expired',
+    );
+    assert.equal(
+      (await services.accounts.resolveSession(result.sessionToken, { touch: true })).state,
+      'none',
+    );
   });
 
   it('ends a session at its absolute limit however active it is', async () => {
     const result = await services.accounts.signIn('analyst', TEST_PASSWORD);
     assert.ok(result.ok);
     const hash = createHash('sha256').update(result.sessionToken).digest('hex');
-    await t.owner.pool.query("UPDATE user_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1", [hash]);
-    assert.equal((await services.accounts.resolveSession(result.sessionToken, { touch: true })).state, 'expired');
+    await t.owner.pool.query(
+      "UPDATE user_session SET absolute_expires_at = now() - interval '1 second' WHERE id_hash = $1",
+      [hash],
+    );
+    assert.equal(
+      (await services.accounts.resolveSession(result.sessionToken, { touch: true })).state,
+      'expired',
+    );
   });
 
   it('reads time left without extending the session', async () => {
     const result = await services.accounts.signIn('analyst', TEST_PASSWORD);
     assert.ok(result.ok);
     const hash = createHash('sha256').update(result.sessionToken).digest('hex');
-    await t.owner.pool.query("UPDATE user_session SET last_seen_at = now() - interval '30 seconds' WHERE id_hash = $1", [hash]);
+    await t.owner.pool.query(
+      "UPDATE user_session SET last_seen_at = now() - interval '30 seconds' WHERE id_hash = $1",
+      [hash],
+    );
     const peek = await services.accounts.resolveSession(result.sessionToken, { touch: false });
     assert.equal(peek.state, 'active');
     assert.ok(peek.state === 'active' && peek.secondsLeft <= 30 && peek.secondsLeft >= 28);
@@ -110,7 +141,10 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
     const result = await services.accounts.signIn('chair', TEST_PASSWORD);
     assert.ok(result.ok);
     await services.accounts.signOut(result.sessionToken, result.actor);
-    assert.equal((await services.accounts.resolveSession(result.sessionToken, { touch: true })).state, 'none');
+    assert.equal(
+      (await services.accounts.resolveSession(result.sessionToken, { touch: true })).state,
+      'none',
+    );
   });
 
   it('lets only administrators manage users, and validates what they enter', async () => {
@@ -120,10 +154,17 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
     await assert.rejects(services.accounts.listUsers(manager.actor), ForbiddenError);
     const agencies = await services.accounts.listAgencies(admin.actor);
     await assert.rejects(
-      services.accounts.createUser(admin.actor, { username: 'admin', displayName: '', agencyId: 'x', password: 'short' }),
+      services.accounts.createUser(admin.actor, {
+        username: 'admin',
+        displayName: '',
+        agencyId: 'x',
+        password: 'short',
+      }),
       (e: unknown) =>
         e instanceof ValidationError &&
-        ['username', 'displayName', 'agencyId', 'roles', 'password'].every((f) => e.errors.some((x) => x.field === f)),
+        ['username', 'displayName', 'agencyId', 'roles', 'password'].every((f) =>
+          e.errors.some((x) => x.field === f),
+        ),
     );
     const id = await services.accounts.createUser(admin.actor, {
       username: 'new.worker',
@@ -144,7 +185,10 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
       active: 'false',
       version: String(user.version),
     });
-    assert.equal((await services.accounts.resolveSession(signedIn.sessionToken, { touch: true })).state, 'none');
+    assert.equal(
+      (await services.accounts.resolveSession(signedIn.sessionToken, { touch: true })).state,
+      'none',
+    );
     assert.equal((await services.accounts.signIn('new.worker', 'a-long-enough-password')).ok, false);
   });
 
@@ -154,7 +198,10 @@ describe('accounts: sign-in, sessions, users, tokens', () => {
     const users = await services.accounts.listUsers(admin.actor);
     const police = users.find((u) => u.username === 'police');
     assert.ok(police);
-    const token = await services.accounts.createApiToken(admin.actor, { userId: police.id, name: 'records system' });
+    const token = await services.accounts.createApiToken(admin.actor, {
+      userId: police.id,
+      name: 'records system',
+    });
     assert.match(token, /^lnt_/);
     const actor = await services.accounts.resolveApiToken(token);
     assert.equal(actor?.username, 'police');

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ValidationError } from '../../platform/errors.ts';
-import { isValidNhsNumber, isValidUpn, nhsNumberFrom, normalisePostcode, upnCheckLetter } from './identifiers.ts';
+import {
+  isValidNhsNumber,
+  isValidUpn,
+  nhsNumberFrom,
+  normalisePostcode,
+  upnCheckLetter,
+} from './identifiers.ts';
 import { formToPersonInput } from './routes.ts';
 import { readPersonInput, readPersonSearch } from './schema.ts';
 
@@ -82,13 +88,26 @@ describe('person input rules', () => {
 
   it('names every field that is wrong, at once', () => {
     const fields = fieldsOf(() =>
-      readPersonInput({ ...valid, givenName: ' ', dateOfBirth: '2011-02-30', postcode: 'nowhere', nhsNumber: '9434765918', upn: 'X1' }, []),
+      readPersonInput(
+        {
+          ...valid,
+          givenName: ' ',
+          dateOfBirth: '2011-02-30',
+          postcode: 'nowhere',
+          nhsNumber: '9434765918',
+          upn: 'X1',
+        },
+        [],
+      ),
     );
     assert.deepEqual(fields.sort(), ['dateOfBirth', 'givenName', 'nhsNumber', 'postcode', 'upn']);
   });
 
   it('refuses a date of birth in the future', () => {
-    assert.deepEqual(fieldsOf(() => readPersonInput({ ...valid, dateOfBirth: '2999-01-01' }, [])), ['dateOfBirth']);
+    assert.deepEqual(
+      fieldsOf(() => readPersonInput({ ...valid, dateOfBirth: '2999-01-01' }, [])),
+      ['dateOfBirth'],
+    );
   });
 
   it('allows an unknown date of birth and drops any date sent with it', () => {
@@ -98,7 +117,10 @@ describe('person input rules', () => {
   });
 
   it('refuses agencies that are not the partnership’s', () => {
-    assert.deepEqual(fieldsOf(() => readPersonInput({ ...valid, agencyIds: ['nope'] }, ['a'])), ['agencyIds']);
+    assert.deepEqual(
+      fieldsOf(() => readPersonInput({ ...valid, agencyIds: ['nope'] }, ['a'])),
+      ['agencyIds'],
+    );
   });
 
   it('reads the form’s date parts and other names', () => {
@@ -118,8 +140,19 @@ describe('person input rules', () => {
   });
 
   it('needs at least one search criterion and a real date', () => {
-    assert.deepEqual(fieldsOf(() => readPersonSearch({})), ['name']);
-    assert.deepEqual(fieldsOf(() => readPersonSearch({ dob: '2010-13-01' })), ['dob']);
-    assert.deepEqual(readPersonSearch({ postcode: 'bd7' }), { name: undefined, dob: undefined, postcode: undefined, outwardCode: 'BD7' });
+    assert.deepEqual(
+      fieldsOf(() => readPersonSearch({})),
+      ['name'],
+    );
+    assert.deepEqual(
+      fieldsOf(() => readPersonSearch({ dob: '2010-13-01' })),
+      ['dob'],
+    );
+    assert.deepEqual(readPersonSearch({ postcode: 'bd7' }), {
+      name: undefined,
+      dob: undefined,
+      postcode: undefined,
+      outwardCode: 'BD7',
+    });
   });
 });

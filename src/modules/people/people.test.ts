@@ -32,14 +32,20 @@ describe('people', () => {
       actors[username] = result.actor;
     }
     postcode = (
-      await t.owner.pool.query('SELECT p.postcode, p.ward_code, w.name FROM postcode p JOIN ward w ON w.code = p.ward_code LIMIT 1')
+      await t.owner.pool.query(
+        'SELECT p.postcode, p.ward_code, w.name FROM postcode p JOIN ward w ON w.code = p.ward_code LIMIT 1',
+      )
     ).rows[0];
   });
   after(() => t.close());
 
   const auditCount = async (action: string, personId: string) =>
-    (await t.owner.pool.query('SELECT count(*)::int AS n FROM audit_event WHERE action = $1 AND subject_person_id = $2', [action, personId]))
-      .rows[0].n;
+    (
+      await t.owner.pool.query(
+        'SELECT count(*)::int AS n FROM audit_event WHERE action = $1 AND subject_person_id = $2',
+        [action, personId],
+      )
+    ).rows[0].n;
 
   it('creates a person with the ward resolved from the postcode, audited and on the chronology', async () => {
     const id = await services.people.create(actors.frontdoor, amira());
@@ -47,7 +53,10 @@ describe('people', () => {
     assert.equal(person.postcode, postcode.postcode);
     assert.deepEqual(person.ward, { code: postcode.ward_code, name: postcode.name });
     assert.deepEqual(person.aliases, [{ givenName: 'Mira', familyName: 'Testperson', kind: 'nickname' }]);
-    assert.deepEqual(person.agencies.map((a) => a.name), [actors.frontdoor.agencyName]);
+    assert.deepEqual(
+      person.agencies.map((a) => a.name),
+      [actors.frontdoor.agencyName],
+    );
     assert.equal(await auditCount('person.created', id), 1);
     const { entries } = await services.people.chronology(actors.frontdoor, id);
     assert.equal(entries[0].title, 'Person record created');
@@ -67,7 +76,10 @@ describe('people', () => {
 
   it('writes nothing when the input is invalid', async () => {
     const before = (await t.owner.pool.query('SELECT count(*)::int AS n FROM person')).rows[0].n;
-    await assert.rejects(services.people.create(actors.frontdoor, { ...amira(), nhsNumber: '9434765918' }), ValidationError);
+    await assert.rejects(
+      services.people.create(actors.frontdoor, { ...amira(), nhsNumber: '9434765918' }),
+      ValidationError,
+    );
     const afterCount = (await t.owner.pool.query('SELECT count(*)::int AS n FROM person')).rows[0].n;
     assert.equal(afterCount, before);
   });
@@ -75,9 +87,15 @@ describe('people', () => {
   it('refuses a stale edit instead of overwriting someone else’s change', async () => {
     const id = await services.people.create(actors.frontdoor, amira());
     const first = await services.people.view(actors.frontdoor, id);
-    await services.people.update(actors.manager, id, first.version, { ...amira(), familyName: 'Changedby-Manager' });
+    await services.people.update(actors.manager, id, first.version, {
+      ...amira(),
+      familyName: 'Changedby-Manager',
+    });
     await assert.rejects(
-      services.people.update(actors.frontdoor, id, first.version, { ...amira(), familyName: 'Changedby-Frontdoor' }),
+      services.people.update(actors.frontdoor, id, first.version, {
+        ...amira(),
+        familyName: 'Changedby-Frontdoor',
+      }),
       ConflictError,
     );
     const now = await services.people.view(actors.frontdoor, id);
@@ -89,17 +107,33 @@ describe('people', () => {
   });
 
   it('finds people by name (including aliases and partial names), date of birth and postcode', async () => {
-    const id = await services.people.create(actors.frontdoor, { ...amira(), givenName: 'Zephyrina', familyName: 'Quarrington' });
+    const id = await services.people.create(actors.frontdoor, {
+      ...amira(),
+      givenName: 'Zephyrina',
+      familyName: 'Quarrington',
+    });
     const byName = await services.people.search(actors.frontdoor, { name: 'quarrington' });
     assert.ok(byName.results.some((r) => r.id === id));
     const byAlias = await services.people.search(actors.frontdoor, { name: 'Mira Testperson' });
     assert.ok(byAlias.results.some((r) => r.id === id));
-    const byDobAndPostcode = await services.people.search(actors.frontdoor, { dob: '2011-05-04', postcode: postcode.postcode });
+    const byDobAndPostcode = await services.people.search(actors.frontdoor, {
+      dob: '2011-05-04',
+      postcode: postcode.postcode,
+    });
     assert.ok(byDobAndPostcode.results.some((r) => r.id === id));
     const outward = postcode.postcode.split(' ')[0];
-    const byDistrict = await services.people.search(actors.frontdoor, { name: 'Zephyrina', postcode: outward });
-    assert.deepEqual(byDistrict.results.map((r) => r.id), [id]);
-    const wrongDob = await services.people.search(actors.frontdoor, { name: 'Quarrington', dob: '2011-05-05' });
+    const byDistrict = await services.people.search(actors.frontdoor, {
+      name: 'Zephyrina',
+      postcode: outward,
+    });
+    assert.deepEqual(
+      byDistrict.results.map((r) => r.id),
+      [id],
+    );
+    const wrongDob = await services.people.search(actors.frontdoor, {
+      name: 'Quarrington',
+      dob: '2011-05-05',
+    });
     assert.equal(wrongDob.results.length, 0);
   });
 
@@ -109,7 +143,11 @@ describe('people', () => {
     const agencies = await services.people.agencies(actors.frontdoor);
     const theirs = agencies.find((a) => a.id === actors.keyworker.agencyId);
     assert.ok(theirs);
-    const known = await services.people.create(actors.frontdoor, { ...amira(), givenName: 'Referred', agencyIds: [theirs.id] });
+    const known = await services.people.create(actors.frontdoor, {
+      ...amira(),
+      givenName: 'Referred',
+      agencyIds: [theirs.id],
+    });
     assert.equal((await services.people.view(actors.keyworker, known)).givenName, 'Referred');
     const found = await services.people.search(actors.keyworker, { name: 'Testperson' });
     assert.ok(found.results.some((r) => r.id === known));

@@ -67,7 +67,9 @@ describe('audit trail', () => {
   });
 
   it('fails, naming the first bad event, after a row is edited directly in the database', async () => {
-    const { rows } = await t.owner.pool.query("SELECT seq FROM audit_event WHERE action = 'test.event' ORDER BY seq LIMIT 1 OFFSET 2");
+    const { rows } = await t.owner.pool.query(
+      "SELECT seq FROM audit_event WHERE action = 'test.event' ORDER BY seq LIMIT 1 OFFSET 2",
+    );
     const seq = rows[0].seq;
     const client = await t.owner.pool.connect();
     try {
@@ -96,7 +98,9 @@ describe('audit trail', () => {
       const signedIn = await services.accounts.signIn('admin', 'correct-horse-battery');
       assert.ok(signedIn.ok);
       for (let i = 0; i < 3; i++) await audit(t2.db.pool, signedIn.actor, { action: 'test.event' });
-      const all = (await t2.owner.pool.query('SELECT seq FROM audit_event ORDER BY seq')).rows.map((r) => r.seq);
+      const all = (await t2.owner.pool.query('SELECT seq FROM audit_event ORDER BY seq')).rows.map(
+        (r) => r.seq,
+      );
       const client = await t2.owner.pool.connect();
       await client.query("SET session_replication_role = 'replica'");
       await client.query('DELETE FROM audit_event WHERE seq = $1', [all[1]]);
