@@ -1,0 +1,236 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { DEMO_USERS } from '../../src/cli/seed.ts';
+import {
+  createTestApp,
+  createTestDatabase,
+  TEST_PASSWORD,
+  type TestApp,
+  type TestDatabase,
+} from '../helpers.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Runs axe-core on the page as it stands; fails listing each WCAG A/AA violation. */
+async function assertAccessible(page: Page, label: string) {
+  // Evaluated through the DevTools protocol: the page's real CSP stays in force.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map(
+      (v: { id: string; nodes: { target: string[] }[] }) =>
+        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  }, WCAG_TAGS);
+  assert.deepEqual(violations, [], `axe violations on ${label}`);
+}
+
+describe('browser journeys', { timeout: 170_000 }, () => {
+  let t: TestDatabase;
+  let ta: TestApp;
+  let quick: TestApp;
+  let base: string;
+  let quickBase: string;
+  let browser: Browser;
+
+  before(async () => {
+    assert.ok(
+      existsSync(CHROMIUM),
+      `Chromium is needed for the browser tests: install Debian's "chromium" package or set CHROMIUM_PATH (looked for ${CHROMIUM})`,
+    );
+    t = await createTestDatabase({ people: 30 });
+    ta = await createTestApp(t);
+    base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
+    // A second server with a short idle timeout, to watch the warning and the sign-out happen.
+    quick = await createTestApp(t, { sessionIdleSeconds: 14, sessionWarningSeconds: 7 });
+    quickBase = await quick.app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await ta?.app.close();
+    await quick?.app.close();
+    await t?.close();
+  });
+
+  async function signedIn(username: string, at = base) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${at}/sign-in`);
+    await page.fill('#username', username);
+    await page.fill('#password', TEST_PASSWORD);
+    await page.click('[data-qa=sign-in]');
+    await page.waitForSelector('[data-qa=signed-in-user]');
+    return page;
+  }
+
+  it('signs in as each demo role and shows only what that role may use', async () => {
+    const expected: Record<string, string[]> = {
+      frontdoor: ['People'],
+      chair: ['People', 'Ward reports'],
+      police: ['People'],
+      analyst: ['People', 'Ward reports'],
+      keyworker: ['People'],
+      manager: ['People', 'Ward reports'],
+      admin: ['Users'],
+      councillor: ['Ward reports'],
+    };
+    for (const user of DEMO_USERS) {
+      const page = await signedIn(user.username);
+      const nav = (await page.locator('.govuk-service-navigation__list a').allInnerTexts()).map((s) =>
+        s.trim(),
+      );
+      assert.deepEqual(nav, expected[user.username], `navigation for ${user.username}`);
+      assert.equal(await page.locator('[data-qa=signed-in-user]').innerText(), user.displayName);
+      await assertAccessible(page, `${user.username}'s start page`);
+      await page.click('[data-qa=sign-out]');
+      await page.waitForSelector('[data-qa=signed-out-banner]');
+      await page.context().close();
+    }
+  });
+
+  it('keyboard: the first Tab reaches the skip link; the sign-in page and its errors are accessible', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/sign-in`);
+    await assertAccessible(page, 'sign-in');
+    await page.keyboard.press('Tab');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.textContent?.trim()),
+      'Skip to main content',
+    );
+    // Keyboard only: Tab on to the Sign in button and press Enter.
+    for (let i = 0; i < 15; i++) {
+      if (await page.evaluate(() => document.activeElement?.getAttribute('data-qa') === 'sign-in')) break;
+      await page.keyboard.press('Tab');
+    }
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-qa')), 'sign-in');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.govuk-error-summary');
+    // GOV.UK Frontend moves focus to the error summary.
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')),
+      true,
+    );
+    await assertAccessible(page, 'sign-in with errors');
+    await page.goto(`${base}/accessibility`);
+    await assertAccessible(page, 'accessibility statement');
+    await page.goto(`${base}/no-such-page`);
+    await assertAccessible(page, '404');
+    await context.close();
+  });
+
+  it('a practitioner creates, views and edits a person; a manager sees the view in the access log', async () => {
+    const page = await signedIn('frontdoor');
+    await page.goto(`${base}/people`);
+    await assertAccessible(page, 'people search');
+    await page.click('[data-qa=add-person]');
+    await assertAccessible(page, 'add a person');
+    await page.click('[data-qa=save-person]');
+    await page.waitForSelector('.govuk-error-summary');
+    await assertAccessible(page, 'add a person with errors');
+    const postcode = (await t.owner.pool.query('SELECT postcode FROM postcode ORDER BY postcode LIMIT 1'))
+      .rows[0].postcode;
+    await page.fill('#givenName', 'Keira');
+    await page.fill('#familyName', 'Journeytest');
+    await page.check('#dobPrecision');
+    await page.fill('#dateOfBirth-day', '14');
+    await page.fill('#dateOfBirth-month', '2');
+    await page.fill('#dateOfBirth-year', '2012');
+    await page.check('#gender');
+    await page.selectOption('#ethnicity', 'white_british');
+    await page.fill('#postcode', postcode);
+    await page.fill('#nhsNumber', '943 476 5919');
+    await page.click('[data-qa=save-person]');
+    await page.waitForSelector('[data-qa=created-banner]');
+    assert.equal(await page.locator('[data-qa=person-name]').innerText(), 'Keira Journeytest');
+    assert.match(await page.locator('[data-qa=person-details]').innerText(), /14 February 2012/);
+    assert.match(await page.locator('[data-qa=chronology]').innerText(), /Person record created/);
+    await assertAccessible(page, 'person page');
+    const personUrl = page.url().split('?')[0];
+
+    await page.click('[data-qa=edit-person]');
+    await assertAccessible(page, 'edit person');
+    await page.fill('#town', 'Bradford');
+    await page.click('[data-qa=save-person]');
+    await page.waitForSelector('[data-qa=saved-banner]');
+    assert.match(
+      await page.locator('[data-qa=chronology]').innerText(),
+      /Person details changed[\s\S]*Changed: town/,
+    );
+
+    await page.goto(`${base}/people?name=Journeytest`);
+    assert.match(await page.locator('[data-qa=results]').innerText(), /Keira Journeytest/);
+    await assertAccessible(page, 'search results');
+    await page.context().close();
+
+    const manager = await signedIn('manager');
+    await manager.goto(personUrl);
+    await manager.click('[data-qa=access-log-link]');
+    const log = await manager.locator('[data-qa=access-log]').innerText();
+    assert.match(log, /frontdoor[\s\S]*person\.viewed/);
+    assert.match(log, /frontdoor[\s\S]*person\.created/);
+    await assertAccessible(manager, 'access log');
+    await manager.context().close();
+  });
+
+  it('administrators, analysts and councillors see their own pages, accessibly; others get a 403 page', async () => {
+    const admin = await signedIn('admin');
+    await admin.goto(`${base}/admin/users`);
+    await assertAccessible(admin, 'users');
+    await admin.click('text=Sam Whitaker');
+    await assertAccessible(admin, 'edit user');
+    await admin.goto(`${base}/admin/users/new`);
+    await assertAccessible(admin, 'add user');
+    await admin.goto(`${base}/people`);
+    assert.equal(await admin.locator('[data-qa=forbidden]').count(), 1);
+    await assertAccessible(admin, '403');
+    await admin.context().close();
+
+    const councillor = await signedIn('councillor');
+    await councillor.goto(`${base}/reports/wards`);
+    const wards = await councillor.locator('[data-qa=wards] tbody tr').count();
+    assert.equal(wards, 30);
+    assert.match(await councillor.locator('[data-qa=wards]').innerText(), /Queensbury\s+E05001360\s+3,911/);
+    await assertAccessible(councillor, 'ward reports');
+    await councillor.goto(`${base}/account`);
+    await assertAccessible(councillor, 'account');
+    await councillor.context().close();
+  });
+
+  it('warns before the idle timeout, can stay signed in, and signs out when time runs out', async () => {
+    const page = await signedIn('frontdoor', quickBase);
+    const dialog = page.locator('[data-qa=timeout-warning]');
+    await dialog.waitFor({ state: 'visible', timeout: 12_000 });
+    assert.match(await dialog.innerText(), /You're about to be signed out/);
+    await assertAccessible(page, 'timeout warning');
+    await page.click('[data-timeout-action=extend]');
+    await dialog.waitFor({ state: 'hidden' });
+    const status = await page.evaluate(async () => (await fetch('/session/status')).json());
+    assert.ok(status.secondsLeft > 10, `the session was extended (${status.secondsLeft}s left)`);
+    // Now do nothing: the warning comes back and then the session ends.
+    await page.waitForURL(/\/sign-in\?expired=1/, { timeout: 25_000 });
+    assert.equal(await page.locator('[data-qa=expired-banner]').count(), 1);
+    await page.goto(`${quickBase}/people`);
+    assert.match(page.url(), /\/sign-in/);
+    await page.context().close();
+  });
+});
