@@ -12,6 +12,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
 import { accountsRoutes } from './modules/accounts/index.ts';
+import { assessmentsRoutes } from './modules/assessments/index.ts';
+import { clockRoutes } from './modules/clock/index.ts';
+import { contactsRoutes } from './modules/contacts/index.ts';
+import { flagsRoutes } from './modules/flags/index.ts';
+import { languageRoutes } from './modules/language/index.ts';
 import { peopleRoutes } from './modules/people/index.ts';
 import { reportsRoutes } from './modules/reports/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
@@ -207,6 +212,11 @@ export async function createApp(services: Services, config: Config): Promise<Fas
   await app.register(siteRoutes(services));
   await app.register(accountsRoutes(services, config));
   await app.register(peopleRoutes(services));
+  await app.register(contactsRoutes(services));
+  await app.register(assessmentsRoutes(services));
+  await app.register(flagsRoutes(services));
+  await app.register(clockRoutes(services));
+  await app.register(languageRoutes(services));
   await app.register(reportsRoutes(services));
 
   app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => app.swagger());

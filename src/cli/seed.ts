@@ -9,6 +9,7 @@ import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { hashPassword } from '../modules/accounts/index.ts';
+import { DEFAULT_CLOCK_RULES } from '../modules/clock/index.ts';
 import { nhsNumberFrom, upnCheckLetter } from '../modules/people/index.ts';
 import type { Role } from '../platform/access.ts';
 
@@ -350,6 +351,15 @@ export async function seedDemo(
           [partnershipId, postcode, ward.code, point[1], point[0]],
         );
       }
+    }
+
+    for (const rule of DEFAULT_CLOCK_RULES) {
+      await client.query('INSERT INTO clock_rule (partnership_id, kind, amount, unit) VALUES ($1, $2, $3, $4)', [
+        partnershipId,
+        rule.kind,
+        rule.amount,
+        rule.unit,
+      ]);
     }
 
     const agencyIds: Record<string, string> = {};

@@ -32,6 +32,8 @@ const DATE_TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+
 export function formatDate(value: string | Date | null | undefined): string {
   if (!value) return '';
   const date = typeof value === 'string' ? new Date(`${value.slice(0, 10)}T12:00:00Z`) : value;
@@ -44,6 +46,8 @@ export function configureNunjucks(env: nunjucks.Environment): void {
     value ? DATE_TIME_FORMAT.format(new Date(value)) : '',
   );
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role] ?? role);
+  /** A GOV.UK tag describing a due time: overdue (red), due today (orange) or how long is left. */
+  env.addFilter('dueTag', (due: Date | string, now: Date = new Date()) => dueTag(new Date(due), now));
   /** GOV.UK error summary list from field errors; hrefs point at the field's id. */
   env.addFilter('errorList', (errors: FieldError[] | undefined) =>
     (errors ?? []).map((e) => ({ text: e.message, href: `#${e.field}` })),
@@ -53,6 +57,15 @@ export function configureNunjucks(env: nunjucks.Environment): void {
     const found = (errors ?? []).find((e) => e.field === field);
     return found ? { text: found.message } : undefined;
   });
+}
+
+export function dueTag(due: Date, now: Date): { text: string; classes: string } {
+  const hours = (due.getTime() - now.getTime()) / 3_600_000;
+  const sameDay = DATE_FORMAT.format(due) === DATE_FORMAT.format(now);
+  const span = (h: number) => (h >= 48 ? `${Math.floor(h / 24)} days` : h >= 1 ? `${Math.floor(h)} hours` : 'less than an hour');
+  if (hours < 0) return { text: `Overdue by ${span(-hours)}`, classes: 'govuk-tag--red' };
+  if (sameDay) return { text: `Due today, ${TIME_FORMAT.format(due)}`, classes: 'govuk-tag--orange' };
+  return { text: `Due in ${span(hours)}`, classes: hours < 48 ? 'govuk-tag--yellow' : 'govuk-tag--grey' };
 }
 
 export interface PageContext {
@@ -69,9 +82,12 @@ interface NavItem {
 export function navigation(actor: Actor | undefined, url: string): NavItem[] {
   if (!actor) return [];
   const items: [string, string, string][] = [
+    ['/work', 'Work', 'clock:view_queues'],
+    ['/contacts', 'Contacts', 'contacts:view'],
     ['/people', 'People', 'people:search'],
     ['/reports/wards', 'Ward reports', 'reports:view_wards'],
     ['/admin/users', 'Users', 'accounts:manage_users'],
+    ['/admin/clock', 'Clock settings', 'clock:manage_rules'],
   ];
   return items
     .filter(([, , permission]) => hasPermission(actor, permission))

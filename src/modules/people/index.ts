@@ -7,6 +7,14 @@ export {
 } from './identifiers.ts';
 export { peoplePolicy } from './policy.ts';
 export { ETHNICITY_CODES, GENDERS } from './reference.ts';
-export { peopleRoutes } from './routes.ts';
-export { readPersonInput } from './schema.ts';
-export { createPeopleService, type PeopleService } from './service.ts';
+export { formToPersonInput, peopleRoutes } from './routes.ts';
+export { isRealDate, readPersonInput } from './schema.ts';
+export type { PersonRecord, PersonSummary } from './repository.ts';
+export {
+  addChronologyEntry,
+  assertCanSeePerson,
+  createPeopleService,
+  noteAgencyKnows,
+  type PeopleService,
+  SEARCH_LIMIT,
+} from './service.ts';

@@ -61,6 +61,11 @@ export async function findPerson(
   return rows[0];
 }
 
+export async function personExists(db: Queryable, partnershipId: string, id: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM person WHERE partnership_id = $1 AND id = $2', [partnershipId, id]);
+  return rowCount === 1;
+}
+
 export async function isKnownToAgency(db: Queryable, personId: string, agencyId: string): Promise<boolean> {
   const { rowCount } = await db.query('SELECT 1 FROM person_agency WHERE person_id = $1 AND agency_id = $2', [
     personId,

@@ -97,6 +97,15 @@ const ethnicityItems = (selected: unknown) => [
   ),
 ];
 
+/** The kinds of chronology entry, as modules record them. */
+export const CHRONOLOGY_KINDS = [
+  { value: 'contact', text: 'Contacts' },
+  { value: 'decision', text: 'Front Door decisions' },
+  { value: 'assessment', text: 'Assessments' },
+  { value: 'flag', text: 'Flags' },
+  { value: 'record', text: 'Record changes' },
+];
+
 export function toApi(p: PersonRecord) {
   return { ...p, ageYears: ageInYears(p.dateOfBirth) };
 }
@@ -184,25 +193,59 @@ export function peopleRoutes(services: Services) {
       }
     });
 
+    /** Everything on a person's page; each part only for roles that may see it. */
+    async function personPage(request: FastifyRequest, id: string, kind: string | undefined) {
+      const actor = actorOf(request);
+      const person = await people.view(actor, id);
+      const when = <T>(permission: string, load: () => Promise<T>) => (hasPermission(actor, permission) ? load() : Promise.resolve(undefined));
+      const [chronology, flags, work, assessmentList, contactList] = await Promise.all([
+        people.chronology(actor, id, kind),
+        when('flags:view', () => services.flags.forPerson(actor, id)),
+        when('clock:view_person', () => services.clock.forPerson(actor, id)),
+        when('assessments:view', () => services.assessments.forPerson(actor, id)),
+        when('contacts:view', () => services.contacts.aboutPerson(actor, id)),
+      ]);
+      return { person, entries: chronology.entries, flags, work, assessments: assessmentList, contacts: contactList };
+    }
+
     app.get('/people/:id', { config: { access: 'people:view' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as Form;
-      const kind =
-        typeof query.kind === 'string' && /^[a-z_]{1,30}$/.test(query.kind) ? query.kind : undefined;
-      const person = await people.view(actorOf(request), id);
-      const { entries } = await people.chronology(actorOf(request), id, kind);
+      const kind = typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind) ? query.kind : undefined;
+      const data = await personPage(request, id, kind);
       return renderPage(request, reply, 'people/views/show.njk', {
-        title: `${person.givenName} ${person.familyName}`,
-        person,
-        age: ageInYears(person.dateOfBirth),
-        entries,
+        title: `${data.person.givenName} ${data.person.familyName}`,
+        ...data,
+        age: ageInYears(data.person.dateOfBirth),
         kind,
+        kindItems: [{ value: '', text: 'Everything' }, ...CHRONOLOGY_KINDS].map((k) => ({ ...k, selected: k.value === (kind ?? '') })),
         created: query.created === '1',
         saved: query.saved === '1',
+        flagged: query.flagged === '1',
         genderNames: GENDER_NAMES,
         ethnicityNames: ETHNICITY_NAMES,
-        canEdit: hasPermission(request.actor, 'people:edit'),
-        canSeeAccessLog: hasPermission(request.actor, 'people:view_access_log'),
+        can: {
+          edit: hasPermission(request.actor, 'people:edit'),
+          accessLog: hasPermission(request.actor, 'people:view_access_log'),
+          assess: hasPermission(request.actor, 'assessments:record'),
+          setFlags: hasPermission(request.actor, 'flags:set'),
+        },
+      });
+    });
+
+    app.get('/people/:id/chronology/print', { config: { access: 'people:view' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as Form;
+      const kind = typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind) ? query.kind : undefined;
+      const actor = actorOf(request);
+      const person = await people.view(actor, id, 'printed the chronology');
+      const { entries } = await people.chronology(actor, id, kind);
+      return renderPage(request, reply, 'people/views/chronology-print.njk', {
+        title: `Chronology: ${person.givenName} ${person.familyName}`,
+        person,
+        entries,
+        kind: CHRONOLOGY_KINDS.find((k) => k.value === kind)?.text,
+        printedAt: new Date(),
       });
     });
 

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
@@ -30,12 +30,35 @@ const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
   policeRef: 'police reference',
 };
 
+/**
+ * The record-level rule: may this actor see this person at all? "Not found" when they may not know
+ * the record exists. Other modules call it before showing anything about a person.
+ */
+export async function assertCanSeePerson(c: Queryable, actor: Actor, id: string): Promise<void> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('No such person');
+  const agency = limitedTo(actor);
+  if (agency && !(await repo.isKnownToAgency(c, id, agency))) throw new NotFoundError('No such person');
+  if (!(await repo.personExists(c, actor.partnershipId, id))) throw new NotFoundError('No such person');
+}
+
+/** Adds to a person's chronology inside the caller's transaction (every module feeds it). */
+export function addChronologyEntry(
+  c: Queryable,
+  actor: Actor,
+  e: { personId: string; kind: string; title: string; detail?: string | null; occurredAt?: Date },
+) {
+  return repo.addChronology(c, { partnershipId: actor.partnershipId, recordedBy: actor.userId, ...e });
+}
+
+/** Links people to the agency that recorded something about them (they now know them). */
+export function noteAgencyKnows(c: Queryable, actor: Actor, personIds: string[]) {
+  return Promise.all(personIds.map((id) => repo.addAgencies(c, actor.partnershipId, id, [actor.agencyId])));
+}
+
 export function createPeopleService(db: Database) {
   /** Reads a person the actor may see; "not found" when they may not know it exists. */
-  async function visiblePerson(c: Parameters<typeof repo.findPerson>[0], actor: Actor, id: string) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such person');
-    const agency = limitedTo(actor);
-    if (agency && !(await repo.isKnownToAgency(c, id, agency))) throw new NotFoundError('No such person');
+  async function visiblePerson(c: Queryable, actor: Actor, id: string) {
+    await assertCanSeePerson(c, actor, id);
     const person = await repo.findPerson(c, actor.partnershipId, id);
     if (!person) throw new NotFoundError('No such person');
     return person;

@@ -69,3 +69,48 @@ if (dialog) {
   dialog.addEventListener('cancel', (event) => event.preventDefault());
   schedule();
 }
+
+// Language check as people write: warns about victim-blaming phrases, never blocks saving.
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
+for (const field of document.querySelectorAll('[data-language-check]')) {
+  const results = document.querySelector(`[data-language-results-for="${field.dataset.languageCheck}"]`);
+  if (!results) continue;
+  let timer;
+  const render = (findings) => {
+    results.replaceChildren();
+    if (!findings.length) return;
+    const warning = document.createElement('div');
+    warning.className = 'govuk-warning-text';
+    const icon = document.createElement('span');
+    icon.className = 'govuk-warning-text__icon';
+    icon.setAttribute('aria-hidden', 'true');
+    icon.textContent = '!';
+    const text = document.createElement('div');
+    text.className = 'govuk-warning-text__text';
+    text.textContent = 'Check the language: some words could suggest the child is to blame for what is happening to them.';
+    warning.append(icon, text);
+    const list = document.createElement('ul');
+    list.className = 'govuk-list govuk-list--bullet';
+    for (const f of findings) {
+      const item = document.createElement('li');
+      const found = document.createElement('strong');
+      found.textContent = `“${f.found}”`;
+      const suggestion = document.createElement('em');
+      suggestion.textContent = f.suggestion;
+      item.append(found, `: ${f.why} Try: `, suggestion, '.');
+      list.append(item);
+    }
+    results.append(warning, list);
+  };
+  field.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const response = await fetch('/language-check', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+        body: JSON.stringify({ text: field.value }),
+      }).catch(() => undefined);
+      if (response?.ok) render((await response.json()).findings);
+    }, 400);
+  });
+}

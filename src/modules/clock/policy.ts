@@ -1,0 +1,8 @@
+import { definePolicy } from '../../platform/access.ts';
+
+export const clockPolicy = definePolicy('clock', {
+  view_queues: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
+  // The clock on a person's page: whoever may see the person sees what is due about them.
+  view_person: ['front_door', 'meeting_chair', 'police_intelligence', 'analyst', 'service_worker', 'manager'],
+  manage_rules: ['administrator', 'manager'],
+});

@@ -1,0 +1,100 @@
+import type { Queryable } from '../../db/database.ts';
+import type { ClockRule, WorkKind } from './rules.ts';
+
+export async function rulesFor(db: Queryable, partnershipId: string): Promise<ClockRule[]> {
+  const { rows } = await db.query('SELECT kind, amount, unit FROM clock_rule WHERE partnership_id = $1 ORDER BY kind', [
+    partnershipId,
+  ]);
+  return rows;
+}
+
+export async function saveRule(db: Queryable, partnershipId: string, rule: ClockRule): Promise<void> {
+  await db.query(
+    `INSERT INTO clock_rule (partnership_id, kind, amount, unit) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (partnership_id, kind) DO UPDATE SET amount = excluded.amount, unit = excluded.unit`,
+    [partnershipId, rule.kind, rule.amount, rule.unit],
+  );
+}
+
+export interface NewWorkItem {
+  kind: WorkKind;
+  title: string;
+  reason?: string | null;
+  personId?: string | null;
+  contactId?: string | null;
+  assessmentId?: string | null;
+  dueAt: Date;
+}
+
+export async function insertWorkItem(db: Queryable, partnershipId: string, w: NewWorkItem): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [partnershipId, w.kind, w.title, w.reason ?? null, w.personId ?? null, w.contactId ?? null, w.assessmentId ?? null, w.dueAt],
+  );
+  return rows[0].id;
+}
+
+export interface WorkMatch {
+  kind: WorkKind;
+  personId?: string;
+  contactId?: string;
+  assessmentId?: string;
+}
+
+export async function completeWork(
+  db: Queryable,
+  partnershipId: string,
+  match: WorkMatch,
+  userId: string,
+  note: string | null,
+): Promise<number> {
+  const result = await db.query(
+    `UPDATE work_item SET completed_at = now(), completed_by = $6, completion_note = $7
+      WHERE partnership_id = $1 AND kind = $2 AND completed_at IS NULL
+        AND ($3::uuid IS NULL OR person_id = $3) AND ($4::uuid IS NULL OR contact_id = $4)
+        AND ($5::uuid IS NULL OR assessment_id = $5)`,
+    [partnershipId, match.kind, match.personId ?? null, match.contactId ?? null, match.assessmentId ?? null, userId, note],
+  );
+  return result.rowCount ?? 0;
+}
+
+export interface WorkItemRow {
+  id: string;
+  kind: WorkKind;
+  title: string;
+  reason: string | null;
+  personId: string | null;
+  personName: string | null;
+  contactId: string | null;
+  contactReference: string | null;
+  assessmentId: string | null;
+  dueAt: Date;
+  createdAt: Date;
+  completedAt: Date | null;
+}
+
+const WORK_SELECT = `
+  SELECT w.id, w.kind, w.title, w.reason, w.person_id AS "personId",
+         CASE WHEN p.id IS NULL THEN NULL ELSE p.given_name || ' ' || p.family_name END AS "personName",
+         w.contact_id AS "contactId", c.reference AS "contactReference", w.assessment_id AS "assessmentId",
+         w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
+    FROM work_item w
+    LEFT JOIN person p ON p.id = w.person_id
+    LEFT JOIN contact c ON c.id = w.contact_id`;
+
+export async function openWork(db: Queryable, partnershipId: string, limit = 500): Promise<WorkItemRow[]> {
+  const { rows } = await db.query(
+    `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.completed_at IS NULL ORDER BY w.due_at LIMIT $2`,
+    [partnershipId, limit],
+  );
+  return rows;
+}
+
+export async function workForPerson(db: Queryable, partnershipId: string, personId: string): Promise<WorkItemRow[]> {
+  const { rows } = await db.query(
+    `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.person_id = $2 AND w.completed_at IS NULL ORDER BY w.due_at`,
+    [partnershipId, personId],
+  );
+  return rows;
+}

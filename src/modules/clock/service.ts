@@ -1,0 +1,105 @@
+import type { Database, Queryable } from '../../db/database.ts';
+import type { Actor } from '../../platform/access.ts';
+import { audit } from '../../platform/audit/index.ts';
+import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../people/index.ts';
+import { clockPolicy } from './policy.ts';
+import * as repo from './repository.ts';
+import { type ClockRule, DEFAULT_CLOCK_RULES, dueAt, UNITS, WORK_KINDS, type WorkKind } from './rules.ts';
+
+const londonDay = (d: Date) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+
+export interface Queues {
+  overdue: repo.WorkItemRow[];
+  dueToday: repo.WorkItemRow[];
+  notYetAssessed: repo.WorkItemRow[];
+  riskReview: repo.WorkItemRow[];
+  signoff: repo.WorkItemRow[];
+  frontDoor: repo.WorkItemRow[];
+  upcoming: repo.WorkItemRow[];
+}
+
+/** Sorts open work into the queues practitioners and managers work from. An item can be in several. */
+export function classify(items: repo.WorkItemRow[], now: Date): Queues {
+  const today = londonDay(now);
+  const overdue = items.filter((w) => w.dueAt.getTime() < now.getTime());
+  const dueToday = items.filter((w) => w.dueAt.getTime() >= now.getTime() && londonDay(w.dueAt) === today);
+  const of = (kind: WorkKind) => items.filter((w) => w.kind === kind);
+  return {
+    overdue,
+    dueToday,
+    notYetAssessed: of('assessment'),
+    riskReview: of('risk_review'),
+    signoff: of('signoff'),
+    frontDoor: of('front_door_decision'),
+    upcoming: items.filter((w) => !overdue.includes(w) && !dueToday.includes(w)),
+  };
+}
+
+/**
+ * Puts a piece of work on the clock, due by the partnership's rule for its kind. For use inside
+ * another module's transaction, after that module has checked access.
+ */
+export async function schedule(
+  c: Queryable,
+  partnershipId: string,
+  item: Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueAt?: Date },
+): Promise<{ id: string; dueAt: Date }> {
+  const rules = await repo.rulesFor(c, partnershipId);
+  const rule = rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
+  if (!rule) throw new Error(`no clock rule for ${item.kind}`);
+  const due = item.dueAt ?? dueAt(rule, item.from ?? new Date());
+  const id = await repo.insertWorkItem(c, partnershipId, { ...item, dueAt: due });
+  return { id, dueAt: due };
+}
+
+/** Marks matching open work done. For use inside another module's transaction. */
+export function completeWork(c: Queryable, actor: Actor, match: repo.WorkMatch, note: string | null = null) {
+  return repo.completeWork(c, actor.partnershipId, match, actor.userId, note);
+}
+
+/** Open work about a person (the case's visible clock). For pages that already checked access. */
+export const openWorkForPerson = (c: Queryable, partnershipId: string, personId: string) =>
+  repo.workForPerson(c, partnershipId, personId);
+
+export function createClockService(db: Database) {
+  return {
+    async queues(actor: Actor, now = new Date()) {
+      clockPolicy.assert(actor, 'view_queues');
+      return classify(await repo.openWork(db.pool, actor.partnershipId), now);
+    },
+
+    async forPerson(actor: Actor, personId: string) {
+      clockPolicy.assert(actor, 'view_person');
+      await assertCanSeePerson(db.pool, actor, personId);
+      return repo.workForPerson(db.pool, actor.partnershipId, personId);
+    },
+
+    async rules(actor: Actor) {
+      clockPolicy.assert(actor, 'manage_rules');
+      const saved = await repo.rulesFor(db.pool, actor.partnershipId);
+      return WORK_KINDS.map((kind) => saved.find((r) => r.kind === kind) ?? (DEFAULT_CLOCK_RULES.find((r) => r.kind === kind) as ClockRule));
+    },
+
+    async updateRules(actor: Actor, form: Record<string, unknown>) {
+      clockPolicy.assert(actor, 'manage_rules');
+      const check = new Checker();
+      const rules: ClockRule[] = [];
+      for (const kind of WORK_KINDS) {
+        const raw = String(form[`${kind}-amount`] ?? '').trim();
+        const amount = Number(raw);
+        if (!/^\d+$/.test(raw) || amount < 1 || amount > 1000) check.add(`${kind}-amount`, 'Enter a whole number from 1 to 1,000');
+        const unit = check.oneOf(form[`${kind}-unit`], `${kind}-unit`, UNITS, { label: 'Unit', required: true });
+        if (unit) rules.push({ kind, amount, unit });
+      }
+      check.throwIfAny();
+      await db.tx(async (c) => {
+        for (const rule of rules) await repo.saveRule(c, actor.partnershipId, rule);
+        await audit(c, actor, { action: 'clock.rules_updated', details: { rules } });
+      });
+    },
+  };
+}
+
+export type ClockService = ReturnType<typeof createClockService>;

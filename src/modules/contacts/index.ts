@@ -1,0 +1,3 @@
+export { contactsRoutes } from './routes.ts';
+export { CATEGORY_NAMES, OUTCOME_NAMES, PART_NAMES } from './reference.ts';
+export { type ContactsService, contactsPolicy, createContactsService } from './service.ts';

@@ -1,0 +1,364 @@
+import type { Database, Queryable } from '../../db/database.ts';
+import { type Actor, definePolicy, type Role } from '../../platform/access.ts';
+import { audit } from '../../platform/audit/index.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { Checker } from '../../platform/validation.ts';
+import { startAssessment } from '../assessments/index.ts';
+import { completeWork, schedule } from '../clock/index.ts';
+import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
+import { checkAndRecord } from '../language/index.ts';
+import { addChronologyEntry, assertCanSeePerson, noteAgencyKnows, type PeopleService } from '../people/index.ts';
+import {
+  CATEGORY_FLAGS,
+  CATEGORY_NAMES,
+  OUTCOME_NAMES,
+  PARTS,
+  type Part,
+} from './reference.ts';
+import * as repo from './repository.ts';
+import { readContactInput, readDecisionInput } from './schema.ts';
+
+const FRONT_DOOR: Role[] = ['front_door', 'meeting_chair', 'police_intelligence', 'manager'];
+
+export const contactsPolicy = definePolicy('contacts', {
+  view: [...FRONT_DOOR, 'analyst'],
+  record: FRONT_DOOR,
+  decide: ['front_door', 'meeting_chair', 'manager'],
+  sign_off: ['manager'],
+});
+
+const ageOn = (dob: string | null, at: Date) => {
+  if (!dob) return null;
+  const [y, m, d] = dob.split('-').map(Number);
+  let age = at.getUTCFullYear() - y;
+  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age -= 1;
+  return age;
+};
+
+export function createContactsService(db: Database, people: PeopleService) {
+  async function agencyIds(c: Queryable, actor: Actor) {
+    const { rows } = await c.query('SELECT id FROM agency WHERE partnership_id = $1', [actor.partnershipId]);
+    return rows.map((r: { id: string }) => r.id);
+  }
+
+  async function load(c: Queryable, actor: Actor, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such contact');
+    const contact = await repo.findContact(c, actor.partnershipId, id);
+    if (!contact) throw new NotFoundError('No such contact');
+    // A draft is its author's until submitted.
+    if (contact.status === 'draft' && contact.createdById !== actor.userId) throw new NotFoundError('No such contact');
+    return contact;
+  }
+
+  async function loadDraft(c: Queryable, actor: Actor, id: string, version?: number) {
+    const contact = await load(c, actor, id);
+    if (contact.status !== 'draft') throw new ConflictError('This contact has been submitted and can no longer be changed.');
+    if (version !== undefined && contact.version !== version) {
+      throw new ConflictError('This draft was saved somewhere else since you opened it. Your changes have not been saved.');
+    }
+    return contact;
+  }
+
+  /**
+   * Submission: the contact is received, the decision goes on the clock, every person's chronology
+   * shows it, and anyone already flagged gets a "risk review needed" item (changing risk).
+   */
+  async function submit(c: Queryable, actor: Actor, contact: repo.ContactRecord) {
+    const check = new Checker();
+    readContactInput({ ...contact, places: contact.places }, await agencyIds(c, actor), true);
+    if (!contact.people.some((p) => p.part === 'subject')) {
+      check.add('people', 'Add the person the concern is about (the subject)');
+    }
+    check.throwIfAny();
+    const receivedAt = await repo.markSubmitted(c, actor.partnershipId, contact.id, contact.version);
+    if (!receivedAt) throw new ConflictError('This contact changed while you were submitting it. Check it and submit again.');
+    const concerns = contact.categories.map((k) => CATEGORY_NAMES[k]).join(', ');
+    await schedule(c, actor.partnershipId, {
+      kind: 'front_door_decision',
+      title: 'Make a Front Door decision',
+      reason: concerns,
+      contactId: contact.id,
+      personId: contact.people.find((p) => p.part === 'subject')?.personId ?? null,
+      from: receivedAt,
+    });
+    for (const person of contact.people) {
+      await addChronologyEntry(c, actor, {
+        personId: person.personId,
+        kind: 'contact',
+        title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
+        detail: `${concerns}. ${contact.narrative.slice(0, 500)}${contact.narrative.length > 500 ? '…' : ''}`,
+        occurredAt: receivedAt,
+      });
+      const flags = await currentFlagsOf(c, actor.partnershipId, person.personId);
+      if (flags.length) {
+        await schedule(c, actor.partnershipId, {
+          kind: 'risk_review',
+          title: 'Risk review needed: new contact about a flagged person',
+          reason: `Contact ${contact.reference} (${concerns}) while flagged ${flags.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
+          personId: person.personId,
+          contactId: contact.id,
+        });
+      }
+    }
+    await noteAgencyKnows(c, actor, contact.people.map((p) => p.personId));
+    await checkAndRecord(c, actor, { kind: 'contact', id: contact.id }, { narrative: contact.narrative });
+    await audit(c, actor, { action: 'contact.submitted', details: { contactId: contact.id, people: contact.people.length } });
+  }
+
+  return {
+    async list(actor: Actor) {
+      contactsPolicy.assert(actor, 'view');
+      const [drafts, undecided, recent] = await Promise.all([
+        repo.listContacts(db.pool, actor.partnershipId, { draftsOf: actor.userId, limit: 50 }),
+        repo.listContacts(db.pool, actor.partnershipId, { undecided: true, limit: 100 }),
+        repo.listContacts(db.pool, actor.partnershipId, { limit: 30 }),
+      ]);
+      return { drafts, undecided, recent: recent.filter((r) => r.status === 'submitted') };
+    },
+
+    /** Reading a contact reads about the people in it: audited against each of them. */
+    async get(actor: Actor, id: string) {
+      contactsPolicy.assert(actor, 'view');
+      return db.tx(async (c) => {
+        const contact = await load(c, actor, id);
+        for (const p of contact.people) {
+          await audit(c, actor, { action: 'contact.viewed', subjectPersonId: p.personId, details: { contactId: id } });
+        }
+        if (!contact.people.length) await audit(c, actor, { action: 'contact.viewed', details: { contactId: id } });
+        return contact;
+      });
+    },
+
+    async agencies(actor: Actor) {
+      contactsPolicy.assert(actor, 'view');
+      return people.agencies(actor);
+    },
+
+    async createDraft(actor: Actor, raw: Record<string, unknown>): Promise<string> {
+      contactsPolicy.assert(actor, 'record');
+      return db.tx(async (c) => {
+        const input = readContactInput(raw, await agencyIds(c, actor), false);
+        const id = await repo.insertContact(c, actor.partnershipId, actor.userId, input, null);
+        await repo.replacePlaces(c, actor.partnershipId, id, input.places);
+        await audit(c, actor, { action: 'contact.draft_created', details: { contactId: id } });
+        return id;
+      });
+    },
+
+    async updateDraft(actor: Actor, id: string, version: number, raw: Record<string, unknown>) {
+      contactsPolicy.assert(actor, 'record');
+      await db.tx(async (c) => {
+        await loadDraft(c, actor, id, version);
+        const input = readContactInput(raw, await agencyIds(c, actor), false);
+        if (!(await repo.updateDraft(c, actor.partnershipId, id, version, input))) {
+          throw new ConflictError('This draft was saved somewhere else since you opened it. Your changes have not been saved.');
+        }
+        await repo.replacePlaces(c, actor.partnershipId, id, input.places);
+        await audit(c, actor, { action: 'contact.draft_saved', details: { contactId: id } });
+      });
+    },
+
+    async addPerson(actor: Actor, id: string, personId: string, part: string) {
+      contactsPolicy.assert(actor, 'record');
+      const check = new Checker();
+      const chosen = check.oneOf(part, 'part', PARTS, { label: 'Part in the concern', required: true });
+      check.throwIfAny();
+      await db.tx(async (c) => {
+        await loadDraft(c, actor, id);
+        await assertCanSeePerson(c, actor, personId);
+        await repo.linkPerson(c, actor.partnershipId, id, personId, chosen as Part);
+        await audit(c, actor, { action: 'contact.person_added', subjectPersonId: personId, details: { contactId: id, part: chosen } });
+      });
+    },
+
+    /** Adds someone not yet known to Lantern: a new person record, linked to the draft. */
+    async addNewPerson(actor: Actor, id: string, raw: Record<string, unknown>): Promise<string> {
+      contactsPolicy.assert(actor, 'record');
+      const check = new Checker();
+      const part = check.oneOf(raw.part, 'part', PARTS, { label: 'Part in the concern', required: true });
+      check.throwIfAny();
+      await loadDraft(db.pool, actor, id);
+      const personId = await people.create(actor, raw);
+      await db.tx(async (c) => {
+        await repo.linkPerson(c, actor.partnershipId, id, personId, part as Part);
+        await audit(c, actor, { action: 'contact.person_added', subjectPersonId: personId, details: { contactId: id, part } });
+      });
+      return personId;
+    },
+
+    async removePerson(actor: Actor, id: string, personId: string) {
+      contactsPolicy.assert(actor, 'record');
+      await db.tx(async (c) => {
+        await loadDraft(c, actor, id);
+        await repo.unlinkPerson(c, id, personId);
+        await audit(c, actor, { action: 'contact.person_removed', subjectPersonId: personId, details: { contactId: id } });
+      });
+    },
+
+    async submit(actor: Actor, id: string, version: number) {
+      contactsPolicy.assert(actor, 'record');
+      await db.tx(async (c) => submit(c, actor, await loadDraft(c, actor, id, version)));
+    },
+
+    /**
+     * The API's one-step intake: create and submit with the people and places given. A retry with
+     * the same Idempotency-Key returns the first contact instead of creating a second.
+     */
+    async receive(actor: Actor, raw: Record<string, unknown>, idempotencyKey: string | null): Promise<{ id: string; created: boolean }> {
+      contactsPolicy.assert(actor, 'record');
+      if (idempotencyKey) {
+        const existing = await repo.findByIdempotencyKey(db.pool, actor.partnershipId, actor.userId, idempotencyKey);
+        if (existing) return { id: existing, created: false };
+      }
+      const list = Array.isArray(raw.people) ? (raw.people as Record<string, unknown>[]) : [];
+      const check = new Checker();
+      list.forEach((p, i) => {
+        check.oneOf(p.part, `people.${i}.part`, PARTS, { label: 'Part', required: true });
+        if (typeof p.personId !== 'string' || !/^[0-9a-f-]{36}$/i.test(p.personId)) check.add(`people.${i}.personId`, 'Give the id of a person in Lantern');
+      });
+      if (!list.some((p) => p.part === 'subject')) check.add('people', 'Include the person the concern is about, with part "subject"');
+      check.throwIfAny();
+      try {
+        const id = await db.tx(async (c) => {
+          const input = readContactInput(raw, await agencyIds(c, actor), true);
+          const contactId = await repo.insertContact(c, actor.partnershipId, actor.userId, input, idempotencyKey);
+          await repo.replacePlaces(c, actor.partnershipId, contactId, input.places);
+          for (const [i, p] of list.entries()) {
+            try {
+              await assertCanSeePerson(c, actor, p.personId as string);
+            } catch {
+              throw new ValidationError([{ field: `people.${i}.personId`, message: 'No such person' }]);
+            }
+            await repo.linkPerson(c, actor.partnershipId, contactId, p.personId as string, p.part as Part);
+          }
+          const contact = await repo.findContact(c, actor.partnershipId, contactId);
+          if (!contact) throw new Error('contact vanished');
+          await submit(c, actor, contact);
+          return contactId;
+        });
+        return { id, created: true };
+      } catch (error) {
+        // Two retries racing: the unique key lets one win; the other returns the winner.
+        if (idempotencyKey && (error as { code?: string }).code === '23505') {
+          const existing = await repo.findByIdempotencyKey(db.pool, actor.partnershipId, actor.userId, idempotencyKey);
+          if (existing) return { id: existing, created: false };
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * The Front Door decision. "No further action" about a child who is already flagged needs a
+     * manager's sign-off before it stands.
+     */
+    async decide(actor: Actor, id: string, raw: Record<string, unknown>) {
+      contactsPolicy.assert(actor, 'decide');
+      const input = readDecisionInput(raw);
+      return db.tx(async (c) => {
+        const contact = await load(c, actor, id);
+        if (contact.status !== 'submitted') throw new ConflictError('Submit the contact before deciding on it.');
+        if (contact.decision) throw new ConflictError('A decision has already been recorded on this contact.');
+        const subjects = contact.people.filter((p) => p.part === 'subject');
+        const now = new Date();
+        let flaggedChild = false;
+        for (const s of subjects) {
+          const age = ageOn(s.dateOfBirth, now);
+          if ((age === null || age < 18) && (await currentFlagsOf(c, actor.partnershipId, s.personId)).length) flaggedChild = true;
+        }
+        const needsSignoff = input.outcome === 'no_further_action' && flaggedChild;
+        if (!(await repo.insertDecision(c, actor.partnershipId, id, actor.userId, input, needsSignoff ? 'pending' : 'not_needed'))) {
+          throw new ConflictError('A decision has already been recorded on this contact.');
+        }
+        await completeWork(c, actor, { kind: 'front_door_decision', contactId: id }, OUTCOME_NAMES[input.outcome]);
+        for (const s of contact.people) {
+          await addChronologyEntry(c, actor, {
+            personId: s.personId,
+            kind: 'decision',
+            title: `Front Door decision on ${contact.reference}: ${OUTCOME_NAMES[input.outcome]}${needsSignoff ? ' (awaiting manager sign-off)' : ''}`,
+            detail: input.rationale,
+          });
+        }
+        if (needsSignoff) {
+          await schedule(c, actor.partnershipId, {
+            kind: 'signoff',
+            title: 'Sign off "no further action" on a flagged child',
+            reason: `Contact ${contact.reference}`,
+            contactId: id,
+            personId: subjects[0]?.personId ?? null,
+          });
+        }
+        let assessments: { personId: string; assessmentId: string; dueAt: Date | null }[] = [];
+        if (input.outcome === 'exploitation_assessment' || input.outcome === 'strategy_discussion') {
+          const flagTypes = [...new Set(contact.categories.map((k) => CATEGORY_FLAGS[k]).filter((f): f is FlagType => !!f))];
+          assessments = [];
+          for (const s of subjects) {
+            const started = await startAssessment(c, actor, {
+              personId: s.personId,
+              contactId: id,
+              flagTypes,
+              from: now,
+              reason: `Front Door decision on ${contact.reference}: ${OUTCOME_NAMES[input.outcome]}`,
+            });
+            assessments.push({ personId: s.personId, assessmentId: started.id, dueAt: started.dueAt });
+          }
+        }
+        await checkAndRecord(c, actor, { kind: 'decision', id }, { rationale: input.rationale });
+        await audit(c, actor, {
+          action: 'contact.decided',
+          subjectPersonId: subjects[0]?.personId ?? null,
+          details: { contactId: id, outcome: input.outcome, urgency: input.urgency, needsSignoff },
+        });
+        return { needsSignoff, assessments };
+      });
+    },
+
+    async signOff(actor: Actor, id: string, raw: Record<string, unknown>) {
+      contactsPolicy.assert(actor, 'sign_off');
+      const check = new Checker();
+      const decision = check.oneOf(raw.decision, 'decision', ['approve', 'decline'] as const, { label: 'Sign-off', required: true });
+      const note = check.text(raw.note, 'note', { label: 'Note', max: 5000 }) ?? null;
+      if (decision === 'decline' && !note) check.add('note', 'Say why, so the Front Door can decide again');
+      check.throwIfAny();
+      await db.tx(async (c) => {
+        const contact = await load(c, actor, id);
+        if (contact.decision?.signoffStatus !== 'pending') throw new ConflictError('This decision is not awaiting sign-off.');
+        const status = decision === 'approve' ? 'approved' : 'declined';
+        await repo.recordSignoff(c, actor.partnershipId, id, actor.userId, status, note);
+        await completeWork(c, actor, { kind: 'signoff', contactId: id }, note);
+        if (status === 'declined') {
+          // The Front Door decides again; the declined decision stays in the audit trail and chronology.
+          await repo.deleteDecision(c, actor.partnershipId, id);
+          await schedule(c, actor.partnershipId, {
+            kind: 'front_door_decision',
+            title: 'Decide again: "no further action" was not signed off',
+            reason: note,
+            contactId: id,
+            personId: contact.people.find((p) => p.part === 'subject')?.personId ?? null,
+          });
+        }
+        for (const p of contact.people) {
+          await addChronologyEntry(c, actor, {
+            personId: p.personId,
+            kind: 'decision',
+            title: `Manager ${status === 'approved' ? 'signed off' : 'declined'} "no further action" on ${contact.reference}`,
+            detail: note,
+          });
+        }
+        await audit(c, actor, {
+          action: `contact.signoff_${status}`,
+          subjectPersonId: contact.people.find((p) => p.part === 'subject')?.personId ?? null,
+          reason: note,
+          details: { contactId: id, declinedDecision: status === 'declined' ? contact.decision : undefined },
+        });
+      });
+    },
+
+    async aboutPerson(actor: Actor, personId: string) {
+      contactsPolicy.assert(actor, 'view');
+      await assertCanSeePerson(db.pool, actor, personId);
+      return repo.contactsAboutPerson(db.pool, actor.partnershipId, personId);
+    },
+  };
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>;

@@ -1,0 +1,4 @@
+export { FLAG_NAMES, FLAG_TYPES, type FlagType, LEVEL_NAMES, RISK_LEVELS, type RiskLevel, type AssessedLevel } from './reference.ts';
+export type { FlagPeriod } from './repository.ts';
+export { applyAssessedLevel, createFlagsService, currentFlagsOf, endFlag, type FlagsService, flagsPolicy, setFlag } from './service.ts';
+export { flagsRoutes } from './routes.ts';

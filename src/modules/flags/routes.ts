@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import { actorOf, renderPage } from '../../platform/web.ts';
+import type { Services } from '../../services.ts';
+import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES, RISK_LEVELS } from './reference.ts';
+
+export function flagsRoutes(services: Services) {
+  return async function plugin(app: FastifyInstance) {
+    async function flagPage(request: FastifyRequest, reply: FastifyReply, personId: string, extra: { errors?: FieldError[]; values?: Record<string, unknown> } = {}) {
+      const { current, history } = await services.flags.forPerson(actorOf(request), personId);
+      return renderPage(request, reply, 'flags/views/change.njk', {
+        title: 'Set, change or end a flag',
+        personId,
+        current,
+        history,
+        values: extra.values ?? {},
+        errors: extra.errors,
+        flagItems: [{ value: '', text: 'Select a flag' }, ...FLAG_TYPES.map((f) => ({ value: f, text: FLAG_NAMES[f] }))],
+        levelItems: [...RISK_LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), { value: 'ended', text: 'End the flag' }],
+        flagNames: FLAG_NAMES,
+        levelNames: LEVEL_NAMES,
+      });
+    }
+
+    app.get('/people/:id/flags', { config: { access: 'flags:set' } }, async (request, reply) =>
+      flagPage(request, reply, (request.params as { id: string }).id),
+    );
+
+    app.post('/people/:id/flags', { config: { access: 'flags:set' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        await services.flags.set(actorOf(request), id, body);
+        return reply.redirect(`/people/${id}?flagged=1#flags`);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return flagPage(request, reply.code(422), id, { errors: error.errors, values: body });
+      }
+    });
+
+    const tags = ['Flags'];
+    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
+    app.get('/api/v1/people/:id/flags', { config: { access: 'flags:view' }, schema: { tags, summary: "A person's current flags and their full history", params: idParams } }, async (request) =>
+      services.flags.forPerson(actorOf(request), (request.params as { id: string }).id),
+    );
+    app.post(
+      '/api/v1/people/:id/flags',
+      {
+        config: { access: 'flags:set' },
+        schema: {
+          tags,
+          summary: 'Set, change or end a flag (level "ended"), with the reason',
+          params: idParams,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['flagType', 'level', 'reason'],
+            properties: {
+              flagType: { type: 'string', enum: FLAG_TYPES },
+              level: { type: 'string', enum: [...RISK_LEVELS, 'ended'] },
+              reason: { type: 'string', maxLength: 2000 },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const outcome = await services.flags.set(actorOf(request), (request.params as { id: string }).id, request.body as Record<string, unknown>);
+        return reply.code(201).send({ outcome });
+      },
+    );
+  };
+}

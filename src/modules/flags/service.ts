@@ -1,0 +1,145 @@
+import type { Database, Queryable } from '../../db/database.ts';
+import { type Actor, definePolicy } from '../../platform/access.ts';
+import { audit } from '../../platform/audit/index.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { Checker } from '../../platform/validation.ts';
+import { completeWork, schedule } from '../clock/index.ts';
+import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
+import { FLAG_NAMES, FLAG_TYPES, type FlagType, LEVEL_NAMES, RISK_LEVELS, type AssessedLevel, type RiskLevel } from './reference.ts';
+import * as repo from './repository.ts';
+
+export const flagsPolicy = definePolicy('flags', {
+  view: ['front_door', 'meeting_chair', 'police_intelligence', 'analyst', 'service_worker', 'manager'],
+  // Setting or ending a flag by hand is a meeting or management decision; assessments set them too.
+  set: ['meeting_chair', 'manager'],
+});
+
+/**
+ * Sets (or changes the level of) a flag: the current period ends and a new one starts, so the
+ * history keeps every level and who set it. Moderate and significant flags go on the review clock.
+ * For use inside a transaction whose caller has checked access.
+ */
+export async function setFlag(
+  c: Queryable,
+  actor: Actor,
+  p: { personId: string; flagType: FlagType; level: RiskLevel; reason: string; assessmentId?: string | null },
+): Promise<'unchanged' | 'set' | 'changed'> {
+  const current = (await repo.currentFlags(c, actor.partnershipId, p.personId)).find((f) => f.flagType === p.flagType);
+  if (current?.riskLevel === p.level) {
+    if (p.assessmentId) {
+      await addChronologyEntry(c, actor, {
+        personId: p.personId,
+        kind: 'flag',
+        title: `${FLAG_NAMES[p.flagType]} flag confirmed: ${LEVEL_NAMES[p.level]}`,
+        detail: p.reason,
+      });
+    }
+    return 'unchanged';
+  }
+  if (current) await repo.endCurrent(c, actor.partnershipId, p.personId, p.flagType, actor.userId, `Changed to ${p.level}: ${p.reason}`);
+  await repo.startPeriod(c, actor.partnershipId, {
+    personId: p.personId,
+    flagType: p.flagType,
+    riskLevel: p.level,
+    userId: actor.userId,
+    reason: p.reason,
+    assessmentId: p.assessmentId ?? null,
+  });
+  const title = current
+    ? `${FLAG_NAMES[p.flagType]} flag: ${LEVEL_NAMES[current.riskLevel]} → ${LEVEL_NAMES[p.level]}`
+    : `${FLAG_NAMES[p.flagType]} flag set: ${LEVEL_NAMES[p.level]}`;
+  await addChronologyEntry(c, actor, { personId: p.personId, kind: 'flag', title, detail: p.reason });
+  await audit(c, actor, {
+    action: current ? 'flag.changed' : 'flag.set',
+    subjectPersonId: p.personId,
+    reason: p.reason,
+    details: { flagType: p.flagType, from: current?.riskLevel ?? null, to: p.level },
+  });
+  return current ? 'changed' : 'set';
+}
+
+export async function endFlag(c: Queryable, actor: Actor, p: { personId: string; flagType: FlagType; reason: string }) {
+  const ended = await repo.endCurrent(c, actor.partnershipId, p.personId, p.flagType, actor.userId, p.reason);
+  if (!ended) return false;
+  await addChronologyEntry(c, actor, {
+    personId: p.personId,
+    kind: 'flag',
+    title: `${FLAG_NAMES[p.flagType]} flag ended (was ${LEVEL_NAMES[ended.riskLevel]})`,
+    detail: p.reason,
+  });
+  await audit(c, actor, { action: 'flag.ended', subjectPersonId: p.personId, reason: p.reason, details: { flagType: p.flagType } });
+  return true;
+}
+
+/** Applies an assessment's final level to its flag types, and puts the next review on the clock. */
+export async function applyAssessedLevel(
+  c: Queryable,
+  actor: Actor,
+  p: { personId: string; assessmentId: string; flagTypes: FlagType[]; level: AssessedLevel },
+) {
+  await completeWork(c, actor, { kind: 'flag_review', personId: p.personId }, 'Reviewed by a new assessment');
+  if (p.level === 'none') {
+    for (const flagType of p.flagTypes) {
+      await endFlag(c, actor, { personId: p.personId, flagType, reason: 'Assessment found no risk of this exploitation' });
+    }
+    return;
+  }
+  for (const flagType of p.flagTypes) {
+    await setFlag(c, actor, { personId: p.personId, flagType, level: p.level, reason: 'Exploitation assessment', assessmentId: p.assessmentId });
+  }
+  if (p.level !== 'emerging') {
+    await schedule(c, actor.partnershipId, {
+      kind: 'flag_review',
+      title: `Review ${LEVEL_NAMES[p.level].toLowerCase()} flag`,
+      reason: p.flagTypes.map((t) => FLAG_NAMES[t]).join(', '),
+      personId: p.personId,
+      assessmentId: p.assessmentId,
+    });
+  }
+}
+
+/** Adds the display names pages show, so other modules need not know the reference lists. */
+const named = (f: repo.FlagPeriod) => ({ ...f, flagName: FLAG_NAMES[f.flagType], levelName: LEVEL_NAMES[f.riskLevel] });
+
+export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: string) => repo.currentFlags(c, partnershipId, personId);
+
+export function createFlagsService(db: Database) {
+  return {
+    async forPerson(actor: Actor, personId: string) {
+      flagsPolicy.assert(actor, 'view');
+      await assertCanSeePerson(db.pool, actor, personId);
+      const [current, history] = await Promise.all([
+        repo.currentFlags(db.pool, actor.partnershipId, personId),
+        repo.flagHistory(db.pool, actor.partnershipId, personId),
+      ]);
+      return { current: current.map(named), history: history.map(named) };
+    },
+
+    /** A flag set or changed by hand (e.g. a DRAM decision), with the reason recorded. */
+    async set(actor: Actor, personId: string, raw: Record<string, unknown>) {
+      flagsPolicy.assert(actor, 'set');
+      const check = new Checker();
+      const flagType = check.oneOf(raw.flagType, 'flagType', FLAG_TYPES, { label: 'Flag', required: true });
+      const level = check.oneOf(raw.level, 'level', [...RISK_LEVELS, 'ended'] as const, { label: 'Risk level', required: true });
+      const reason = check.text(raw.reason, 'reason', { label: 'Reason', required: true, max: 2000, requiredMessage: 'Enter why the flag is being set, changed or ended' });
+      check.throwIfAny();
+      return db.tx(async (c) => {
+        await assertCanSeePerson(c, actor, personId);
+        if (level === 'ended') {
+          if (!(await endFlag(c, actor, { personId, flagType: flagType as FlagType, reason: reason as string }))) {
+            throw new NotFoundError('That flag is not set on this person');
+          }
+          return 'ended';
+        }
+        return setFlag(c, actor, { personId, flagType: flagType as FlagType, level: level as RiskLevel, reason: reason as string });
+      });
+    },
+
+    async flaggedDuring(actor: Actor, from: Date, to: Date) {
+      flagsPolicy.assert(actor, 'view');
+      return repo.flaggedDuring(db.pool, actor.partnershipId, from, to);
+    },
+  };
+}
+
+export type FlagsService = ReturnType<typeof createFlagsService>;

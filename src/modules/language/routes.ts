@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { actorOf, renderPage } from '../../platform/web.ts';
+import type { Services } from '../../services.ts';
+import { PHRASES, SOURCES } from './check.ts';
+
+const checkSchema = {
+  body: {
+    type: 'object',
+    required: ['text'],
+    additionalProperties: false,
+    properties: { text: { type: 'string', maxLength: 20000 } },
+  },
+};
+
+export function languageRoutes(services: Services) {
+  return async function plugin(app: FastifyInstance) {
+    // The inline check behind free-text fields (same-site JSON, CSRF header).
+    app.post('/language-check', { config: { access: 'language:check' }, schema: checkSchema }, async (request) => ({
+      findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
+    }));
+
+    app.post(
+      '/api/v1/language-check',
+      {
+        config: { access: 'language:check' },
+        schema: { ...checkSchema, tags: ['Language'], summary: 'Find victim-blaming phrases and suggest child-centred wording' },
+      },
+      async (request) => ({ findings: services.language.check(actorOf(request), (request.body as { text: string }).text) }),
+    );
+
+    app.get('/reports/language', { config: { access: 'language:view_practice' } }, async (request, reply) => {
+      const since = new Date(Date.now() - 90 * 86_400_000);
+      const counts = await services.language.practice(actorOf(request), since);
+      const byId = new Map(PHRASES.map((p) => [p.id, p]));
+      return renderPage(request, reply, 'language/views/practice.njk', {
+        title: 'Language in records',
+        since,
+        rows: counts.map((c) => ({ ...c, phrase: byId.get(c.phraseId) })),
+        phrases: PHRASES,
+        sources: SOURCES,
+      });
+    });
+  };
+}
