@@ -50,6 +50,23 @@ describe('every route × every role', () => {
       "id IN (SELECT person_id FROM person_agency pa JOIN agency a ON a.id = pa.agency_id WHERE a.code = 'trp')",
     );
     ids.user = users.find((u) => u.username === 'frontdoor')?.id ?? '';
+    // A submitted contact and an assessment about that person, for the Front Door routes.
+    const frontdoor = await ta.services.accounts.signIn('frontdoor', 'correct-horse-battery');
+    assert.ok(frontdoor.ok);
+    const agency = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    const received = await ta.services.contacts.receive(
+      frontdoor.actor,
+      {
+        sourceKind: 'agency',
+        sourceAgencyId: agency,
+        categories: ['criminal'],
+        narrative: 'Concern',
+        people: [{ personId: ids.person, part: 'subject' }],
+      },
+      null,
+    );
+    ids.contact = received.id;
+    ids.assessment = (await ta.services.assessments.start(frontdoor.actor, ids.person)).id;
     // The revoke route gets a token of its own to revoke.
     await ta.services.accounts.createApiToken(admin.actor, { userId: ids.user, name: 'to be revoked' });
     const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
@@ -64,7 +81,9 @@ describe('every route × every role', () => {
     url
       .replace('/people/:id', `/people/${ids.person}`)
       .replace('/admin/users/:id', `/admin/users/${ids.user}`)
-      .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`);
+      .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`)
+      .replace('/contacts/:id', `/contacts/${ids.contact}`)
+      .replace('/assessments/:id', `/assessments/${ids.assessment}`);
 
   const routes = () =>
     ta.app.routeTable.filter(
@@ -73,7 +92,7 @@ describe('every route × every role', () => {
     );
 
   it('every route declares an access rule that a policy knows', () => {
-    assert.ok(routes().length >= 20, `expected the app's routes, found ${routes().length}`);
+    assert.ok(routes().length >= 50, `expected the app's routes, found ${routes().length}`);
     for (const route of ta.app.routeTable) assert.ok(route.access, `${route.method} ${route.url}`);
     assert.throws(() => requireAccessRule({ method: 'GET', url: '/x' }), /declares no access rule/);
     assert.throws(

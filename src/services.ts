@@ -10,7 +10,10 @@ import { createPeopleService } from './modules/people/index.ts';
 import { createReportsService } from './modules/reports/index.ts';
 
 /** Every domain service, wired by plain factory functions. */
-export function createServices(db: Database, config: Pick<Config, 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'>) {
+export function createServices(
+  db: Database,
+  config: Pick<Config, 'sessionIdleSeconds' | 'sessionAbsoluteSeconds'>,
+) {
   const people = createPeopleService(db);
   return {
     accounts: createAccountsService(db, {

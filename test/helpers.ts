@@ -62,7 +62,11 @@ export async function createTestDatabase(
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ NODE_ENV: 'test', SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789' }),
+    ...loadConfig({
+      NODE_ENV: 'test',
+      SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      LOG_LEVEL: process.env.LOG_LEVEL,
+    }),
     ...overrides,
   };
 }

@@ -354,12 +354,10 @@ export async function seedDemo(
     }
 
     for (const rule of DEFAULT_CLOCK_RULES) {
-      await client.query('INSERT INTO clock_rule (partnership_id, kind, amount, unit) VALUES ($1, $2, $3, $4)', [
-        partnershipId,
-        rule.kind,
-        rule.amount,
-        rule.unit,
-      ]);
+      await client.query(
+        'INSERT INTO clock_rule (partnership_id, kind, amount, unit) VALUES ($1, $2, $3, $4)',
+        [partnershipId, rule.kind, rule.amount, rule.unit],
+      );
     }
 
     const agencyIds: Record<string, string> = {};

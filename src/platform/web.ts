@@ -32,7 +32,12 @@ const DATE_TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
 });
 
-const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+const TIME_FORMAT = new Intl.DateTimeFormat('en-GB', {
+  hour: 'numeric',
+  minute: '2-digit',
+  hour12: true,
+  timeZone: 'Europe/London',
+});
 
 export function formatDate(value: string | Date | null | undefined): string {
   if (!value) return '';
@@ -62,7 +67,8 @@ export function configureNunjucks(env: nunjucks.Environment): void {
 export function dueTag(due: Date, now: Date): { text: string; classes: string } {
   const hours = (due.getTime() - now.getTime()) / 3_600_000;
   const sameDay = DATE_FORMAT.format(due) === DATE_FORMAT.format(now);
-  const span = (h: number) => (h >= 48 ? `${Math.floor(h / 24)} days` : h >= 1 ? `${Math.floor(h)} hours` : 'less than an hour');
+  const span = (h: number) =>
+    h >= 48 ? `${Math.floor(h / 24)} days` : h >= 1 ? `${Math.floor(h)} hours` : 'less than an hour';
   if (hours < 0) return { text: `Overdue by ${span(-hours)}`, classes: 'govuk-tag--red' };
   if (sameDay) return { text: `Due today, ${TIME_FORMAT.format(due)}`, classes: 'govuk-tag--orange' };
   return { text: `Due in ${span(hours)}`, classes: hours < 48 ? 'govuk-tag--yellow' : 'govuk-tag--grey' };

@@ -84,13 +84,13 @@ describe('browser journeys', { timeout: 170_000 }, () => {
 
   it('signs in as each demo role and shows only what that role may use', async () => {
     const expected: Record<string, string[]> = {
-      frontdoor: ['People'],
-      chair: ['People', 'Ward reports'],
-      police: ['People'],
-      analyst: ['People', 'Ward reports'],
+      frontdoor: ['Work', 'Contacts', 'People'],
+      chair: ['Work', 'Contacts', 'People', 'Ward reports'],
+      police: ['Work', 'Contacts', 'People'],
+      analyst: ['Contacts', 'People', 'Ward reports'],
       keyworker: ['People'],
-      manager: ['People', 'Ward reports'],
-      admin: ['Users'],
+      manager: ['Work', 'Contacts', 'People', 'Ward reports', 'Clock settings'],
+      admin: ['Users', 'Clock settings'],
       councillor: ['Ward reports'],
     };
     for (const user of DEMO_USERS) {
@@ -214,6 +214,122 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     await councillor.goto(`${base}/account`);
     await assertAccessible(councillor, 'account');
     await councillor.context().close();
+  });
+
+  it('Front Door: a school reports a 14-year-old; the concern becomes a graded, flagged, timed case', async () => {
+    const page = await signedIn('frontdoor');
+    await page.goto(`${base}/contacts`);
+    await assertAccessible(page, 'contacts');
+    await page.click('[data-qa=new-contact]');
+    await assertAccessible(page, 'record a contact');
+    await page.check('#sourceKind');
+    await page.selectOption('#sourceAgencyId', { label: 'Education Safeguarding Team' });
+    await page.check('input[name=categories][value=sexual]');
+    await page.check('input[name=categories][value=missing]');
+    // The language check warns as the narrative is written (JavaScript) ...
+    await page.fill(
+      '#narrative',
+      'Seen getting into cars with older males after school, and missing twice this month. She is putting herself at risk.',
+    );
+    await page.locator('[data-qa=language-warning-narrative] li').first().waitFor();
+    assert.match(
+      await page.locator('[data-qa=language-warning-narrative]').innerText(),
+      /putting herself at risk/,
+    );
+    await assertAccessible(page, 'contact with a language warning');
+    await page.click('[data-qa=save-contact]');
+    // ... and again on the saved record (no JavaScript needed); it never blocks saving.
+    assert.match(
+      await page.locator('[data-qa=language-warning-narrative]').innerText(),
+      /putting herself at risk/,
+    );
+
+    await page.click('[data-qa=add-someone-new]');
+    await assertAccessible(page, 'add someone new');
+    const dob = new Date();
+    dob.setUTCFullYear(dob.getUTCFullYear() - 14);
+    dob.setUTCMonth(dob.getUTCMonth() - 2);
+    await page.fill('#givenName', 'Jade');
+    await page.fill('#familyName', 'Browsertest');
+    await page.check('#dobPrecision');
+    await page.fill('#dateOfBirth-day', String(dob.getUTCDate()));
+    await page.fill('#dateOfBirth-month', String(dob.getUTCMonth() + 1));
+    await page.fill('#dateOfBirth-year', String(dob.getUTCFullYear()));
+    await page.check('#gender');
+    await page.click('[data-qa=add-new-person]');
+    assert.match(
+      await page.locator('[data-qa=contact-people]').innerText(),
+      /Jade Browsertest[\s\S]*Subject of the concern/,
+    );
+    await assertAccessible(page, 'draft contact with people');
+    await page.click('[data-qa=submit-contact]');
+    await page.waitForSelector('[data-qa=submitted-banner]');
+
+    // Front Door decision: exploitation assessment.
+    await page.check('input[name=outcome][value=exploitation_assessment]');
+    await page.check('input[name=urgency][value=within_24_hours]');
+    await page.fill('#rationale', 'Clear signs of sexual exploitation and repeated missing episodes.');
+    await assertAccessible(page, 'decision form');
+    await page.click('[data-qa=record-decision]');
+    await page.waitForSelector('[data-qa=decided-banner]');
+    await page.click('[data-qa=contact-people] a');
+
+    // The clock shows when the assessment is due.
+    const clock = await page.locator('[data-qa=person-work]').innerText();
+    assert.match(clock, /Complete the exploitation assessment[\s\S]*Due in (1[0-9]|[1-9]) days/);
+    await page.click('[data-qa=person-work] a:has-text("Complete the exploitation assessment")');
+    await assertAccessible(page, 'assessment form');
+    await page.check('input[name="a-cse-cars"][value=current]');
+    await page.check('input[name="a-mis-repeat"][value=current]');
+    for (const id of [
+      'onl-contact',
+      'onl-groomed',
+      'onl-devices',
+      'dis-learning',
+      'dis-send',
+      'dis-communication',
+      'rad-views',
+      'rad-prevent',
+    ]) {
+      await page.check(`input[name="a-${id}"][value=not_present]`);
+    }
+    await page.fill('#analysis', 'Adults are grooming Jade; the missing episodes are linked.');
+    await page.click('[data-qa=submit-assessment]');
+    await page.waitForLoadState();
+    if (await page.locator('.govuk-error-summary').count())
+      assert.fail(await page.locator('.govuk-error-summary').innerText());
+    assert.equal(await page.locator('[data-qa=final-level]').innerText(), 'Moderate');
+    await assertAccessible(page, 'completed assessment');
+
+    await page.click('a:has-text("Back to Jade Browsertest")');
+    assert.match(
+      await page.locator('[data-qa=current-flags]').innerText(),
+      /Child sexual exploitation: Moderate/,
+    );
+    const chronology = await page.locator('[data-qa=chronology]').innerText();
+    for (const entry of [
+      'Child sexual exploitation flag set: Moderate',
+      'Exploitation assessment completed: Moderate',
+      'Front Door decision on',
+      'received (subject)',
+    ]) {
+      assert.ok(chronology.includes(entry), `chronology shows "${entry}"`);
+    }
+    await assertAccessible(page, 'flagged person');
+    await page.click('[data-qa=print-chronology]');
+    assert.match(await page.locator('[data-qa=chronology-print]').innerText(), /flag set: Moderate/);
+    await assertAccessible(page, 'printable chronology');
+    await page.goto(`${base}/work`);
+    await assertAccessible(page, 'work queues');
+    await page.context().close();
+
+    const manager = await signedIn('manager');
+    await manager.goto(`${base}/admin/clock`);
+    await assertAccessible(manager, 'clock settings');
+    await manager.goto(`${base}/reports/language`);
+    assert.match(await manager.locator('[data-qa=language-counts]').innerText(), /putting-self-at-risk/);
+    await assertAccessible(manager, 'language report');
+    await manager.context().close();
   });
 
   it('warns before the idle timeout, can stay signed in, and signs out when time runs out', async () => {

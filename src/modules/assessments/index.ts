@@ -1,3 +1,9 @@
 export { assessmentsRoutes } from './routes.ts';
 export { ANSWERS, CURRENT_RULES, rulesFor, score } from './rules.ts';
-export { type AssessmentsService, assessmentsPolicy, createAssessmentsService, readAssessmentInput, startAssessment } from './service.ts';
+export {
+  type AssessmentsService,
+  assessmentsPolicy,
+  createAssessmentsService,
+  readAssessmentInput,
+  startAssessment,
+} from './service.ts';

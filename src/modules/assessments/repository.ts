@@ -48,20 +48,32 @@ const SELECT = `
     LEFT JOIN app_user sb ON sb.id = a.submitted_by
     LEFT JOIN app_user ab ON ab.id = a.approved_by`;
 
-export async function findAssessment(db: Queryable, partnershipId: string, id: string): Promise<AssessmentRecord | undefined> {
+export async function findAssessment(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<AssessmentRecord | undefined> {
   const { rows } = await db.query(`${SELECT} WHERE a.partnership_id = $1 AND a.id = $2`, [partnershipId, id]);
   return rows[0];
 }
 
-export async function assessmentsOfPerson(db: Queryable, partnershipId: string, personId: string): Promise<AssessmentRecord[]> {
-  const { rows } = await db.query(`${SELECT} WHERE a.partnership_id = $1 AND a.person_id = $2 ORDER BY a.started_at DESC`, [
-    partnershipId,
-    personId,
-  ]);
+export async function assessmentsOfPerson(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<AssessmentRecord[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE a.partnership_id = $1 AND a.person_id = $2 ORDER BY a.started_at DESC`,
+    [partnershipId, personId],
+  );
   return rows;
 }
 
-export async function openAssessmentOf(db: Queryable, partnershipId: string, personId: string): Promise<string | undefined> {
+export async function openAssessmentOf(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<string | undefined> {
   const { rows } = await db.query(
     `SELECT id FROM assessment WHERE partnership_id = $1 AND person_id = $2 AND status <> 'completed' LIMIT 1`,
     [partnershipId, personId],
@@ -72,7 +84,13 @@ export async function openAssessmentOf(db: Queryable, partnershipId: string, per
 export async function insertAssessment(
   db: Queryable,
   partnershipId: string,
-  a: { personId: string; contactId: string | null; rulesVersion: string; flagTypes: FlagType[]; userId: string },
+  a: {
+    personId: string;
+    contactId: string | null;
+    rulesVersion: string;
+    flagTypes: FlagType[];
+    userId: string;
+  },
 ): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO assessment (partnership_id, person_id, contact_id, rules_version, flag_types, started_by)

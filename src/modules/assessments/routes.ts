@@ -12,7 +12,12 @@ type Form = Record<string, unknown>;
 export function assessmentsRoutes(services: Services) {
   const { assessments } = services;
 
-  async function page(request: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; values?: Form; saved?: boolean } = {}) {
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { errors?: FieldError[]; values?: Form; saved?: boolean } = {},
+  ) {
     const actor = actorOf(request);
     const { assessment, rules, scored } = await assessments.get(actor, id);
     const values: Form = extra.values ?? {
@@ -25,20 +30,29 @@ export function assessmentsRoutes(services: Services) {
       specialistReferralNote: assessment.specialistReferralNote,
     };
     const editable = assessment.status === 'in_progress' && hasPermission(actor, 'assessments:record');
-    return renderPage(request, reply, editable ? 'assessments/views/form.njk' : 'assessments/views/show.njk', {
-      title: `Exploitation assessment: ${assessment.personName}`,
-      assessment,
-      rules,
-      scored,
-      values,
-      answerItems: ANSWERS.map((a) => ({ value: a, text: rules.answers[a] })),
-      flagItems: FLAG_TYPES.map((f) => ({ value: f, text: FLAG_NAMES[f], checked: [values.flagTypes ?? []].flat().includes(f) })),
-      levelNames: LEVEL_NAMES,
-      flagNames: FLAG_NAMES,
-      canApprove: hasPermission(actor, 'assessments:approve'),
-      analysisFindings: checkLanguage(String(values.analysis ?? '')),
-      ...extra,
-    });
+    return renderPage(
+      request,
+      reply,
+      editable ? 'assessments/views/form.njk' : 'assessments/views/show.njk',
+      {
+        title: `Exploitation assessment: ${assessment.personName}`,
+        assessment,
+        rules,
+        scored,
+        values,
+        answerItems: ANSWERS.map((a) => ({ value: a, text: rules.answers[a] })),
+        flagItems: FLAG_TYPES.map((f) => ({
+          value: f,
+          text: FLAG_NAMES[f],
+          checked: [values.flagTypes ?? []].flat().includes(f),
+        })),
+        levelNames: LEVEL_NAMES,
+        flagNames: FLAG_NAMES,
+        canApprove: hasPermission(actor, 'assessments:approve'),
+        analysisFindings: checkLanguage(String(values.analysis ?? '')),
+        ...extra,
+      },
+    );
   }
 
   return async function plugin(app: FastifyInstance) {
@@ -56,41 +70,78 @@ export function assessmentsRoutes(services: Services) {
         return reply.redirect(`/assessments/${id}${submitting ? '' : '?saved=1'}`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'analysis', message: error.message }];
-        return page(request, reply.code(error instanceof ConflictError ? 409 : 422), id, { errors, values: body });
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'analysis', message: error.message }];
+        return page(request, reply.code(error instanceof ConflictError ? 409 : 422), id, {
+          errors,
+          values: body,
+        });
       }
     });
 
-    app.post('/assessments/:id/approval', { config: { access: 'assessments:approve' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      try {
-        await assessments.decideOverride(actorOf(request), id, body);
-        return reply.redirect(`/assessments/${id}`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
-        return page(request, reply.code(422), id, { errors });
-      }
-    });
+    app.post(
+      '/assessments/:id/approval',
+      { config: { access: 'assessments:approve' } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = (request.body ?? {}) as Form;
+        try {
+          await assessments.decideOverride(actorOf(request), id, body);
+          return reply.redirect(`/assessments/${id}`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
+          return page(request, reply.code(422), id, { errors });
+        }
+      },
+    );
 
-    app.post('/people/:id/assessments', { config: { access: 'assessments:record' } }, async (request, reply) => {
-      const { id: assessmentId } = await assessments.start(actorOf(request), (request.params as { id: string }).id);
-      return reply.redirect(`/assessments/${assessmentId}`);
-    });
+    app.post(
+      '/people/:id/assessments',
+      { config: { access: 'assessments:record' } },
+      async (request, reply) => {
+        const { id: assessmentId } = await assessments.start(
+          actorOf(request),
+          (request.params as { id: string }).id,
+        );
+        return reply.redirect(`/assessments/${assessmentId}`);
+      },
+    );
 
     // API
     const tags = ['Assessments'];
-    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
-    app.get('/api/v1/assessments/:id', { config: { access: 'assessments:view' }, schema: { tags, summary: 'Read an assessment with its score', params: idParams } }, async (request) => {
-      const { assessment, scored } = await assessments.get(actorOf(request), (request.params as { id: string }).id);
-      return { ...assessment, scored };
-    });
+    const idParams = {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid' } },
+    };
+    app.get(
+      '/api/v1/assessments/:id',
+      {
+        config: { access: 'assessments:view' },
+        schema: { tags, summary: 'Read an assessment with its score', params: idParams },
+      },
+      async (request) => {
+        const { assessment, scored } = await assessments.get(
+          actorOf(request),
+          (request.params as { id: string }).id,
+        );
+        return { ...assessment, scored };
+      },
+    );
     app.post(
       '/api/v1/people/:id/assessments',
-      { config: { access: 'assessments:record' }, schema: { tags, summary: 'Start an assessment (or return the open one)', params: idParams } },
+      {
+        config: { access: 'assessments:record' },
+        schema: { tags, summary: 'Start an assessment (or return the open one)', params: idParams },
+      },
       async (request, reply) => {
-        const started = await assessments.start(actorOf(request), (request.params as { id: string }).id, 'Started through the API');
+        const started = await assessments.start(
+          actorOf(request),
+          (request.params as { id: string }).id,
+          'Started through the API',
+        );
         return reply.code(201).header('location', `/api/v1/assessments/${started.id}`).send(started);
       },
     );
@@ -100,7 +151,8 @@ export function assessmentsRoutes(services: Services) {
         config: { access: 'assessments:record' },
         schema: {
           tags,
-          summary: 'Save answers; with submit: true, score and complete it (or send an override for approval)',
+          summary:
+            'Save answers; with submit: true, score and complete it (or send an override for approval)',
           params: idParams,
           body: {
             type: 'object',
@@ -112,7 +164,10 @@ export function assessmentsRoutes(services: Services) {
               answers: { type: 'object', additionalProperties: { type: 'string', enum: ANSWERS } },
               flagTypes: { type: 'array', items: { type: 'string', enum: FLAG_TYPES } },
               analysis: { type: 'string', maxLength: 20000 },
-              overrideLevel: { type: ['string', 'null'], enum: ['none', 'emerging', 'moderate', 'significant', null] },
+              overrideLevel: {
+                type: ['string', 'null'],
+                enum: ['none', 'emerging', 'moderate', 'significant', null],
+              },
               overrideReason: { type: ['string', 'null'], maxLength: 5000 },
               specialistReferral: { type: ['string', 'null'], enum: ['made', 'not_made', null] },
               specialistReferralNote: { type: ['string', 'null'], maxLength: 2000 },
@@ -122,7 +177,13 @@ export function assessmentsRoutes(services: Services) {
       },
       async (request) => {
         const body = request.body as Form & { version: number; submit?: boolean };
-        return assessments.save(actorOf(request), (request.params as { id: string }).id, body.version, body, body.submit === true);
+        return assessments.save(
+          actorOf(request),
+          (request.params as { id: string }).id,
+          body.version,
+          body,
+          body.submit === true,
+        );
       },
     );
     app.post(
@@ -137,11 +198,20 @@ export function assessmentsRoutes(services: Services) {
             type: 'object',
             additionalProperties: false,
             required: ['decision'],
-            properties: { decision: { type: 'string', enum: ['approve', 'decline'] }, note: { type: 'string', maxLength: 2000 } },
+            properties: {
+              decision: { type: 'string', enum: ['approve', 'decline'] },
+              note: { type: 'string', maxLength: 2000 },
+            },
           },
         },
       },
-      async (request) => ({ finalLevel: await assessments.decideOverride(actorOf(request), (request.params as { id: string }).id, request.body as Form) }),
+      async (request) => ({
+        finalLevel: await assessments.decideOverride(
+          actorOf(request),
+          (request.params as { id: string }).id,
+          request.body as Form,
+        ),
+      }),
     );
   };
 }

@@ -6,7 +6,9 @@ import { readAssessmentInput } from './service.ts';
 
 const rules = rulesFor(CURRENT_RULES);
 const required = Object.fromEntries(
-  rules.themes.filter((t) => t.required).flatMap((t) => t.indicators.map((i) => [i.id, 'not_present' as Answer])),
+  rules.themes
+    .filter((t) => t.required)
+    .flatMap((t) => t.indicators.map((i) => [i.id, 'not_present' as Answer])),
 );
 
 describe('assessment scoring rules', () => {
@@ -26,14 +28,22 @@ describe('assessment scoring rules', () => {
     assert.equal(score(rules, { 'vul-home': 'earlier' }).score, 2);
     assert.equal(score(rules, { 'vul-home': 'current' }).score, 4);
     assert.equal(score(rules, { 'vul-home': 'current' }).level, 'emerging');
-    const many = score(rules, { 'vul-home': 'current', 'vul-care': 'current', 'mis-repeat': 'current', 'mon-gifts': 'current' });
+    const many = score(rules, {
+      'vul-home': 'current',
+      'vul-care': 'current',
+      'mis-repeat': 'current',
+      'mon-gifts': 'current',
+    });
     assert.equal(many.score, 16);
     assert.equal(many.level, 'moderate');
   });
 
   it('treats one current key sign as at least moderate, two as significant', () => {
     assert.equal(score(rules, { 'cse-cars': 'current' }).level, 'moderate');
-    assert.equal(score(rules, { 'cse-cars': 'current', 'mis-found-with-adults': 'current' }).level, 'significant');
+    assert.equal(
+      score(rules, { 'cse-cars': 'current', 'mis-found-with-adults': 'current' }).level,
+      'significant',
+    );
     assert.equal(score(rules, { 'cse-cars': 'earlier' }).level, 'none');
   });
 
@@ -60,11 +70,27 @@ describe('assessment scoring rules', () => {
         return error.errors.map((e) => e.field).sort();
       }
     };
-    assert.deepEqual(attempt({ 'a-cse-cars': 'current' }), ['a-dis-learning', 'a-onl-contact', 'a-rad-views', 'flagTypes']);
+    assert.deepEqual(attempt({ 'a-cse-cars': 'current' }), [
+      'a-dis-learning',
+      'a-onl-contact',
+      'a-rad-views',
+      'flagTypes',
+    ]);
     assert.deepEqual(attempt({ answers: { ...required, 'cse-cars': 'current' }, flagTypes: ['cse'] }), []);
-    assert.deepEqual(attempt({ answers: required, overrideLevel: 'moderate', flagTypes: ['cse'] }), ['overrideReason']);
-    assert.deepEqual(attempt({ answers: { ...required, 'sub-use': 'current' }, flagTypes: ['cse'] }), ['specialistReferral']);
-    assert.deepEqual(attempt({ answers: { ...required, 'sub-use': 'current' }, flagTypes: ['cse'], specialistReferral: 'not_made' }), ['specialistReferralNote']);
+    assert.deepEqual(attempt({ answers: required, overrideLevel: 'moderate', flagTypes: ['cse'] }), [
+      'overrideReason',
+    ]);
+    assert.deepEqual(attempt({ answers: { ...required, 'sub-use': 'current' }, flagTypes: ['cse'] }), [
+      'specialistReferral',
+    ]);
+    assert.deepEqual(
+      attempt({
+        answers: { ...required, 'sub-use': 'current' },
+        flagTypes: ['cse'],
+        specialistReferral: 'not_made',
+      }),
+      ['specialistReferralNote'],
+    );
     // Saving progress needs none of that.
     assert.doesNotThrow(() => readAssessmentInput(rules, { 'a-cse-cars': 'current' }, false));
   });

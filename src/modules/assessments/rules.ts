@@ -90,7 +90,8 @@ export function score(rules: RuleSet, answers: Record<string, Answer | undefined
       answered += 1;
       points += indicator.weight * rules.points[answer];
       if (answer === 'current' && indicator.key) keyCurrent.push(indicator.id);
-      if ((answer === 'current' || answer === 'earlier') && theme.flagType) suggestedFlags.add(theme.flagType);
+      if ((answer === 'current' || answer === 'earlier') && theme.flagType)
+        suggestedFlags.add(theme.flagType);
       if (answer === 'current' && theme.prompt === 'specialist_referral') specialistReferralNeeded = true;
     }
     if (themeUnanswered) unansweredThemes.push(theme.title);

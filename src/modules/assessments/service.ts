@@ -4,7 +4,13 @@ import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
 import { completeWork, schedule } from '../clock/index.ts';
-import { type AssessedLevel, applyAssessedLevel, FLAG_TYPES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
+import {
+  type AssessedLevel,
+  applyAssessedLevel,
+  FLAG_TYPES,
+  type FlagType,
+  LEVEL_NAMES,
+} from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
 import * as repo from './repository.ts';
@@ -48,8 +54,17 @@ export async function startAssessment(
     assessmentId: id,
     from: p.from,
   });
-  await addChronologyEntry(c, actor, { personId: p.personId, kind: 'assessment', title: 'Exploitation assessment started', detail: p.reason });
-  await audit(c, actor, { action: 'assessment.started', subjectPersonId: p.personId, details: { assessmentId: id } });
+  await addChronologyEntry(c, actor, {
+    personId: p.personId,
+    kind: 'assessment',
+    title: 'Exploitation assessment started',
+    detail: p.reason,
+  });
+  await audit(c, actor, {
+    action: 'assessment.started',
+    subjectPersonId: p.personId,
+    details: { assessmentId: id },
+  });
   return { id, dueAt };
 }
 
@@ -68,45 +83,85 @@ export interface AssessmentInput {
  * submission the rules apply: required questions answered, flag types chosen when there is risk,
  * an override explained, and a current substance indicator answered with the specialist referral.
  */
-export function readAssessmentInput(rules: RuleSet, raw: Record<string, unknown>, submitting: boolean): { input: AssessmentInput; scored: Scored } {
+export function readAssessmentInput(
+  rules: RuleSet,
+  raw: Record<string, unknown>,
+  submitting: boolean,
+): { input: AssessmentInput; scored: Scored } {
   const check = new Checker();
-  const given = (raw.answers && typeof raw.answers === 'object' ? raw.answers : {}) as Record<string, unknown>;
+  const given = (raw.answers && typeof raw.answers === 'object' ? raw.answers : {}) as Record<
+    string,
+    unknown
+  >;
   const answers: Record<string, Answer> = {};
   for (const theme of rules.themes) {
     for (const indicator of theme.indicators) {
       const value = raw[`a-${indicator.id}`] ?? given[indicator.id];
       if (value === undefined || value === '' || value === null) continue;
-      if (!ANSWERS.includes(value as Answer)) check.add(`a-${indicator.id}`, `Answer "${indicator.text}" with one of the options`);
+      if (!ANSWERS.includes(value as Answer))
+        check.add(`a-${indicator.id}`, `Answer "${indicator.text}" with one of the options`);
       else answers[indicator.id] = value as Answer;
     }
   }
-  const flagTypes = asList(raw.flagTypes).filter((f): f is FlagType => (FLAG_TYPES as readonly string[]).includes(f));
+  const flagTypes = asList(raw.flagTypes).filter((f): f is FlagType =>
+    (FLAG_TYPES as readonly string[]).includes(f),
+  );
   const analysis = check.text(raw.analysis, 'analysis', { label: 'Analysis', max: 20_000 }) ?? '';
-  const override = check.oneOf(raw.overrideLevel, 'overrideLevel', LEVELS, { label: 'Professional judgement level' }) ?? null;
-  const overrideReason = check.text(raw.overrideReason, 'overrideReason', { label: 'Reason for the professional judgement', max: 5000 }) ?? null;
-  const referral = check.oneOf(raw.specialistReferral, 'specialistReferral', ['made', 'not_made'] as const, { label: 'Specialist referral' }) ?? null;
-  const referralNote = check.text(raw.specialistReferralNote, 'specialistReferralNote', { label: 'Referral note', max: 2000 }) ?? null;
+  const override =
+    check.oneOf(raw.overrideLevel, 'overrideLevel', LEVELS, { label: 'Professional judgement level' }) ??
+    null;
+  const overrideReason =
+    check.text(raw.overrideReason, 'overrideReason', {
+      label: 'Reason for the professional judgement',
+      max: 5000,
+    }) ?? null;
+  const referral =
+    check.oneOf(raw.specialistReferral, 'specialistReferral', ['made', 'not_made'] as const, {
+      label: 'Specialist referral',
+    }) ?? null;
+  const referralNote =
+    check.text(raw.specialistReferralNote, 'specialistReferralNote', { label: 'Referral note', max: 2000 }) ??
+    null;
   const scored = score(rules, answers);
   const overrideLevel = override && override !== scored.level ? override : null;
   if (submitting) {
     if (scored.missingRequired.length) {
-      const themes = rules.themes.filter((t) => t.indicators.some((i) => scored.missingRequired.includes(i.id)));
+      const themes = rules.themes.filter((t) =>
+        t.indicators.some((i) => scored.missingRequired.includes(i.id)),
+      );
       for (const theme of themes) {
         const first = theme.indicators.find((i) => scored.missingRequired.includes(i.id));
-        check.add(`a-${first?.id}`, `Answer every question about ${theme.title.toLowerCase()}, choosing "Not known" where you do not know`);
+        check.add(
+          `a-${first?.id}`,
+          `Answer every question about ${theme.title.toLowerCase()}, choosing "Not known" where you do not know`,
+        );
       }
     }
     const finalLevel = overrideLevel ?? scored.level;
-    if (finalLevel !== 'none' && flagTypes.length === 0) check.add('flagTypes', 'Select the kinds of exploitation the risk is of');
-    if (overrideLevel && !overrideReason) check.add('overrideReason', 'Explain why your professional judgement differs from the scored level');
+    if (finalLevel !== 'none' && flagTypes.length === 0)
+      check.add('flagTypes', 'Select the kinds of exploitation the risk is of');
+    if (overrideLevel && !overrideReason)
+      check.add('overrideReason', 'Explain why your professional judgement differs from the scored level');
     if (scored.specialistReferralNeeded && !referral) {
-      check.add('specialistReferral', 'Drug or alcohol use is current: say whether a referral to a specialist service was made');
+      check.add(
+        'specialistReferral',
+        'Drug or alcohol use is current: say whether a referral to a specialist service was made',
+      );
     }
-    if (referral === 'not_made' && !referralNote) check.add('specialistReferralNote', 'Say why no specialist referral was made');
+    if (referral === 'not_made' && !referralNote)
+      check.add('specialistReferralNote', 'Say why no specialist referral was made');
   }
   check.throwIfAny();
   return {
-    input: { answers, flagTypes, analysis, overrideLevel, overrideReason, specialistReferral: referral, specialistReferralNote: referralNote },
+    input: {
+      answers,
+      flagTypes,
+      analysis,
+      overrideLevel,
+      overrideReason,
+      specialistReferral: referral,
+      specialistReferralNote: referralNote,
+    },
     scored,
   };
 }
@@ -126,7 +181,11 @@ export function createAssessmentsService(db: Database) {
       assessmentsPolicy.assert(actor, 'view');
       return db.tx(async (c) => {
         const assessment = await load(c, actor, id);
-        await audit(c, actor, { action: 'assessment.viewed', subjectPersonId: assessment.personId, details: { assessmentId: id } });
+        await audit(c, actor, {
+          action: 'assessment.viewed',
+          subjectPersonId: assessment.personId,
+          details: { assessmentId: id },
+        });
         const rules = rulesFor(assessment.rulesVersion);
         return { assessment, rules, scored: score(rules, assessment.answers) };
       });
@@ -136,8 +195,15 @@ export function createAssessmentsService(db: Database) {
       assessmentsPolicy.assert(actor, 'view');
       await assertCanSeePerson(db.pool, actor, personId);
       const list = await repo.assessmentsOfPerson(db.pool, actor.partnershipId, personId);
-      const statusText = { in_progress: 'in progress', awaiting_approval: 'awaiting approval', completed: 'completed' };
-      return list.map((a) => ({ ...a, resultText: a.finalLevel ? LEVEL_NAMES[a.finalLevel] : statusText[a.status] }));
+      const statusText = {
+        in_progress: 'in progress',
+        awaiting_approval: 'awaiting approval',
+        completed: 'completed',
+      };
+      return list.map((a) => ({
+        ...a,
+        resultText: a.finalLevel ? LEVEL_NAMES[a.finalLevel] : statusText[a.status],
+      }));
     },
 
     async start(actor: Actor, personId: string, reason = 'Started by a practitioner') {
@@ -153,9 +219,12 @@ export function createAssessmentsService(db: Database) {
       assessmentsPolicy.assert(actor, 'record');
       return db.tx(async (c) => {
         const before = await load(c, actor, id);
-        if (before.status !== 'in_progress') throw new ConflictError('This assessment has already been submitted.');
+        if (before.status !== 'in_progress')
+          throw new ConflictError('This assessment has already been submitted.');
         if (before.version !== version) {
-          throw new ConflictError('Someone else saved this assessment while you were working on it. Your answers have not been saved.');
+          throw new ConflictError(
+            'Someone else saved this assessment while you were working on it. Your answers have not been saved.',
+          );
         }
         const rules = rulesFor(before.rulesVersion);
         const { input, scored } = readAssessmentInput(rules, raw, submitting);
@@ -167,14 +236,22 @@ export function createAssessmentsService(db: Database) {
           id,
           version,
           { ...input, score: scored.score, scoredLevel: scored.level },
-          status ? { status, finalLevel: status === 'completed' ? finalLevel : null, userId: actor.userId } : null,
+          status
+            ? { status, finalLevel: status === 'completed' ? finalLevel : null, userId: actor.userId }
+            : null,
         );
-        if (!saved) throw new ConflictError('Someone else saved this assessment while you were working on it.');
-        await checkAndRecord(c, actor, { kind: 'assessment', id }, {
-          analysis: input.analysis,
-          overrideReason: input.overrideReason,
-          specialistReferralNote: input.specialistReferralNote,
-        });
+        if (!saved)
+          throw new ConflictError('Someone else saved this assessment while you were working on it.');
+        await checkAndRecord(
+          c,
+          actor,
+          { kind: 'assessment', id },
+          {
+            analysis: input.analysis,
+            overrideReason: input.overrideReason,
+            specialistReferralNote: input.specialistReferralNote,
+          },
+        );
         if (status === 'completed') {
           await completeAssessment(c, actor, before.personId, id, input.flagTypes, finalLevel, scored);
         } else if (status === 'awaiting_approval') {
@@ -195,7 +272,12 @@ export function createAssessmentsService(db: Database) {
         await audit(c, actor, {
           action: status ? 'assessment.submitted' : 'assessment.saved',
           subjectPersonId: before.personId,
-          details: { assessmentId: id, score: scored.score, scoredLevel: scored.level, overrideLevel: input.overrideLevel },
+          details: {
+            assessmentId: id,
+            score: scored.score,
+            scoredLevel: scored.level,
+            overrideLevel: input.overrideLevel,
+          },
         });
         return { status: status ?? 'in_progress', scored, finalLevel };
       });
@@ -205,13 +287,20 @@ export function createAssessmentsService(db: Database) {
     async decideOverride(actor: Actor, id: string, raw: Record<string, unknown>) {
       assessmentsPolicy.assert(actor, 'approve');
       const check = new Checker();
-      const decision = check.oneOf(raw.decision, 'decision', ['approve', 'decline'] as const, { label: 'Decision', required: true });
+      const decision = check.oneOf(raw.decision, 'decision', ['approve', 'decline'] as const, {
+        label: 'Decision',
+        required: true,
+      });
       const note = check.text(raw.note, 'note', { label: 'Note', max: 2000 });
       if (decision === 'decline' && !note) check.add('note', 'Say why the override is declined');
       check.throwIfAny();
       return db.tx(async (c) => {
         const assessment = await load(c, actor, id);
-        if (assessment.status !== 'awaiting_approval' || !assessment.overrideLevel || !assessment.scoredLevel) {
+        if (
+          assessment.status !== 'awaiting_approval' ||
+          !assessment.overrideLevel ||
+          !assessment.scoredLevel
+        ) {
           throw new ConflictError('This assessment is not awaiting approval.');
         }
         const finalLevel = decision === 'approve' ? assessment.overrideLevel : assessment.scoredLevel;
@@ -220,7 +309,15 @@ export function createAssessmentsService(db: Database) {
         }
         await completeWork(c, actor, { kind: 'signoff', assessmentId: id }, note ?? decision ?? null);
         const rules = rulesFor(assessment.rulesVersion);
-        await completeAssessment(c, actor, assessment.personId, id, assessment.flagTypes, finalLevel, score(rules, assessment.answers));
+        await completeAssessment(
+          c,
+          actor,
+          assessment.personId,
+          id,
+          assessment.flagTypes,
+          finalLevel,
+          score(rules, assessment.answers),
+        );
         await audit(c, actor, {
           action: decision === 'approve' ? 'assessment.override_approved' : 'assessment.override_declined',
           subjectPersonId: assessment.personId,

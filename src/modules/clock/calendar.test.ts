@@ -11,10 +11,16 @@ describe('English bank holidays and working days', () => {
   });
 
   it('lists the published holidays, with substitute days', () => {
-    assert.deepEqual(
-      [...bankHolidays(2026)].sort(),
-      ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28'],
-    );
+    assert.deepEqual([...bankHolidays(2026)].sort(), [
+      '2026-01-01',
+      '2026-04-03',
+      '2026-04-06',
+      '2026-05-04',
+      '2026-05-25',
+      '2026-08-31',
+      '2026-12-25',
+      '2026-12-28',
+    ]);
     // 2027: Christmas on Saturday, Boxing Day on Sunday → Monday 27 and Tuesday 28.
     assert.ok(bankHolidays(2027).has('2027-12-27') && bankHolidays(2027).has('2027-12-28'));
     // New Year's Day 2028 is a Saturday → Monday 3 January.
@@ -33,9 +39,15 @@ describe('English bank holidays and working days', () => {
     assert.equal(isWorkingDay(new Date('2026-12-25T12:00:00Z')), false);
     assert.equal(isWorkingDay(new Date('2026-12-29T12:00:00Z')), true);
     // Wednesday 23 December 2026 + 3 working days: 24th, (25–28 off), 29th, 30th.
-    assert.equal(addWorkingDays(new Date('2026-12-23T10:00:00Z'), 3).toISOString(), '2026-12-30T10:00:00.000Z');
+    assert.equal(
+      addWorkingDays(new Date('2026-12-23T10:00:00Z'), 3).toISOString(),
+      '2026-12-30T10:00:00.000Z',
+    );
     // Friday + 10 working days = a fortnight later, same time.
-    assert.equal(addWorkingDays(new Date('2026-11-20T15:00:00Z'), 10).toISOString(), '2026-12-04T15:00:00.000Z');
+    assert.equal(
+      addWorkingDays(new Date('2026-11-20T15:00:00Z'), 10).toISOString(),
+      '2026-12-04T15:00:00.000Z',
+    );
   });
 
   it('applies clock rules in each unit', () => {

@@ -52,7 +52,13 @@ export function bankHolidays(year: number): Set<string> {
   const days: Date[] = [];
   // New Year's Day, moved to Monday when it falls at a weekend.
   const newYear = utc(year, 1, 1);
-  days.push(newYear.getUTCDay() === 6 ? addDays(newYear, 2) : newYear.getUTCDay() === 0 ? addDays(newYear, 1) : newYear);
+  days.push(
+    newYear.getUTCDay() === 6
+      ? addDays(newYear, 2)
+      : newYear.getUTCDay() === 0
+        ? addDays(newYear, 1)
+        : newYear,
+  );
   const easter = easterSunday(year);
   days.push(addDays(easter, -2), addDays(easter, 1));
   days.push(firstMonday(year, 5), lastMonday(year, 5), lastMonday(year, 8));
@@ -81,7 +87,12 @@ export function isWorkingDay(date: Date): boolean {
 
 /** The London calendar date of an instant, as a UTC midnight Date. */
 function londonDate(instant: Date): Date {
-  const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' })
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
     .format(instant)
     .split('-')
     .map(Number);

@@ -3,4 +3,11 @@ export { clockPolicy } from './policy.ts';
 export type { WorkItemRow } from './repository.ts';
 export { clockRoutes } from './routes.ts';
 export { DEFAULT_CLOCK_RULES, dueAt, WORK_KIND_NAMES, type WorkKind } from './rules.ts';
-export { type ClockService, classify, completeWork, createClockService, openWorkForPerson, schedule } from './service.ts';
+export {
+  type ClockService,
+  classify,
+  completeWork,
+  createClockService,
+  openWorkForPerson,
+  schedule,
+} from './service.ts';

@@ -2,9 +2,10 @@ import type { Queryable } from '../../db/database.ts';
 import type { ClockRule, WorkKind } from './rules.ts';
 
 export async function rulesFor(db: Queryable, partnershipId: string): Promise<ClockRule[]> {
-  const { rows } = await db.query('SELECT kind, amount, unit FROM clock_rule WHERE partnership_id = $1 ORDER BY kind', [
-    partnershipId,
-  ]);
+  const { rows } = await db.query(
+    'SELECT kind, amount, unit FROM clock_rule WHERE partnership_id = $1 ORDER BY kind',
+    [partnershipId],
+  );
   return rows;
 }
 
@@ -30,7 +31,16 @@ export async function insertWorkItem(db: Queryable, partnershipId: string, w: Ne
   const { rows } = await db.query(
     `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [partnershipId, w.kind, w.title, w.reason ?? null, w.personId ?? null, w.contactId ?? null, w.assessmentId ?? null, w.dueAt],
+    [
+      partnershipId,
+      w.kind,
+      w.title,
+      w.reason ?? null,
+      w.personId ?? null,
+      w.contactId ?? null,
+      w.assessmentId ?? null,
+      w.dueAt,
+    ],
   );
   return rows[0].id;
 }
@@ -54,7 +64,15 @@ export async function completeWork(
       WHERE partnership_id = $1 AND kind = $2 AND completed_at IS NULL
         AND ($3::uuid IS NULL OR person_id = $3) AND ($4::uuid IS NULL OR contact_id = $4)
         AND ($5::uuid IS NULL OR assessment_id = $5)`,
-    [partnershipId, match.kind, match.personId ?? null, match.contactId ?? null, match.assessmentId ?? null, userId, note],
+    [
+      partnershipId,
+      match.kind,
+      match.personId ?? null,
+      match.contactId ?? null,
+      match.assessmentId ?? null,
+      userId,
+      note,
+    ],
   );
   return result.rowCount ?? 0;
 }
@@ -91,7 +109,11 @@ export async function openWork(db: Queryable, partnershipId: string, limit = 500
   return rows;
 }
 
-export async function workForPerson(db: Queryable, partnershipId: string, personId: string): Promise<WorkItemRow[]> {
+export async function workForPerson(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<WorkItemRow[]> {
   const { rows } = await db.query(
     `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.person_id = $2 AND w.completed_at IS NULL ORDER BY w.due_at`,
     [partnershipId, personId],

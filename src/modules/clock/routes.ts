@@ -10,10 +10,19 @@ export function clockRoutes(services: Services) {
   return async function plugin(app: FastifyInstance) {
     app.get('/work', { config: { access: 'clock:view_queues' } }, async (request, reply) => {
       const queues = await services.clock.queues(actorOf(request));
-      return renderPage(request, reply, 'clock/views/queues.njk', { title: 'Work queues', queues, now: new Date(), kindNames: WORK_KIND_NAMES });
+      return renderPage(request, reply, 'clock/views/queues.njk', {
+        title: 'Work queues',
+        queues,
+        now: new Date(),
+        kindNames: WORK_KIND_NAMES,
+      });
     });
 
-    const rulesPage = async (request: Parameters<typeof actorOf>[0], reply: Parameters<typeof renderPage>[1], extra = {}) =>
+    const rulesPage = async (
+      request: Parameters<typeof actorOf>[0],
+      reply: Parameters<typeof renderPage>[1],
+      extra = {},
+    ) =>
       renderPage(request, reply, 'clock/views/rules.njk', {
         title: 'Case clock settings',
         rules: await services.clock.rules(actorOf(request)),

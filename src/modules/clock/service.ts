@@ -8,7 +8,12 @@ import * as repo from './repository.ts';
 import { type ClockRule, DEFAULT_CLOCK_RULES, dueAt, UNITS, WORK_KINDS, type WorkKind } from './rules.ts';
 
 const londonDay = (d: Date) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 
 export interface Queues {
   overdue: repo.WorkItemRow[];
@@ -47,7 +52,8 @@ export async function schedule(
   item: Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueAt?: Date },
 ): Promise<{ id: string; dueAt: Date }> {
   const rules = await repo.rulesFor(c, partnershipId);
-  const rule = rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
+  const rule =
+    rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
   if (!rule) throw new Error(`no clock rule for ${item.kind}`);
   const due = item.dueAt ?? dueAt(rule, item.from ?? new Date());
   const id = await repo.insertWorkItem(c, partnershipId, { ...item, dueAt: due });
@@ -79,7 +85,11 @@ export function createClockService(db: Database) {
     async rules(actor: Actor) {
       clockPolicy.assert(actor, 'manage_rules');
       const saved = await repo.rulesFor(db.pool, actor.partnershipId);
-      return WORK_KINDS.map((kind) => saved.find((r) => r.kind === kind) ?? (DEFAULT_CLOCK_RULES.find((r) => r.kind === kind) as ClockRule));
+      return WORK_KINDS.map(
+        (kind) =>
+          saved.find((r) => r.kind === kind) ??
+          (DEFAULT_CLOCK_RULES.find((r) => r.kind === kind) as ClockRule),
+      );
     },
 
     async updateRules(actor: Actor, form: Record<string, unknown>) {
@@ -89,8 +99,12 @@ export function createClockService(db: Database) {
       for (const kind of WORK_KINDS) {
         const raw = String(form[`${kind}-amount`] ?? '').trim();
         const amount = Number(raw);
-        if (!/^\d+$/.test(raw) || amount < 1 || amount > 1000) check.add(`${kind}-amount`, 'Enter a whole number from 1 to 1,000');
-        const unit = check.oneOf(form[`${kind}-unit`], `${kind}-unit`, UNITS, { label: 'Unit', required: true });
+        if (!/^\d+$/.test(raw) || amount < 1 || amount > 1000)
+          check.add(`${kind}-amount`, 'Enter a whole number from 1 to 1,000');
+        const unit = check.oneOf(form[`${kind}-unit`], `${kind}-unit`, UNITS, {
+          label: 'Unit',
+          required: true,
+        });
         if (unit) rules.push({ kind, amount, unit });
       }
       check.throwIfAny();

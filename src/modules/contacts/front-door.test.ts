@@ -54,7 +54,10 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     });
   }
 
-  async function submittedContact(personId: string, narrative = 'Seen getting into cars with older males; missing twice this month.') {
+  async function submittedContact(
+    personId: string,
+    narrative = 'Seen getting into cars with older males; missing twice this month.',
+  ) {
     const id = await s.contacts.createDraft(actors.frontdoor, {
       sourceKind: 'agency',
       sourceAgencyId: schoolId,
@@ -69,7 +72,10 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
   }
 
   it('keeps a draft private to its author and refuses to submit it without a subject', async () => {
-    const id = await s.contacts.createDraft(actors.frontdoor, { sourceKind: 'public', narrative: 'Half-written' });
+    const id = await s.contacts.createDraft(actors.frontdoor, {
+      sourceKind: 'public',
+      narrative: 'Half-written',
+    });
     await assert.rejects(s.contacts.get(actors.manager, id), /No such contact/);
     const draft = await s.contacts.get(actors.frontdoor, id);
     await assert.rejects(s.contacts.submit(actors.frontdoor, id, draft.version), (e: unknown) => {
@@ -87,7 +93,9 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     const contactId = await submittedContact(child);
     const contact = await s.contacts.get(actors.frontdoor, contactId);
     assert.equal(contact.status, 'submitted');
-    assert.deepEqual(contact.places, [{ description: 'Takeaway on the high street BD7 1AB', kind: 'other', postcode: 'BD7 1AB' }]);
+    assert.deepEqual(contact.places, [
+      { description: 'Takeaway on the high street BD7 1AB', kind: 'other', postcode: 'BD7 1AB' },
+    ]);
 
     const [decisionItem] = await openWork('front_door_decision', child);
     assert.ok(decisionItem, 'the decision is on the clock');
@@ -103,39 +111,58 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     assert.equal((await openWork('front_door_decision', child)).length, 0, 'the decision item is done');
     const [assessmentItem] = await openWork('assessment', child);
     const expectedDue = addWorkingDays(new Date(assessmentItem.created_at), 10);
-    assert.ok(Math.abs(assessmentItem.due_at.getTime() - expectedDue.getTime()) < 5_000, 'due in 10 working days');
+    assert.ok(
+      Math.abs(assessmentItem.due_at.getTime() - expectedDue.getTime()) < 5_000,
+      'due in 10 working days',
+    );
 
     const assessmentId = decided.assessments[0].assessmentId;
     const { assessment } = await s.assessments.get(actors.frontdoor, assessmentId);
-    assert.deepEqual(assessment.flagTypes.sort(), ['cse', 'missing_linked'], 'flag types come from the concerns');
+    assert.deepEqual(
+      assessment.flagTypes.sort(),
+      ['cse', 'missing_linked'],
+      'flag types come from the concerns',
+    );
     const result = await s.assessments.save(
       actors.frontdoor,
       assessmentId,
       assessment.version,
-      { answers: { ...requiredNo, 'cse-cars': 'current', 'mis-repeat': 'current' }, flagTypes: ['cse', 'missing_linked'], analysis: 'Groomed by adults.' },
+      {
+        answers: { ...requiredNo, 'cse-cars': 'current', 'mis-repeat': 'current' },
+        flagTypes: ['cse', 'missing_linked'],
+        analysis: 'Groomed by adults.',
+      },
       true,
     );
     assert.equal(result.status, 'completed');
     assert.equal(result.finalLevel, 'moderate');
 
     const flags = await s.flags.forPerson(actors.frontdoor, child);
-    assert.deepEqual(
-      flags.current.map((f) => [f.flagType, f.riskLevel]).sort(),
-      [
-        ['cse', 'moderate'],
-        ['missing_linked', 'moderate'],
-      ],
-    );
+    assert.deepEqual(flags.current.map((f) => [f.flagType, f.riskLevel]).sort(), [
+      ['cse', 'moderate'],
+      ['missing_linked', 'moderate'],
+    ]);
     assert.equal((await openWork('assessment', child)).length, 0, 'the assessment is off the clock');
     const [review] = await openWork('flag_review', child);
     assert.ok(review, 'a moderate flag goes on the 3-monthly review clock');
-    const months = (review.due_at.getUTCFullYear() - new Date().getUTCFullYear()) * 12 + review.due_at.getUTCMonth() - new Date().getUTCMonth();
+    const months =
+      (review.due_at.getUTCFullYear() - new Date().getUTCFullYear()) * 12 +
+      review.due_at.getUTCMonth() -
+      new Date().getUTCMonth();
     assert.equal(months, 3);
 
     const { entries } = await s.people.chronology(actors.frontdoor, child);
     const titles = entries.map((e) => e.title);
-    for (const expected of [/Contact C\d{2}-\d{6} received/, /Front Door decision on .*Exploitation assessment/, /Exploitation assessment completed: Moderate/, /Child sexual exploitation flag set: Moderate/]) {
-      assert.ok(titles.some((title) => expected.test(title)), `chronology has ${expected}`);
+    for (const expected of [
+      /Contact C\d{2}-\d{6} received/,
+      /Front Door decision on .*Exploitation assessment/,
+      /Exploitation assessment completed: Moderate/,
+      /Child sexual exploitation flag set: Moderate/,
+    ]) {
+      assert.ok(
+        titles.some((title) => expected.test(title)),
+        `chronology has ${expected}`,
+      );
     }
     const { entries: onlyFlags } = await s.people.chronology(actors.frontdoor, child, 'flag');
     assert.ok(onlyFlags.length === 2 && onlyFlags.every((e) => e.kind === 'flag'), 'filterable by kind');
@@ -147,14 +174,24 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
 
   it('re-opens the question when a new concern arrives about a flagged person', async () => {
     const child = await newChild('Maisie');
-    await s.flags.set(actors.chair, child, { flagType: 'cce', level: 'significant', reason: 'DRAM decision' });
+    await s.flags.set(actors.chair, child, {
+      flagType: 'cce',
+      level: 'significant',
+      reason: 'DRAM decision',
+    });
     const contactId = await submittedContact(child, 'Found in another town; she is putting herself at risk.');
     const [item] = await openWork('risk_review', child);
     assert.ok(item, 'a risk review item is created');
     assert.match(item.reason, /Child criminal exploitation significant/);
     // The phrase was counted when the contact was submitted.
-    const events = await t.owner.pool.query("SELECT phrase_id FROM language_check_event WHERE record_id = $1", [contactId]);
-    assert.deepEqual(events.rows.map((r) => r.phrase_id), ['putting-self-at-risk']);
+    const events = await t.owner.pool.query(
+      'SELECT phrase_id FROM language_check_event WHERE record_id = $1',
+      [contactId],
+    );
+    assert.deepEqual(
+      events.rows.map((r) => r.phrase_id),
+      ['putting-self-at-risk'],
+    );
     const queues = await s.clock.queues(actors.manager);
     assert.ok(queues.riskReview.some((w) => w.personId === child));
   });
@@ -163,19 +200,41 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     const child = await newChild('Tilly');
     await s.flags.set(actors.chair, child, { flagType: 'cse', level: 'emerging', reason: 'Known to DRAM' });
     const contactId = await submittedContact(child);
-    const result = await s.contacts.decide(actors.frontdoor, contactId, { outcome: 'no_further_action', urgency: 'routine', rationale: 'Already known.' });
+    const result = await s.contacts.decide(actors.frontdoor, contactId, {
+      outcome: 'no_further_action',
+      urgency: 'routine',
+      rationale: 'Already known.',
+    });
     assert.equal(result.needsSignoff, true);
     assert.equal((await openWork('signoff', child)).length, 1);
-    await assert.rejects(s.contacts.signOff(actors.frontdoor, contactId, { decision: 'approve' }), /do not have access/);
-    await assert.rejects(s.contacts.signOff(actors.manager, contactId, { decision: 'decline' }), ValidationError);
-    await s.contacts.signOff(actors.manager, contactId, { decision: 'decline', note: 'Risk is rising: assess.' });
+    await assert.rejects(
+      s.contacts.signOff(actors.frontdoor, contactId, { decision: 'approve' }),
+      /do not have access/,
+    );
+    await assert.rejects(
+      s.contacts.signOff(actors.manager, contactId, { decision: 'decline' }),
+      ValidationError,
+    );
+    await s.contacts.signOff(actors.manager, contactId, {
+      decision: 'decline',
+      note: 'Risk is rising: assess.',
+    });
     const after = await s.contacts.get(actors.frontdoor, contactId);
     assert.equal(after.decision, null, 'the Front Door decides again');
     assert.equal((await openWork('front_door_decision', child)).length, 1);
     // An unflagged child's "no further action" stands without sign-off.
     const other = await newChild('Unflagged');
     const otherContact = await submittedContact(other);
-    assert.equal((await s.contacts.decide(actors.frontdoor, otherContact, { outcome: 'no_further_action', urgency: 'routine', rationale: 'Unfounded.' })).needsSignoff, false);
+    assert.equal(
+      (
+        await s.contacts.decide(actors.frontdoor, otherContact, {
+          outcome: 'no_further_action',
+          urgency: 'routine',
+          rationale: 'Unfounded.',
+        })
+      ).needsSignoff,
+      false,
+    );
   });
 
   it('sends a professional-judgement override to a manager, and applies it only when approved', async () => {
@@ -186,16 +245,37 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
       actors.frontdoor,
       id,
       assessment.version,
-      { answers: { ...requiredNo, 'vul-home': 'current' }, flagTypes: ['cse'], overrideLevel: 'significant', overrideReason: 'Disclosure to a teacher today.' },
+      {
+        answers: { ...requiredNo, 'vul-home': 'current' },
+        flagTypes: ['cse'],
+        overrideLevel: 'significant',
+        overrideReason: 'Disclosure to a teacher today.',
+      },
       true,
     );
     assert.equal(submitted.status, 'awaiting_approval');
-    assert.equal((await s.flags.forPerson(actors.frontdoor, child)).current.length, 0, 'no flag until approved');
-    await assert.rejects(s.assessments.decideOverride(actors.frontdoor, id, { decision: 'approve' }), /do not have access/);
-    assert.equal(await s.assessments.decideOverride(actors.manager, id, { decision: 'approve', note: 'Agreed' }), 'significant');
+    assert.equal(
+      (await s.flags.forPerson(actors.frontdoor, child)).current.length,
+      0,
+      'no flag until approved',
+    );
+    await assert.rejects(
+      s.assessments.decideOverride(actors.frontdoor, id, { decision: 'approve' }),
+      /do not have access/,
+    );
+    assert.equal(
+      await s.assessments.decideOverride(actors.manager, id, { decision: 'approve', note: 'Agreed' }),
+      'significant',
+    );
     const flags = await s.flags.forPerson(actors.frontdoor, child);
-    assert.deepEqual(flags.current.map((f) => f.riskLevel), ['significant']);
-    await assert.rejects(s.assessments.decideOverride(actors.manager, id, { decision: 'approve' }), ConflictError);
+    assert.deepEqual(
+      flags.current.map((f) => f.riskLevel),
+      ['significant'],
+    );
+    await assert.rejects(
+      s.assessments.decideOverride(actors.manager, id, { decision: 'approve' }),
+      ConflictError,
+    );
   });
 
   it('keeps every level a flag held, and answers "who was flagged at what level in month M"', async () => {
@@ -203,26 +283,42 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     await s.flags.set(actors.chair, child, { flagType: 'cce', level: 'emerging', reason: 'First concern' });
     await s.flags.set(actors.chair, child, { flagType: 'cce', level: 'significant', reason: 'Escalation' });
     const { history } = await s.flags.forPerson(actors.chair, child);
-    assert.deepEqual(history.map((h) => [h.riskLevel, h.validTo === null]), [
-      ['significant', true],
-      ['emerging', false],
-    ]);
+    assert.deepEqual(
+      history.map((h) => [h.riskLevel, h.validTo === null]),
+      [
+        ['significant', true],
+        ['emerging', false],
+      ],
+    );
     const now = new Date();
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     const flagged = await s.flags.flaggedDuring(actors.chair, monthStart, nextMonth);
-    assert.deepEqual(flagged.filter((f) => f.personId === child), [{ personId: child, flagType: 'cce', highestLevel: 'significant' }]);
+    assert.deepEqual(
+      flagged.filter((f) => f.personId === child),
+      [{ personId: child, flagType: 'cce', highestLevel: 'significant' }],
+    );
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    assert.equal((await s.flags.flaggedDuring(actors.chair, lastMonth, monthStart)).filter((f) => f.personId === child).length, 0);
+    assert.equal(
+      (await s.flags.flaggedDuring(actors.chair, lastMonth, monthStart)).filter((f) => f.personId === child)
+        .length,
+      0,
+    );
     await s.flags.set(actors.chair, child, { flagType: 'cce', level: 'ended', reason: 'Risk reduced' });
     assert.equal((await s.flags.forPerson(actors.chair, child)).current.length, 0);
-    await assert.rejects(s.flags.set(actors.frontdoor, child, { flagType: 'cce', level: 'moderate', reason: 'x' }), /do not have access/);
+    await assert.rejects(
+      s.flags.set(actors.frontdoor, child, { flagType: 'cce', level: 'moderate', reason: 'x' }),
+      /do not have access/,
+    );
   });
 
   it('puts overdue work at the top of the queues managers see', async () => {
     const child = await newChild('Orla');
     await submittedContact(child);
-    await t.owner.pool.query("UPDATE work_item SET due_at = now() - interval '2 hours' WHERE person_id = $1 AND kind = 'front_door_decision'", [child]);
+    await t.owner.pool.query(
+      "UPDATE work_item SET due_at = now() - interval '2 hours' WHERE person_id = $1 AND kind = 'front_door_decision'",
+      [child],
+    );
     const queues = await s.clock.queues(actors.manager);
     assert.ok(queues.overdue.some((w) => w.personId === child && w.kind === 'front_door_decision'));
     assert.ok(queues.frontDoor.some((w) => w.personId === child));

@@ -1,6 +1,16 @@
 import type { FlagType } from '../flags/index.ts';
 
-export const CATEGORIES = ['sexual', 'criminal', 'missing', 'online', 'trafficking', 'cuckooing', 'hsb', 'radicalisation', 'other'] as const;
+export const CATEGORIES = [
+  'sexual',
+  'criminal',
+  'missing',
+  'online',
+  'trafficking',
+  'cuckooing',
+  'hsb',
+  'radicalisation',
+  'other',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 export const CATEGORY_NAMES: Record<Category, string> = {
   sexual: 'Sexual exploitation',
@@ -37,7 +47,18 @@ export const PART_NAMES: Record<Part, string> = {
   witness: 'Witness',
 };
 
-export const PLACE_KINDS = ['home', 'address', 'park_or_open_space', 'school', 'shop_or_takeaway', 'hotel', 'transport', 'vehicle', 'online', 'other'] as const;
+export const PLACE_KINDS = [
+  'home',
+  'address',
+  'park_or_open_space',
+  'school',
+  'shop_or_takeaway',
+  'hotel',
+  'transport',
+  'vehicle',
+  'online',
+  'other',
+] as const;
 export type PlaceKind = (typeof PLACE_KINDS)[number];
 export const PLACE_NAMES: Record<PlaceKind, string> = {
   home: 'Home',
@@ -52,7 +73,13 @@ export const PLACE_NAMES: Record<PlaceKind, string> = {
   other: 'Other',
 };
 
-export const OUTCOMES = ['no_further_action', 'early_help', 'exploitation_assessment', 'strategy_discussion', 'refer_other_area'] as const;
+export const OUTCOMES = [
+  'no_further_action',
+  'early_help',
+  'exploitation_assessment',
+  'strategy_discussion',
+  'refer_other_area',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 export const OUTCOME_NAMES: Record<Outcome, string> = {
   no_further_action: 'No further action',

@@ -66,7 +66,11 @@ const SELECT = `
     LEFT JOIN agency sa ON sa.id = c.source_agency_id
     LEFT JOIN app_user u ON u.id = c.created_by`;
 
-export async function findContact(db: Queryable, partnershipId: string, id: string): Promise<ContactRecord | undefined> {
+export async function findContact(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<ContactRecord | undefined> {
   const { rows } = await db.query(`${SELECT} WHERE c.partnership_id = $1 AND c.id = $2`, [partnershipId, id]);
   const row = rows[0];
   if (row?.decision) {
@@ -76,12 +80,16 @@ export async function findContact(db: Queryable, partnershipId: string, id: stri
   return row;
 }
 
-export async function findByIdempotencyKey(db: Queryable, partnershipId: string, userId: string, key: string) {
-  const { rows } = await db.query('SELECT id FROM contact WHERE partnership_id = $1 AND created_by = $2 AND idempotency_key = $3', [
-    partnershipId,
-    userId,
-    key,
-  ]);
+export async function findByIdempotencyKey(
+  db: Queryable,
+  partnershipId: string,
+  userId: string,
+  key: string,
+) {
+  const { rows } = await db.query(
+    'SELECT id FROM contact WHERE partnership_id = $1 AND created_by = $2 AND idempotency_key = $3',
+    [partnershipId, userId, key],
+  );
   return rows[0]?.id as string | undefined;
 }
 
@@ -116,7 +124,11 @@ export async function listContacts(
   return rows;
 }
 
-export async function contactsAboutPerson(db: Queryable, partnershipId: string, personId: string): Promise<ContactListRow[]> {
+export async function contactsAboutPerson(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<ContactListRow[]> {
   const { rows } = await db.query(
     `SELECT c.id, c.reference, c.status, c.categories, c.received_at AS "receivedAt", c.created_at AS "createdAt",
             NULL AS subjects, d.outcome
@@ -160,7 +172,13 @@ export async function insertContact(
 }
 
 /** Updates a draft if nobody saved it since `version`. */
-export async function updateDraft(db: Queryable, partnershipId: string, id: string, version: number, c: ContactInput): Promise<boolean> {
+export async function updateDraft(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  version: number,
+  c: ContactInput,
+): Promise<boolean> {
   const result = await db.query(
     `UPDATE contact SET source_kind = $4, source_agency_id = $5, source_name = $6, source_contact_details = $7,
             anonymous = $8, occurred_on = $9, occurred_time = $10, location = $11, categories = $12, narrative = $13,
@@ -171,20 +189,28 @@ export async function updateDraft(db: Queryable, partnershipId: string, id: stri
   return result.rowCount === 1;
 }
 
-export async function replacePlaces(db: Queryable, partnershipId: string, contactId: string, places: ContactInput['places']) {
+export async function replacePlaces(
+  db: Queryable,
+  partnershipId: string,
+  contactId: string,
+  places: ContactInput['places'],
+) {
   await db.query('DELETE FROM contact_place WHERE contact_id = $1', [contactId]);
   for (const p of places) {
-    await db.query('INSERT INTO contact_place (partnership_id, contact_id, description, kind, postcode) VALUES ($1, $2, $3, $4, $5)', [
-      partnershipId,
-      contactId,
-      p.description,
-      p.kind,
-      p.postcode,
-    ]);
+    await db.query(
+      'INSERT INTO contact_place (partnership_id, contact_id, description, kind, postcode) VALUES ($1, $2, $3, $4, $5)',
+      [partnershipId, contactId, p.description, p.kind, p.postcode],
+    );
   }
 }
 
-export async function linkPerson(db: Queryable, partnershipId: string, contactId: string, personId: string, part: Part) {
+export async function linkPerson(
+  db: Queryable,
+  partnershipId: string,
+  contactId: string,
+  personId: string,
+  part: Part,
+) {
   await db.query(
     `INSERT INTO contact_person (partnership_id, contact_id, person_id, part) VALUES ($1, $2, $3, $4)
      ON CONFLICT (contact_id, person_id) DO UPDATE SET part = excluded.part`,
@@ -193,10 +219,18 @@ export async function linkPerson(db: Queryable, partnershipId: string, contactId
 }
 
 export async function unlinkPerson(db: Queryable, contactId: string, personId: string) {
-  await db.query('DELETE FROM contact_person WHERE contact_id = $1 AND person_id = $2', [contactId, personId]);
+  await db.query('DELETE FROM contact_person WHERE contact_id = $1 AND person_id = $2', [
+    contactId,
+    personId,
+  ]);
 }
 
-export async function markSubmitted(db: Queryable, partnershipId: string, id: string, version: number): Promise<Date | undefined> {
+export async function markSubmitted(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  version: number,
+): Promise<Date | undefined> {
   const { rows } = await db.query(
     `UPDATE contact SET status = 'submitted', received_at = now(), updated_at = now(), version = version + 1
       WHERE partnership_id = $1 AND id = $2 AND version = $3 AND status = 'draft' RETURNING received_at AS "receivedAt"`,
@@ -239,5 +273,8 @@ export async function recordSignoff(
 
 /** Undoes a declined decision so the Front Door decides again. */
 export async function deleteDecision(db: Queryable, partnershipId: string, contactId: string) {
-  await db.query('DELETE FROM front_door_decision WHERE partnership_id = $1 AND contact_id = $2', [partnershipId, contactId]);
+  await db.query('DELETE FROM front_door_decision WHERE partnership_id = $1 AND contact_id = $2', [
+    partnershipId,
+    contactId,
+  ]);
 }

@@ -26,7 +26,13 @@ function formToContact(body: Form): Form {
   return body.sourceKind === 'agency' ? { ...body, sourceName: body.sourceNameAgency } : body;
 }
 
-const names = { categories: CATEGORY_NAMES, outcomes: OUTCOME_NAMES, urgencies: URGENCY_NAMES, parts: PART_NAMES, places: PLACE_NAMES };
+const names = {
+  categories: CATEGORY_NAMES,
+  outcomes: OUTCOME_NAMES,
+  urgencies: URGENCY_NAMES,
+  parts: PART_NAMES,
+  places: PLACE_NAMES,
+};
 
 function contactToForm(c: ContactRecord): Form {
   return {
@@ -59,7 +65,11 @@ const contactSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['description'],
-        properties: { description: { type: 'string' }, kind: { type: 'string' }, postcode: { type: ['string', 'null'] } },
+        properties: {
+          description: { type: 'string' },
+          kind: { type: 'string' },
+          postcode: { type: ['string', 'null'] },
+        },
       },
     },
     people: {
@@ -91,12 +101,23 @@ const decisionSchema = {
 export function contactsRoutes(services: Services) {
   const { contacts } = services;
 
-  async function formPage(request: FastifyRequest, reply: FastifyReply, ctx: { title: string; action: string; values: Form; errors?: FieldError[] }) {
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ctx: { title: string; action: string; values: Form; errors?: FieldError[] },
+  ) {
     const agencies = await contacts.agencies(actorOf(request));
     return renderPage(request, reply, 'contacts/views/form.njk', {
       ...ctx,
-      agencyItems: [{ value: '', text: 'Select an agency' }, ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === ctx.values.sourceAgencyId }))],
-      categoryItems: CATEGORIES.map((k) => ({ value: k, text: CATEGORY_NAMES[k], checked: [ctx.values.categories ?? []].flat().includes(k) })),
+      agencyItems: [
+        { value: '', text: 'Select an agency' },
+        ...agencies.map((a) => ({ value: a.id, text: a.name, selected: a.id === ctx.values.sourceAgencyId })),
+      ],
+      categoryItems: CATEGORIES.map((k) => ({
+        value: k,
+        text: CATEGORY_NAMES[k],
+        checked: [ctx.values.categories ?? []].flat().includes(k),
+      })),
       languageFindings: typeof ctx.values.narrative === 'string' ? checkLanguage(ctx.values.narrative) : [],
     });
   }
@@ -149,7 +170,11 @@ export function contactsRoutes(services: Services) {
     });
 
     app.get('/contacts/new', { config: { access: 'contacts:record' } }, async (request, reply) =>
-      formPage(request, reply, { title: 'Record a contact', action: '/contacts', values: { sourceKind: 'agency' } }),
+      formPage(request, reply, {
+        title: 'Record a contact',
+        action: '/contacts',
+        values: { sourceKind: 'agency' },
+      }),
     );
 
     app.post('/contacts', { config: { access: 'contacts:record' } }, async (request, reply) => {
@@ -159,7 +184,12 @@ export function contactsRoutes(services: Services) {
         return reply.redirect(`/contacts/${id}?saved=draft`);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return formPage(request, reply.code(422), { title: 'Record a contact', action: '/contacts', values: body, errors: error.errors });
+        return formPage(request, reply.code(422), {
+          title: 'Record a contact',
+          action: '/contacts',
+          values: body,
+          errors: error.errors,
+        });
       }
     });
 
@@ -170,7 +200,11 @@ export function contactsRoutes(services: Services) {
     app.get('/contacts/:id/edit', { config: { access: 'contacts:record' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const contact = await contacts.get(actorOf(request), id);
-      return formPage(request, reply, { title: `Change contact ${contact.reference}`, action: `/contacts/${id}/edit`, values: contactToForm(contact) });
+      return formPage(request, reply, {
+        title: `Change contact ${contact.reference}`,
+        action: `/contacts/${id}/edit`,
+        values: contactToForm(contact),
+      });
     });
 
     app.post('/contacts/:id/edit', { config: { access: 'contacts:record' } }, async (request, reply) => {
@@ -181,7 +215,8 @@ export function contactsRoutes(services: Services) {
         return reply.redirect(`/contacts/${id}?saved=draft`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'narrative', message: error.message }];
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'narrative', message: error.message }];
         return formPage(request, reply.code(error instanceof ConflictError ? 409 : 422), {
           title: 'Change contact',
           action: `/contacts/${id}/edit`,
@@ -215,24 +250,28 @@ export function contactsRoutes(services: Services) {
       });
     });
 
-    app.post('/contacts/:id/people/new', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Record<string, string>;
-      try {
-        await contacts.addNewPerson(actorOf(request), id, { ...formToPersonInput(body), part: body.part });
-        return reply.redirect(`/contacts/${id}#people`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const contact = await contacts.get(actorOf(request), id);
-        return renderPage(request, reply.code(422), 'contacts/views/new-person.njk', {
-          title: 'Add someone new',
-          contact,
-          values: body,
-          errors: error.errors,
-          partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
-        });
-      }
-    });
+    app.post(
+      '/contacts/:id/people/new',
+      { config: { access: 'contacts:record' } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = (request.body ?? {}) as Record<string, string>;
+        try {
+          await contacts.addNewPerson(actorOf(request), id, { ...formToPersonInput(body), part: body.part });
+          return reply.redirect(`/contacts/${id}#people`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          const contact = await contacts.get(actorOf(request), id);
+          return renderPage(request, reply.code(422), 'contacts/views/new-person.njk', {
+            title: 'Add someone new',
+            contact,
+            values: body,
+            errors: error.errors,
+            partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
+          });
+        }
+      },
+    );
 
     app.post('/contacts/:id/submit', { config: { access: 'contacts:record' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
@@ -241,7 +280,8 @@ export function contactsRoutes(services: Services) {
         return reply.redirect(`/contacts/${id}?submitted=1`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'submit', message: error.message }];
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'submit', message: error.message }];
         return contactPage(request, reply.code(422), id, { errors });
       }
     });
@@ -254,7 +294,8 @@ export function contactsRoutes(services: Services) {
         return reply.redirect(`/contacts/${id}?decided=1`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'outcome', message: error.message }];
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'outcome', message: error.message }];
         return contactPage(request, reply.code(422), id, { errors, decisionValues: body });
       }
     });
@@ -267,21 +308,27 @@ export function contactsRoutes(services: Services) {
         return reply.redirect(`/contacts/${id}?decided=1`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors = error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
         return contactPage(request, reply.code(422), id, { errors, signoffValues: body });
       }
     });
 
     // API
     const tags = ['Contacts'];
-    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
+    const idParams = {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid' } },
+    };
     app.post(
       '/api/v1/contacts',
       {
         config: { access: 'contacts:record' },
         schema: {
           tags,
-          summary: 'Receive a contact (created and submitted at once). Send an Idempotency-Key header: a retry returns the first contact.',
+          summary:
+            'Receive a contact (created and submitted at once). Send an Idempotency-Key header: a retry returns the first contact.',
           headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200 } } },
           body: contactSchema,
         },
@@ -291,17 +338,29 @@ export function contactsRoutes(services: Services) {
         const actor = actorOf(request);
         const { id, created } = await contacts.receive(actor, request.body as Form, key);
         const contact = await contacts.get(actor, id);
-        return reply.code(created ? 201 : 200).header('location', `/api/v1/contacts/${id}`).send(contact);
+        return reply
+          .code(created ? 201 : 200)
+          .header('location', `/api/v1/contacts/${id}`)
+          .send(contact);
       },
     );
-    app.get('/api/v1/contacts/:id', { config: { access: 'contacts:view' }, schema: { tags, summary: 'Read a contact', params: idParams } }, async (request) =>
-      contacts.get(actorOf(request), (request.params as { id: string }).id),
+    app.get(
+      '/api/v1/contacts/:id',
+      { config: { access: 'contacts:view' }, schema: { tags, summary: 'Read a contact', params: idParams } },
+      async (request) => contacts.get(actorOf(request), (request.params as { id: string }).id),
     );
     app.post(
       '/api/v1/contacts/:id/decision',
-      { config: { access: 'contacts:decide' }, schema: { tags, summary: 'Record the Front Door decision', params: idParams, body: decisionSchema } },
+      {
+        config: { access: 'contacts:decide' },
+        schema: { tags, summary: 'Record the Front Door decision', params: idParams, body: decisionSchema },
+      },
       async (request, reply) => {
-        const result = await contacts.decide(actorOf(request), (request.params as { id: string }).id, request.body as Form);
+        const result = await contacts.decide(
+          actorOf(request),
+          (request.params as { id: string }).id,
+          request.body as Form,
+        );
         return reply.code(201).send(result);
       },
     );

@@ -1,6 +1,5 @@
-import { isRealDate } from '../people/index.ts';
-import { normalisePostcode } from '../people/index.ts';
 import { asList, Checker } from '../../platform/validation.ts';
+import { isRealDate, normalisePostcode } from '../people/index.ts';
 import {
   CATEGORIES,
   type Category,
@@ -39,7 +38,11 @@ export interface ContactInput {
  * Reads a contact. A draft only has to be well-formed; a submitted contact must say who it came
  * from, what the concern is and what happened.
  */
-export function readContactInput(raw: Record<string, unknown>, agencyIds: string[], submitting: boolean): ContactInput {
+export function readContactInput(
+  raw: Record<string, unknown>,
+  agencyIds: string[],
+  submitting: boolean,
+): ContactInput {
   const check = new Checker();
   const sourceKind =
     check.oneOf(raw.sourceKind, 'sourceKind', SOURCE_KINDS, {
@@ -57,20 +60,26 @@ export function readContactInput(raw: Record<string, unknown>, agencyIds: string
       }) ?? null;
   }
   const anonymous = raw.anonymous === true || raw.anonymous === 'true' || raw.anonymous === 'yes';
-  const sourceName = anonymous ? null : (check.text(raw.sourceName, 'sourceName', { label: 'Name of the person reporting', max: 200 }) ?? null);
+  const sourceName = anonymous
+    ? null
+    : (check.text(raw.sourceName, 'sourceName', { label: 'Name of the person reporting', max: 200 }) ?? null);
   const sourceContactDetails = anonymous
     ? null
-    : (check.text(raw.sourceContactDetails, 'sourceContactDetails', { label: 'Contact details', max: 300 }) ?? null);
+    : (check.text(raw.sourceContactDetails, 'sourceContactDetails', { label: 'Contact details', max: 300 }) ??
+      null);
   if (submitting && sourceKind !== 'agency' && !anonymous && !sourceName) {
     check.add('sourceName', 'Enter the name of the person reporting, or select that they are anonymous');
   }
   const occurredOn = check.text(raw.occurredOn, 'occurredOn', { label: 'Date it happened', max: 10 }) ?? null;
   if (occurredOn && !isRealDate(occurredOn)) check.add('occurredOn', 'Date it happened must be a real date');
-  else if (occurredOn && occurredOn > new Date().toISOString().slice(0, 10)) check.add('occurredOn', 'Date it happened must be today or in the past');
-  const occurredTime = check.text(raw.occurredTime, 'occurredTime', { label: 'Time it happened', max: 40 }) ?? null;
+  else if (occurredOn && occurredOn > new Date().toISOString().slice(0, 10))
+    check.add('occurredOn', 'Date it happened must be today or in the past');
+  const occurredTime =
+    check.text(raw.occurredTime, 'occurredTime', { label: 'Time it happened', max: 40 }) ?? null;
   const location = check.text(raw.location, 'location', { label: 'Where it happened', max: 500 }) ?? null;
   const categories = [...new Set(asList(raw.categories))];
-  if (categories.some((c) => !(CATEGORIES as readonly string[]).includes(c))) check.add('categories', 'Select concerns from the list');
+  if (categories.some((c) => !(CATEGORIES as readonly string[]).includes(c)))
+    check.add('categories', 'Select concerns from the list');
   if (submitting && categories.length === 0) check.add('categories', 'Select at least one kind of concern');
   const narrative =
     check.text(raw.narrative, 'narrative', {
@@ -111,11 +120,15 @@ function readPlaces(check: Checker, raw: Record<string, unknown>): PlaceInput[] 
         });
   if (list.length > 20) check.add('places', 'Enter 20 places or fewer');
   return list.slice(0, 20).map((p, i) => {
-    const description = check.text(p.description, `places.${i}.description`, { label: 'Place', required: true, max: 300 }) ?? '';
-    const kind = check.oneOf(p.kind ?? 'other', `places.${i}.kind`, PLACE_KINDS, { label: 'Kind of place' }) ?? 'other';
+    const description =
+      check.text(p.description, `places.${i}.description`, { label: 'Place', required: true, max: 300 }) ??
+      '';
+    const kind =
+      check.oneOf(p.kind ?? 'other', `places.${i}.kind`, PLACE_KINDS, { label: 'Kind of place' }) ?? 'other';
     const rawPostcode = check.text(p.postcode, `places.${i}.postcode`, { label: 'Postcode', max: 10 });
     const postcode = rawPostcode ? (normalisePostcode(rawPostcode) ?? null) : null;
-    if (rawPostcode && !postcode) check.add(`places.${i}.postcode`, 'Enter a real postcode for the place, like BD7 1AB');
+    if (rawPostcode && !postcode)
+      check.add(`places.${i}.postcode`, 'Enter a real postcode for the place, like BD7 1AB');
     return { description, kind, postcode };
   });
 }
@@ -128,8 +141,16 @@ export interface DecisionInput {
 
 export function readDecisionInput(raw: Record<string, unknown>): DecisionInput {
   const check = new Checker();
-  const outcome = check.oneOf(raw.outcome, 'outcome', OUTCOMES, { label: 'Decision', required: true, requiredMessage: 'Select the decision' });
-  const urgency = check.oneOf(raw.urgency, 'urgency', URGENCIES, { label: 'Urgency', required: true, requiredMessage: 'Select how urgent it is' });
+  const outcome = check.oneOf(raw.outcome, 'outcome', OUTCOMES, {
+    label: 'Decision',
+    required: true,
+    requiredMessage: 'Select the decision',
+  });
+  const urgency = check.oneOf(raw.urgency, 'urgency', URGENCIES, {
+    label: 'Urgency',
+    required: true,
+    requiredMessage: 'Select how urgent it is',
+  });
   const rationale = check.text(raw.rationale, 'rationale', {
     label: 'Rationale',
     required: true,

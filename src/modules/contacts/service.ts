@@ -7,14 +7,13 @@ import { startAssessment } from '../assessments/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import { addChronologyEntry, assertCanSeePerson, noteAgencyKnows, type PeopleService } from '../people/index.ts';
 import {
-  CATEGORY_FLAGS,
-  CATEGORY_NAMES,
-  OUTCOME_NAMES,
-  PARTS,
-  type Part,
-} from './reference.ts';
+  addChronologyEntry,
+  assertCanSeePerson,
+  noteAgencyKnows,
+  type PeopleService,
+} from '../people/index.ts';
+import { CATEGORY_FLAGS, CATEGORY_NAMES, OUTCOME_NAMES, PARTS, type Part } from './reference.ts';
 import * as repo from './repository.ts';
 import { readContactInput, readDecisionInput } from './schema.ts';
 
@@ -46,15 +45,19 @@ export function createContactsService(db: Database, people: PeopleService) {
     const contact = await repo.findContact(c, actor.partnershipId, id);
     if (!contact) throw new NotFoundError('No such contact');
     // A draft is its author's until submitted.
-    if (contact.status === 'draft' && contact.createdById !== actor.userId) throw new NotFoundError('No such contact');
+    if (contact.status === 'draft' && contact.createdById !== actor.userId)
+      throw new NotFoundError('No such contact');
     return contact;
   }
 
   async function loadDraft(c: Queryable, actor: Actor, id: string, version?: number) {
     const contact = await load(c, actor, id);
-    if (contact.status !== 'draft') throw new ConflictError('This contact has been submitted and can no longer be changed.');
+    if (contact.status !== 'draft')
+      throw new ConflictError('This contact has been submitted and can no longer be changed.');
     if (version !== undefined && contact.version !== version) {
-      throw new ConflictError('This draft was saved somewhere else since you opened it. Your changes have not been saved.');
+      throw new ConflictError(
+        'This draft was saved somewhere else since you opened it. Your changes have not been saved.',
+      );
     }
     return contact;
   }
@@ -71,7 +74,10 @@ export function createContactsService(db: Database, people: PeopleService) {
     }
     check.throwIfAny();
     const receivedAt = await repo.markSubmitted(c, actor.partnershipId, contact.id, contact.version);
-    if (!receivedAt) throw new ConflictError('This contact changed while you were submitting it. Check it and submit again.');
+    if (!receivedAt)
+      throw new ConflictError(
+        'This contact changed while you were submitting it. Check it and submit again.',
+      );
     const concerns = contact.categories.map((k) => CATEGORY_NAMES[k]).join(', ');
     await schedule(c, actor.partnershipId, {
       kind: 'front_door_decision',
@@ -100,9 +106,16 @@ export function createContactsService(db: Database, people: PeopleService) {
         });
       }
     }
-    await noteAgencyKnows(c, actor, contact.people.map((p) => p.personId));
+    await noteAgencyKnows(
+      c,
+      actor,
+      contact.people.map((p) => p.personId),
+    );
     await checkAndRecord(c, actor, { kind: 'contact', id: contact.id }, { narrative: contact.narrative });
-    await audit(c, actor, { action: 'contact.submitted', details: { contactId: contact.id, people: contact.people.length } });
+    await audit(c, actor, {
+      action: 'contact.submitted',
+      details: { contactId: contact.id, people: contact.people.length },
+    });
   }
 
   return {
@@ -122,9 +135,14 @@ export function createContactsService(db: Database, people: PeopleService) {
       return db.tx(async (c) => {
         const contact = await load(c, actor, id);
         for (const p of contact.people) {
-          await audit(c, actor, { action: 'contact.viewed', subjectPersonId: p.personId, details: { contactId: id } });
+          await audit(c, actor, {
+            action: 'contact.viewed',
+            subjectPersonId: p.personId,
+            details: { contactId: id },
+          });
         }
-        if (!contact.people.length) await audit(c, actor, { action: 'contact.viewed', details: { contactId: id } });
+        if (!contact.people.length)
+          await audit(c, actor, { action: 'contact.viewed', details: { contactId: id } });
         return contact;
       });
     },
@@ -151,7 +169,9 @@ export function createContactsService(db: Database, people: PeopleService) {
         await loadDraft(c, actor, id, version);
         const input = readContactInput(raw, await agencyIds(c, actor), false);
         if (!(await repo.updateDraft(c, actor.partnershipId, id, version, input))) {
-          throw new ConflictError('This draft was saved somewhere else since you opened it. Your changes have not been saved.');
+          throw new ConflictError(
+            'This draft was saved somewhere else since you opened it. Your changes have not been saved.',
+          );
         }
         await repo.replacePlaces(c, actor.partnershipId, id, input.places);
         await audit(c, actor, { action: 'contact.draft_saved', details: { contactId: id } });
@@ -167,7 +187,11 @@ export function createContactsService(db: Database, people: PeopleService) {
         await loadDraft(c, actor, id);
         await assertCanSeePerson(c, actor, personId);
         await repo.linkPerson(c, actor.partnershipId, id, personId, chosen as Part);
-        await audit(c, actor, { action: 'contact.person_added', subjectPersonId: personId, details: { contactId: id, part: chosen } });
+        await audit(c, actor, {
+          action: 'contact.person_added',
+          subjectPersonId: personId,
+          details: { contactId: id, part: chosen },
+        });
       });
     },
 
@@ -181,7 +205,11 @@ export function createContactsService(db: Database, people: PeopleService) {
       const personId = await people.create(actor, raw);
       await db.tx(async (c) => {
         await repo.linkPerson(c, actor.partnershipId, id, personId, part as Part);
-        await audit(c, actor, { action: 'contact.person_added', subjectPersonId: personId, details: { contactId: id, part } });
+        await audit(c, actor, {
+          action: 'contact.person_added',
+          subjectPersonId: personId,
+          details: { contactId: id, part },
+        });
       });
       return personId;
     },
@@ -191,7 +219,11 @@ export function createContactsService(db: Database, people: PeopleService) {
       await db.tx(async (c) => {
         await loadDraft(c, actor, id);
         await repo.unlinkPerson(c, id, personId);
-        await audit(c, actor, { action: 'contact.person_removed', subjectPersonId: personId, details: { contactId: id } });
+        await audit(c, actor, {
+          action: 'contact.person_removed',
+          subjectPersonId: personId,
+          details: { contactId: id },
+        });
       });
     },
 
@@ -204,24 +236,41 @@ export function createContactsService(db: Database, people: PeopleService) {
      * The API's one-step intake: create and submit with the people and places given. A retry with
      * the same Idempotency-Key returns the first contact instead of creating a second.
      */
-    async receive(actor: Actor, raw: Record<string, unknown>, idempotencyKey: string | null): Promise<{ id: string; created: boolean }> {
+    async receive(
+      actor: Actor,
+      raw: Record<string, unknown>,
+      idempotencyKey: string | null,
+    ): Promise<{ id: string; created: boolean }> {
       contactsPolicy.assert(actor, 'record');
       if (idempotencyKey) {
-        const existing = await repo.findByIdempotencyKey(db.pool, actor.partnershipId, actor.userId, idempotencyKey);
+        const existing = await repo.findByIdempotencyKey(
+          db.pool,
+          actor.partnershipId,
+          actor.userId,
+          idempotencyKey,
+        );
         if (existing) return { id: existing, created: false };
       }
       const list = Array.isArray(raw.people) ? (raw.people as Record<string, unknown>[]) : [];
       const check = new Checker();
       list.forEach((p, i) => {
         check.oneOf(p.part, `people.${i}.part`, PARTS, { label: 'Part', required: true });
-        if (typeof p.personId !== 'string' || !/^[0-9a-f-]{36}$/i.test(p.personId)) check.add(`people.${i}.personId`, 'Give the id of a person in Lantern');
+        if (typeof p.personId !== 'string' || !/^[0-9a-f-]{36}$/i.test(p.personId))
+          check.add(`people.${i}.personId`, 'Give the id of a person in Lantern');
       });
-      if (!list.some((p) => p.part === 'subject')) check.add('people', 'Include the person the concern is about, with part "subject"');
+      if (!list.some((p) => p.part === 'subject'))
+        check.add('people', 'Include the person the concern is about, with part "subject"');
       check.throwIfAny();
       try {
         const id = await db.tx(async (c) => {
           const input = readContactInput(raw, await agencyIds(c, actor), true);
-          const contactId = await repo.insertContact(c, actor.partnershipId, actor.userId, input, idempotencyKey);
+          const contactId = await repo.insertContact(
+            c,
+            actor.partnershipId,
+            actor.userId,
+            input,
+            idempotencyKey,
+          );
           await repo.replacePlaces(c, actor.partnershipId, contactId, input.places);
           for (const [i, p] of list.entries()) {
             try {
@@ -240,7 +289,12 @@ export function createContactsService(db: Database, people: PeopleService) {
       } catch (error) {
         // Two retries racing: the unique key lets one win; the other returns the winner.
         if (idempotencyKey && (error as { code?: string }).code === '23505') {
-          const existing = await repo.findByIdempotencyKey(db.pool, actor.partnershipId, actor.userId, idempotencyKey);
+          const existing = await repo.findByIdempotencyKey(
+            db.pool,
+            actor.partnershipId,
+            actor.userId,
+            idempotencyKey,
+          );
           if (existing) return { id: existing, created: false };
         }
         throw error;
@@ -256,20 +310,37 @@ export function createContactsService(db: Database, people: PeopleService) {
       const input = readDecisionInput(raw);
       return db.tx(async (c) => {
         const contact = await load(c, actor, id);
-        if (contact.status !== 'submitted') throw new ConflictError('Submit the contact before deciding on it.');
-        if (contact.decision) throw new ConflictError('A decision has already been recorded on this contact.');
+        if (contact.status !== 'submitted')
+          throw new ConflictError('Submit the contact before deciding on it.');
+        if (contact.decision)
+          throw new ConflictError('A decision has already been recorded on this contact.');
         const subjects = contact.people.filter((p) => p.part === 'subject');
         const now = new Date();
         let flaggedChild = false;
         for (const s of subjects) {
           const age = ageOn(s.dateOfBirth, now);
-          if ((age === null || age < 18) && (await currentFlagsOf(c, actor.partnershipId, s.personId)).length) flaggedChild = true;
+          if ((age === null || age < 18) && (await currentFlagsOf(c, actor.partnershipId, s.personId)).length)
+            flaggedChild = true;
         }
         const needsSignoff = input.outcome === 'no_further_action' && flaggedChild;
-        if (!(await repo.insertDecision(c, actor.partnershipId, id, actor.userId, input, needsSignoff ? 'pending' : 'not_needed'))) {
+        if (
+          !(await repo.insertDecision(
+            c,
+            actor.partnershipId,
+            id,
+            actor.userId,
+            input,
+            needsSignoff ? 'pending' : 'not_needed',
+          ))
+        ) {
           throw new ConflictError('A decision has already been recorded on this contact.');
         }
-        await completeWork(c, actor, { kind: 'front_door_decision', contactId: id }, OUTCOME_NAMES[input.outcome]);
+        await completeWork(
+          c,
+          actor,
+          { kind: 'front_door_decision', contactId: id },
+          OUTCOME_NAMES[input.outcome],
+        );
         for (const s of contact.people) {
           await addChronologyEntry(c, actor, {
             personId: s.personId,
@@ -289,7 +360,9 @@ export function createContactsService(db: Database, people: PeopleService) {
         }
         let assessments: { personId: string; assessmentId: string; dueAt: Date | null }[] = [];
         if (input.outcome === 'exploitation_assessment' || input.outcome === 'strategy_discussion') {
-          const flagTypes = [...new Set(contact.categories.map((k) => CATEGORY_FLAGS[k]).filter((f): f is FlagType => !!f))];
+          const flagTypes = [
+            ...new Set(contact.categories.map((k) => CATEGORY_FLAGS[k]).filter((f): f is FlagType => !!f)),
+          ];
           assessments = [];
           for (const s of subjects) {
             const started = await startAssessment(c, actor, {
@@ -315,13 +388,17 @@ export function createContactsService(db: Database, people: PeopleService) {
     async signOff(actor: Actor, id: string, raw: Record<string, unknown>) {
       contactsPolicy.assert(actor, 'sign_off');
       const check = new Checker();
-      const decision = check.oneOf(raw.decision, 'decision', ['approve', 'decline'] as const, { label: 'Sign-off', required: true });
+      const decision = check.oneOf(raw.decision, 'decision', ['approve', 'decline'] as const, {
+        label: 'Sign-off',
+        required: true,
+      });
       const note = check.text(raw.note, 'note', { label: 'Note', max: 5000 }) ?? null;
       if (decision === 'decline' && !note) check.add('note', 'Say why, so the Front Door can decide again');
       check.throwIfAny();
       await db.tx(async (c) => {
         const contact = await load(c, actor, id);
-        if (contact.decision?.signoffStatus !== 'pending') throw new ConflictError('This decision is not awaiting sign-off.');
+        if (contact.decision?.signoffStatus !== 'pending')
+          throw new ConflictError('This decision is not awaiting sign-off.');
         const status = decision === 'approve' ? 'approved' : 'declined';
         await repo.recordSignoff(c, actor.partnershipId, id, actor.userId, status, note);
         await completeWork(c, actor, { kind: 'signoff', contactId: id }, note);

@@ -1,4 +1,20 @@
-export { FLAG_NAMES, FLAG_TYPES, type FlagType, LEVEL_NAMES, RISK_LEVELS, type RiskLevel, type AssessedLevel } from './reference.ts';
+export {
+  type AssessedLevel,
+  FLAG_NAMES,
+  FLAG_TYPES,
+  type FlagType,
+  LEVEL_NAMES,
+  RISK_LEVELS,
+  type RiskLevel,
+} from './reference.ts';
 export type { FlagPeriod } from './repository.ts';
-export { applyAssessedLevel, createFlagsService, currentFlagsOf, endFlag, type FlagsService, flagsPolicy, setFlag } from './service.ts';
 export { flagsRoutes } from './routes.ts';
+export {
+  applyAssessedLevel,
+  createFlagsService,
+  currentFlagsOf,
+  endFlag,
+  type FlagsService,
+  flagsPolicy,
+  setFlag,
+} from './service.ts';

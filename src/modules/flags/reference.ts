@@ -1,4 +1,13 @@
-export const FLAG_TYPES = ['cse', 'cce', 'county_lines', 'missing_linked', 'trafficking', 'cuckooing', 'online', 'hsb'] as const;
+export const FLAG_TYPES = [
+  'cse',
+  'cce',
+  'county_lines',
+  'missing_linked',
+  'trafficking',
+  'cuckooing',
+  'online',
+  'hsb',
+] as const;
 export type FlagType = (typeof FLAG_TYPES)[number];
 
 export const FLAG_NAMES: Record<FlagType, string> = {

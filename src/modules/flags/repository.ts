@@ -20,7 +20,11 @@ const SELECT = `SELECT f.id, f.person_id AS "personId", f.flag_type AS "flagType
   eu.display_name AS "endedBy", f.end_reason AS "endReason", f.assessment_id AS "assessmentId"
   FROM flag_period f LEFT JOIN app_user su ON su.id = f.set_by LEFT JOIN app_user eu ON eu.id = f.ended_by`;
 
-export async function currentFlags(db: Queryable, partnershipId: string, personId: string): Promise<FlagPeriod[]> {
+export async function currentFlags(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
     `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = $2 AND f.valid_to IS NULL ORDER BY f.flag_type`,
     [partnershipId, personId],
@@ -28,7 +32,11 @@ export async function currentFlags(db: Queryable, partnershipId: string, personI
   return rows;
 }
 
-export async function flagHistory(db: Queryable, partnershipId: string, personId: string): Promise<FlagPeriod[]> {
+export async function flagHistory(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
     `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = $2 ORDER BY f.valid_from DESC, f.flag_type`,
     [partnershipId, personId],
@@ -57,7 +65,14 @@ export async function endCurrent(
 export async function startPeriod(
   db: Queryable,
   partnershipId: string,
-  p: { personId: string; flagType: FlagType; riskLevel: RiskLevel; userId: string; reason: string; assessmentId: string | null },
+  p: {
+    personId: string;
+    flagType: FlagType;
+    riskLevel: RiskLevel;
+    userId: string;
+    reason: string;
+    assessmentId: string | null;
+  },
 ): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO flag_period (partnership_id, person_id, flag_type, risk_level, set_by, set_reason, assessment_id)
@@ -77,7 +92,12 @@ export interface FlaggedInPeriod {
  * Everyone flagged at any time in [from, to), with the highest level each flag reached then:
  * one range-overlap query on the flag_period GiST index (what monthly and ward figures count).
  */
-export async function flaggedDuring(db: Queryable, partnershipId: string, from: Date, to: Date): Promise<FlaggedInPeriod[]> {
+export async function flaggedDuring(
+  db: Queryable,
+  partnershipId: string,
+  from: Date,
+  to: Date,
+): Promise<FlaggedInPeriod[]> {
   const { rows } = await db.query(
     `SELECT person_id AS "personId", flag_type AS "flagType",
             (array_agg(risk_level ORDER BY array_position(ARRAY['emerging','moderate','significant'], risk_level) DESC))[1] AS "highestLevel"

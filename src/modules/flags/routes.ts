@@ -6,7 +6,12 @@ import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES, RISK_LEVELS } from './reference.ts
 
 export function flagsRoutes(services: Services) {
   return async function plugin(app: FastifyInstance) {
-    async function flagPage(request: FastifyRequest, reply: FastifyReply, personId: string, extra: { errors?: FieldError[]; values?: Record<string, unknown> } = {}) {
+    async function flagPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      personId: string,
+      extra: { errors?: FieldError[]; values?: Record<string, unknown> } = {},
+    ) {
       const { current, history } = await services.flags.forPerson(actorOf(request), personId);
       return renderPage(request, reply, 'flags/views/change.njk', {
         title: 'Set, change or end a flag',
@@ -15,8 +20,14 @@ export function flagsRoutes(services: Services) {
         history,
         values: extra.values ?? {},
         errors: extra.errors,
-        flagItems: [{ value: '', text: 'Select a flag' }, ...FLAG_TYPES.map((f) => ({ value: f, text: FLAG_NAMES[f] }))],
-        levelItems: [...RISK_LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })), { value: 'ended', text: 'End the flag' }],
+        flagItems: [
+          { value: '', text: 'Select a flag' },
+          ...FLAG_TYPES.map((f) => ({ value: f, text: FLAG_NAMES[f] })),
+        ],
+        levelItems: [
+          ...RISK_LEVELS.map((l) => ({ value: l, text: LEVEL_NAMES[l] })),
+          { value: 'ended', text: 'End the flag' },
+        ],
         flagNames: FLAG_NAMES,
         levelNames: LEVEL_NAMES,
       });
@@ -39,9 +50,18 @@ export function flagsRoutes(services: Services) {
     });
 
     const tags = ['Flags'];
-    const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } };
-    app.get('/api/v1/people/:id/flags', { config: { access: 'flags:view' }, schema: { tags, summary: "A person's current flags and their full history", params: idParams } }, async (request) =>
-      services.flags.forPerson(actorOf(request), (request.params as { id: string }).id),
+    const idParams = {
+      type: 'object',
+      required: ['id'],
+      properties: { id: { type: 'string', format: 'uuid' } },
+    };
+    app.get(
+      '/api/v1/people/:id/flags',
+      {
+        config: { access: 'flags:view' },
+        schema: { tags, summary: "A person's current flags and their full history", params: idParams },
+      },
+      async (request) => services.flags.forPerson(actorOf(request), (request.params as { id: string }).id),
     );
     app.post(
       '/api/v1/people/:id/flags',
@@ -64,7 +84,11 @@ export function flagsRoutes(services: Services) {
         },
       },
       async (request, reply) => {
-        const outcome = await services.flags.set(actorOf(request), (request.params as { id: string }).id, request.body as Record<string, unknown>);
+        const outcome = await services.flags.set(
+          actorOf(request),
+          (request.params as { id: string }).id,
+          request.body as Record<string, unknown>,
+        );
         return reply.code(201).send({ outcome });
       },
     );

@@ -5,7 +5,15 @@ import { NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
-import { FLAG_NAMES, FLAG_TYPES, type FlagType, LEVEL_NAMES, RISK_LEVELS, type AssessedLevel, type RiskLevel } from './reference.ts';
+import {
+  type AssessedLevel,
+  FLAG_NAMES,
+  FLAG_TYPES,
+  type FlagType,
+  LEVEL_NAMES,
+  RISK_LEVELS,
+  type RiskLevel,
+} from './reference.ts';
 import * as repo from './repository.ts';
 
 export const flagsPolicy = definePolicy('flags', {
@@ -24,7 +32,9 @@ export async function setFlag(
   actor: Actor,
   p: { personId: string; flagType: FlagType; level: RiskLevel; reason: string; assessmentId?: string | null },
 ): Promise<'unchanged' | 'set' | 'changed'> {
-  const current = (await repo.currentFlags(c, actor.partnershipId, p.personId)).find((f) => f.flagType === p.flagType);
+  const current = (await repo.currentFlags(c, actor.partnershipId, p.personId)).find(
+    (f) => f.flagType === p.flagType,
+  );
   if (current?.riskLevel === p.level) {
     if (p.assessmentId) {
       await addChronologyEntry(c, actor, {
@@ -36,7 +46,15 @@ export async function setFlag(
     }
     return 'unchanged';
   }
-  if (current) await repo.endCurrent(c, actor.partnershipId, p.personId, p.flagType, actor.userId, `Changed to ${p.level}: ${p.reason}`);
+  if (current)
+    await repo.endCurrent(
+      c,
+      actor.partnershipId,
+      p.personId,
+      p.flagType,
+      actor.userId,
+      `Changed to ${p.level}: ${p.reason}`,
+    );
   await repo.startPeriod(c, actor.partnershipId, {
     personId: p.personId,
     flagType: p.flagType,
@@ -58,7 +76,11 @@ export async function setFlag(
   return current ? 'changed' : 'set';
 }
 
-export async function endFlag(c: Queryable, actor: Actor, p: { personId: string; flagType: FlagType; reason: string }) {
+export async function endFlag(
+  c: Queryable,
+  actor: Actor,
+  p: { personId: string; flagType: FlagType; reason: string },
+) {
   const ended = await repo.endCurrent(c, actor.partnershipId, p.personId, p.flagType, actor.userId, p.reason);
   if (!ended) return false;
   await addChronologyEntry(c, actor, {
@@ -67,7 +89,12 @@ export async function endFlag(c: Queryable, actor: Actor, p: { personId: string;
     title: `${FLAG_NAMES[p.flagType]} flag ended (was ${LEVEL_NAMES[ended.riskLevel]})`,
     detail: p.reason,
   });
-  await audit(c, actor, { action: 'flag.ended', subjectPersonId: p.personId, reason: p.reason, details: { flagType: p.flagType } });
+  await audit(c, actor, {
+    action: 'flag.ended',
+    subjectPersonId: p.personId,
+    reason: p.reason,
+    details: { flagType: p.flagType },
+  });
   return true;
 }
 
@@ -80,12 +107,22 @@ export async function applyAssessedLevel(
   await completeWork(c, actor, { kind: 'flag_review', personId: p.personId }, 'Reviewed by a new assessment');
   if (p.level === 'none') {
     for (const flagType of p.flagTypes) {
-      await endFlag(c, actor, { personId: p.personId, flagType, reason: 'Assessment found no risk of this exploitation' });
+      await endFlag(c, actor, {
+        personId: p.personId,
+        flagType,
+        reason: 'Assessment found no risk of this exploitation',
+      });
     }
     return;
   }
   for (const flagType of p.flagTypes) {
-    await setFlag(c, actor, { personId: p.personId, flagType, level: p.level, reason: 'Exploitation assessment', assessmentId: p.assessmentId });
+    await setFlag(c, actor, {
+      personId: p.personId,
+      flagType,
+      level: p.level,
+      reason: 'Exploitation assessment',
+      assessmentId: p.assessmentId,
+    });
   }
   if (p.level !== 'emerging') {
     await schedule(c, actor.partnershipId, {
@@ -99,9 +136,14 @@ export async function applyAssessedLevel(
 }
 
 /** Adds the display names pages show, so other modules need not know the reference lists. */
-const named = (f: repo.FlagPeriod) => ({ ...f, flagName: FLAG_NAMES[f.flagType], levelName: LEVEL_NAMES[f.riskLevel] });
+const named = (f: repo.FlagPeriod) => ({
+  ...f,
+  flagName: FLAG_NAMES[f.flagType],
+  levelName: LEVEL_NAMES[f.riskLevel],
+});
 
-export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: string) => repo.currentFlags(c, partnershipId, personId);
+export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: string) =>
+  repo.currentFlags(c, partnershipId, personId);
 
 export function createFlagsService(db: Database) {
   return {
@@ -120,18 +162,33 @@ export function createFlagsService(db: Database) {
       flagsPolicy.assert(actor, 'set');
       const check = new Checker();
       const flagType = check.oneOf(raw.flagType, 'flagType', FLAG_TYPES, { label: 'Flag', required: true });
-      const level = check.oneOf(raw.level, 'level', [...RISK_LEVELS, 'ended'] as const, { label: 'Risk level', required: true });
-      const reason = check.text(raw.reason, 'reason', { label: 'Reason', required: true, max: 2000, requiredMessage: 'Enter why the flag is being set, changed or ended' });
+      const level = check.oneOf(raw.level, 'level', [...RISK_LEVELS, 'ended'] as const, {
+        label: 'Risk level',
+        required: true,
+      });
+      const reason = check.text(raw.reason, 'reason', {
+        label: 'Reason',
+        required: true,
+        max: 2000,
+        requiredMessage: 'Enter why the flag is being set, changed or ended',
+      });
       check.throwIfAny();
       return db.tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
         if (level === 'ended') {
-          if (!(await endFlag(c, actor, { personId, flagType: flagType as FlagType, reason: reason as string }))) {
+          if (
+            !(await endFlag(c, actor, { personId, flagType: flagType as FlagType, reason: reason as string }))
+          ) {
             throw new NotFoundError('That flag is not set on this person');
           }
           return 'ended';
         }
-        return setFlag(c, actor, { personId, flagType: flagType as FlagType, level: level as RiskLevel, reason: reason as string });
+        return setFlag(c, actor, {
+          personId,
+          flagType: flagType as FlagType,
+          level: level as RiskLevel,
+          reason: reason as string,
+        });
       });
     },
 

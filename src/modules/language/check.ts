@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../data/language/phrases.json');
+const FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../data/language/phrases.json',
+);
 
 export interface PhraseEntry {
   id: string;

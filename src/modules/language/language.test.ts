@@ -6,7 +6,9 @@ const ids = (text: string) => checkLanguage(text).map((f) => f.phraseId);
 
 describe('language check', () => {
   it('catches the thematic review’s own example: "making choices"', () => {
-    assert.deepEqual(ids('Professionals felt she was making choices about who she spent time with.'), ['making-choices']);
+    assert.deepEqual(ids('Professionals felt she was making choices about who she spent time with.'), [
+      'making-choices',
+    ]);
     assert.deepEqual(ids('It is a lifestyle choice.'), ['making-choices']);
   });
 
@@ -20,7 +22,10 @@ describe('language check', () => {
 
   it('reports each finding in order with wording to use and a named source', () => {
     const findings = checkLanguage('He absconded again and is streetwise.');
-    assert.deepEqual(findings.map((f) => f.phraseId), ['absconding', 'streetwise']);
+    assert.deepEqual(
+      findings.map((f) => f.phraseId),
+      ['absconding', 'streetwise'],
+    );
     for (const f of findings) {
       assert.ok(f.suggestion.length > 10);
       assert.ok(Object.values(SOURCES).includes(f.source), f.source);
@@ -29,7 +34,10 @@ describe('language check', () => {
   });
 
   it('leaves child-centred writing alone', () => {
-    assert.deepEqual(ids('Amira (14) is being sexually exploited by adults who give her alcohol. She went missing twice.'), []);
+    assert.deepEqual(
+      ids('Amira (14) is being sexually exploited by adults who give her alcohol. She went missing twice.'),
+      [],
+    );
     // Word boundaries: "recruitment fair" is not "recruited", "choice" alone is not flagged.
     assert.deepEqual(ids('The school held a careers fair. She had a choice of sandwiches.'), []);
   });

@@ -2,7 +2,15 @@ import type { Queryable } from '../../db/database.ts';
 
 export async function recordFindings(
   db: Queryable,
-  e: { partnershipId: string; userId: string; agencyId: string; recordKind: string; recordId: string; field: string; phraseIds: string[] },
+  e: {
+    partnershipId: string;
+    userId: string;
+    agencyId: string;
+    recordKind: string;
+    recordId: string;
+    field: string;
+    phraseIds: string[];
+  },
 ): Promise<void> {
   if (!e.phraseIds.length) return;
   await db.query(

@@ -15,17 +15,27 @@ const checkSchema = {
 export function languageRoutes(services: Services) {
   return async function plugin(app: FastifyInstance) {
     // The inline check behind free-text fields (same-site JSON, CSRF header).
-    app.post('/language-check', { config: { access: 'language:check' }, schema: checkSchema }, async (request) => ({
-      findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
-    }));
+    app.post(
+      '/language-check',
+      { config: { access: 'language:check' }, schema: checkSchema },
+      async (request) => ({
+        findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
+      }),
+    );
 
     app.post(
       '/api/v1/language-check',
       {
         config: { access: 'language:check' },
-        schema: { ...checkSchema, tags: ['Language'], summary: 'Find victim-blaming phrases and suggest child-centred wording' },
+        schema: {
+          ...checkSchema,
+          tags: ['Language'],
+          summary: 'Find victim-blaming phrases and suggest child-centred wording',
+        },
       },
-      async (request) => ({ findings: services.language.check(actorOf(request), (request.body as { text: string }).text) }),
+      async (request) => ({
+        findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
+      }),
     );
 
     app.get('/reports/language', { config: { access: 'language:view_practice' } }, async (request, reply) => {

@@ -7,9 +7,9 @@ export {
 } from './identifiers.ts';
 export { peoplePolicy } from './policy.ts';
 export { ETHNICITY_CODES, GENDERS } from './reference.ts';
+export type { PersonRecord, PersonSummary } from './repository.ts';
 export { formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';
-export type { PersonRecord, PersonSummary } from './repository.ts';
 export {
   addChronologyEntry,
   assertCanSeePerson,

@@ -62,7 +62,10 @@ export async function findPerson(
 }
 
 export async function personExists(db: Queryable, partnershipId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM person WHERE partnership_id = $1 AND id = $2', [partnershipId, id]);
+  const { rowCount } = await db.query('SELECT 1 FROM person WHERE partnership_id = $1 AND id = $2', [
+    partnershipId,
+    id,
+  ]);
   return rowCount === 1;
 }
 

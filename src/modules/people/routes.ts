@@ -197,7 +197,8 @@ export function peopleRoutes(services: Services) {
     async function personPage(request: FastifyRequest, id: string, kind: string | undefined) {
       const actor = actorOf(request);
       const person = await people.view(actor, id);
-      const when = <T>(permission: string, load: () => Promise<T>) => (hasPermission(actor, permission) ? load() : Promise.resolve(undefined));
+      const when = <T>(permission: string, load: () => Promise<T>) =>
+        hasPermission(actor, permission) ? load() : Promise.resolve(undefined);
       const [chronology, flags, work, assessmentList, contactList] = await Promise.all([
         people.chronology(actor, id, kind),
         when('flags:view', () => services.flags.forPerson(actor, id)),
@@ -205,20 +206,33 @@ export function peopleRoutes(services: Services) {
         when('assessments:view', () => services.assessments.forPerson(actor, id)),
         when('contacts:view', () => services.contacts.aboutPerson(actor, id)),
       ]);
-      return { person, entries: chronology.entries, flags, work, assessments: assessmentList, contacts: contactList };
+      return {
+        person,
+        entries: chronology.entries,
+        flags,
+        work,
+        assessments: assessmentList,
+        contacts: contactList,
+      };
     }
 
     app.get('/people/:id', { config: { access: 'people:view' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as Form;
-      const kind = typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind) ? query.kind : undefined;
+      const kind =
+        typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
+          ? query.kind
+          : undefined;
       const data = await personPage(request, id, kind);
       return renderPage(request, reply, 'people/views/show.njk', {
         title: `${data.person.givenName} ${data.person.familyName}`,
         ...data,
         age: ageInYears(data.person.dateOfBirth),
         kind,
-        kindItems: [{ value: '', text: 'Everything' }, ...CHRONOLOGY_KINDS].map((k) => ({ ...k, selected: k.value === (kind ?? '') })),
+        kindItems: [{ value: '', text: 'Everything' }, ...CHRONOLOGY_KINDS].map((k) => ({
+          ...k,
+          selected: k.value === (kind ?? ''),
+        })),
         created: query.created === '1',
         saved: query.saved === '1',
         flagged: query.flagged === '1',
@@ -236,7 +250,10 @@ export function peopleRoutes(services: Services) {
     app.get('/people/:id/chronology/print', { config: { access: 'people:view' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as Form;
-      const kind = typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind) ? query.kind : undefined;
+      const kind =
+        typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
+          ? query.kind
+          : undefined;
       const actor = actorOf(request);
       const person = await people.view(actor, id, 'printed the chronology');
       const { entries } = await people.chronology(actor, id, kind);

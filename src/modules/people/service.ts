@@ -35,7 +35,8 @@ const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
  * the record exists. Other modules call it before showing anything about a person.
  */
 export async function assertCanSeePerson(c: Queryable, actor: Actor, id: string): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new NotFoundError('No such person');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    throw new NotFoundError('No such person');
   const agency = limitedTo(actor);
   if (agency && !(await repo.isKnownToAgency(c, id, agency))) throw new NotFoundError('No such person');
   if (!(await repo.personExists(c, actor.partnershipId, id))) throw new NotFoundError('No such person');

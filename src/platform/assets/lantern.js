@@ -87,7 +87,8 @@ for (const field of document.querySelectorAll('[data-language-check]')) {
     icon.textContent = '!';
     const text = document.createElement('div');
     text.className = 'govuk-warning-text__text';
-    text.textContent = 'Check the language: some words could suggest the child is to blame for what is happening to them.';
+    text.textContent =
+      'Check the language: some words could suggest the child is to blame for what is happening to them.';
     warning.append(icon, text);
     const list = document.createElement('ul');
     list.className = 'govuk-list govuk-list--bullet';
