@@ -38,6 +38,7 @@ declare module 'fastify' {
     actor?: Actor;
     session?: { token: string; idleSeconds: number; warningSeconds: number; secondsLeft: number };
     sessionExpired?: boolean;
+    attention?: { overdue: number; riskReview: number };
   }
 }
 
@@ -201,6 +202,13 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     if (!access || access === 'public') return;
     if (!request.actor) return refuseUnauthenticated(request, reply);
     if (access !== 'signed-in' && !hasPermission(request.actor, access)) throw new ForbiddenError();
+  });
+
+  // Overdue work and risk reviews stay in view on every page for those who work the queues.
+  app.addHook('preHandler', async (request) => {
+    if (isApi(request) || request.method !== 'GET' || !request.actor) return;
+    if (!hasPermission(request.actor, 'clock:view_queues')) return;
+    request.attention = await services.clock.attention(request.actor);
   });
 
   app.addHook('onSend', async (request, reply) => {

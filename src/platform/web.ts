@@ -115,6 +115,7 @@ export async function renderPage(
     navigation: navigation(actor, url),
     csrfToken: reply.generateCsrf(),
     cspNonce: reply.cspNonce?.script,
+    attention: request.attention,
     timeout: request.session
       ? { idleSeconds: request.session.idleSeconds, warningSeconds: request.session.warningSeconds }
       : undefined,

@@ -120,3 +120,17 @@ export async function workForPerson(
   );
   return rows;
 }
+
+/** How much urgent work is open: overdue items and risk reviews (for the banner on every page). */
+export async function attentionCounts(
+  db: Queryable,
+  partnershipId: string,
+): Promise<{ overdue: number; riskReview: number }> {
+  const { rows } = await db.query(
+    `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
+            count(*) FILTER (WHERE kind = 'risk_review')::int AS "riskReview"
+       FROM work_item WHERE partnership_id = $1 AND completed_at IS NULL`,
+    [partnershipId],
+  );
+  return rows[0];
+}

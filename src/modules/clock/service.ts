@@ -76,6 +76,12 @@ export function createClockService(db: Database) {
       return classify(await repo.openWork(db.pool, actor.partnershipId), now);
     },
 
+    /** Counts for the banner that keeps overdue work and risk reviews in view on every page. */
+    async attention(actor: Actor) {
+      clockPolicy.assert(actor, 'view_queues');
+      return repo.attentionCounts(db.pool, actor.partnershipId);
+    },
+
     async forPerson(actor: Actor, personId: string) {
       clockPolicy.assert(actor, 'view_person');
       await assertCanSeePerson(db.pool, actor, personId);

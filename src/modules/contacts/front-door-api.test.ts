@@ -214,6 +214,33 @@ describe('Front Door API', () => {
     assert.match(done.body, /data-qa='final-level'>Significant</);
   });
 
+  it('pages: a contact form that fails keeps every word, and overdue work shows on every page', async () => {
+    const client = new Client(ta.app);
+    await client.signIn('frontdoor');
+    await client.get('/contacts/new');
+    const response = await client.post('/contacts', {
+      sourceKind: 'public',
+      occurredOn: '2026-02-30',
+      narrative: 'He was recruited by older boys at the park.',
+      placesText: 'The park BD7 1AB',
+      categories: ['criminal'],
+    });
+    assert.equal(response.statusCode, 422);
+    assert.match(response.body, /Date it happened must be a real date/);
+    assert.ok(response.body.includes('He was recruited by older boys at the park.'));
+    assert.ok(response.body.includes('The park BD7 1AB'));
+    assert.match(response.body, /value="criminal" checked/);
+    assert.match(response.body, /data-qa="language-warning-narrative"[\s\S]*recruited/);
+    await t.owner.pool.query(
+      "UPDATE work_item SET due_at = now() - interval '1 day' WHERE completed_at IS NULL",
+    );
+    const page = await client.get('/people');
+    assert.match(page.body, /data-qa="attention-banner"[\s\S]*overdue item/);
+    const keyworker = new Client(ta.app);
+    await keyworker.signIn('keyworker');
+    assert.doesNotMatch((await keyworker.get('/people')).body, /attention-banner/);
+  });
+
   it('checks language through the API', async () => {
     const response = await call('POST', '/api/v1/language-check', 'frontdoor', {
       text: 'He is making his own choices.',

@@ -323,5 +323,7 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     assert.ok(queues.overdue.some((w) => w.personId === child && w.kind === 'front_door_decision'));
     assert.ok(queues.frontDoor.some((w) => w.personId === child));
     await assert.rejects(s.clock.queues(actors.councillor), /do not have access/);
+    const attention = await s.clock.attention(actors.manager);
+    assert.ok(attention.overdue >= 1);
   });
 });
