@@ -67,6 +67,7 @@ describe('every route × every role', () => {
     );
     ids.contact = received.id;
     ids.assessment = (await ta.services.assessments.start(frontdoor.actor, ids.person)).id;
+    ids.work = (await t.owner.pool.query('SELECT id FROM work_item ORDER BY created_at LIMIT 1')).rows[0].id;
     // The revoke route gets a token of its own to revoke.
     await ta.services.accounts.createApiToken(admin.actor, { userId: ids.user, name: 'to be revoked' });
     const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
@@ -83,7 +84,8 @@ describe('every route × every role', () => {
       .replace('/admin/users/:id', `/admin/users/${ids.user}`)
       .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`)
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
-      .replace('/assessments/:id', `/assessments/${ids.assessment}`);
+      .replace('/assessments/:id', `/assessments/${ids.assessment}`)
+      .replace('/work/:id', `/work/${ids.work}`);
 
   const routes = () =>
     ta.app.routeTable.filter(

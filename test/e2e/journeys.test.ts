@@ -321,6 +321,14 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     await assertAccessible(page, 'printable chronology');
     await page.goto(`${base}/work`);
     await assertAccessible(page, 'work queues');
+    await page.goto(`${base}/people?name=Browsertest`);
+    await page.click('[data-qa=results] a');
+    await page.click('[data-qa=person-work] a:has-text("Review moderate flag")');
+    assert.match(await page.locator('[data-qa=work-item]').innerText(), /Due in/);
+    await assertAccessible(page, 'work item');
+    await page.fill('#note', 'Reviewed at DRAM: plan in place, flag stays moderate.');
+    await page.click('[data-qa=complete-work]');
+    assert.match(await page.locator('[data-qa=work-item]').innerText(), /Done/);
     await page.context().close();
 
     const manager = await signedIn('manager');

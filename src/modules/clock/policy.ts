@@ -5,4 +5,6 @@ export const clockPolicy = definePolicy('clock', {
   // The clock on a person's page: whoever may see the person sees what is due about them.
   view_person: ['front_door', 'meeting_chair', 'police_intelligence', 'analyst', 'service_worker', 'manager'],
   manage_rules: ['administrator', 'manager'],
+  // Recording the outcome of a review (risk review, flag review, allegation) on its work item.
+  complete: ['front_door', 'meeting_chair', 'manager'],
 });

@@ -134,3 +134,30 @@ export async function attentionCounts(
   );
   return rows[0];
 }
+
+export async function findWorkItem(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<WorkItemRow | undefined> {
+  const { rows } = await db.query(`${WORK_SELECT} WHERE w.partnership_id = $1 AND w.id = $2`, [
+    partnershipId,
+    id,
+  ]);
+  return rows[0];
+}
+
+export async function completeById(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  userId: string,
+  note: string,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE work_item SET completed_at = now(), completed_by = $3, completion_note = $4
+      WHERE partnership_id = $1 AND id = $2 AND completed_at IS NULL`,
+    [partnershipId, id, userId, note],
+  );
+  return result.rowCount === 1;
+}

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../platform/errors.ts';
+import { hasPermission } from '../../platform/access.ts';
+import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { UNITS, WORK_KIND_NAMES } from './rules.ts';
@@ -16,6 +17,41 @@ export function clockRoutes(services: Services) {
         now: new Date(),
         kindNames: WORK_KIND_NAMES,
       });
+    });
+
+    const itemPage = async (
+      request: Parameters<typeof actorOf>[0],
+      reply: Parameters<typeof renderPage>[1],
+      id: string,
+      extra = {},
+    ) => {
+      const { item, completableHere } = await services.clock.item(actorOf(request), id);
+      return renderPage(request, reply, 'clock/views/item.njk', {
+        title: item.title,
+        item,
+        completableHere,
+        canComplete: hasPermission(request.actor, 'clock:complete'),
+        kindNames: WORK_KIND_NAMES,
+        ...extra,
+      });
+    };
+
+    app.get('/work/:id', { config: { access: 'clock:view_queues' } }, async (request, reply) =>
+      itemPage(request, reply, (request.params as { id: string }).id),
+    );
+
+    app.post('/work/:id', { config: { access: 'clock:complete' } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      try {
+        await services.clock.complete(actorOf(request), id, body);
+        return reply.redirect(`/work/${id}`);
+      } catch (error) {
+        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+        const errors =
+          error instanceof ValidationError ? error.errors : [{ field: 'note', message: error.message }];
+        return itemPage(request, reply.code(422), id, { errors, values: body });
+      }
     });
 
     const rulesPage = async (

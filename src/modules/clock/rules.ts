@@ -19,6 +19,9 @@ export const WORK_KIND_NAMES: Record<WorkKind, string> = {
   signoff: 'Manager sign-off',
 };
 
+/** Work that is done by recording its outcome on the item itself; the rest is done by its own action. */
+export const COMPLETED_ON_ITEM: readonly WorkKind[] = ['risk_review', 'flag_review', 'allegation_strategy'];
+
 export const UNITS = ['hours', 'working_days', 'days', 'months'] as const;
 export type Unit = (typeof UNITS)[number];
 

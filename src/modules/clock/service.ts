@@ -1,11 +1,22 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../people/index.ts';
+import { checkAndRecord } from '../language/index.ts';
+import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
 import { clockPolicy } from './policy.ts';
 import * as repo from './repository.ts';
-import { type ClockRule, DEFAULT_CLOCK_RULES, dueAt, UNITS, WORK_KINDS, type WorkKind } from './rules.ts';
+import {
+  type ClockRule,
+  COMPLETED_ON_ITEM,
+  DEFAULT_CLOCK_RULES,
+  dueAt,
+  UNITS,
+  WORK_KIND_NAMES,
+  WORK_KINDS,
+  type WorkKind,
+} from './rules.ts';
 
 const londonDay = (d: Date) =>
   new Intl.DateTimeFormat('en-CA', {
@@ -86,6 +97,53 @@ export function createClockService(db: Database) {
       clockPolicy.assert(actor, 'view_person');
       await assertCanSeePerson(db.pool, actor, personId);
       return repo.workForPerson(db.pool, actor.partnershipId, personId);
+    },
+
+    async item(actor: Actor, id: string) {
+      clockPolicy.assert(actor, 'view_queues');
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such work item');
+      const item = await repo.findWorkItem(db.pool, actor.partnershipId, id);
+      if (!item) throw new NotFoundError('No such work item');
+      return { item, completableHere: COMPLETED_ON_ITEM.includes(item.kind) };
+    },
+
+    /** Records the outcome of a review and takes it off the clock; it goes on the person's chronology. */
+    async complete(actor: Actor, id: string, raw: Record<string, unknown>) {
+      clockPolicy.assert(actor, 'complete');
+      const check = new Checker();
+      const note = check.text(raw.note, 'note', {
+        label: 'Outcome',
+        required: true,
+        max: 5000,
+        requiredMessage: 'Record the outcome of the review',
+      });
+      check.throwIfAny();
+      await db.tx(async (c) => {
+        const item = await repo.findWorkItem(c, actor.partnershipId, id);
+        if (!item) throw new NotFoundError('No such work item');
+        if (!COMPLETED_ON_ITEM.includes(item.kind)) {
+          throw new ConflictError(`${WORK_KIND_NAMES[item.kind]} is done by completing it, not here.`);
+        }
+        if (item.personId) await assertCanSeePerson(c, actor, item.personId);
+        if (!(await repo.completeById(c, actor.partnershipId, id, actor.userId, note as string))) {
+          throw new ConflictError('This work has already been done.');
+        }
+        await checkAndRecord(c, actor, { kind: 'work_item', id }, { note });
+        if (item.personId) {
+          await addChronologyEntry(c, actor, {
+            personId: item.personId,
+            kind: 'review',
+            title: `${WORK_KIND_NAMES[item.kind]}: outcome recorded`,
+            detail: note,
+          });
+        }
+        await audit(c, actor, {
+          action: 'work.completed',
+          subjectPersonId: item.personId,
+          reason: note,
+          details: { workItemId: id, kind: item.kind },
+        });
+      });
     },
 
     async rules(actor: Actor) {

@@ -312,6 +312,47 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     );
   });
 
+  it('puts an allegation against an adult on the 45-day clock, and records a review outcome on its item', async () => {
+    const child = await newChild('Esme');
+    const adult = await s.people.create(actors.frontdoor, {
+      givenName: 'Gareth',
+      familyName: 'Coachtest',
+      dobPrecision: 'unknown',
+      gender: 'male',
+    });
+    const id = await s.contacts.createDraft(actors.frontdoor, {
+      sourceKind: 'agency',
+      sourceAgencyId: schoolId,
+      categories: ['allegation', 'sexual'],
+      narrative: 'A football coach sent a child sexual messages.',
+    });
+    await s.contacts.addPerson(actors.frontdoor, id, child, 'subject');
+    await s.contacts.addPerson(actors.frontdoor, id, adult, 'adult_of_concern');
+    const draft = await s.contacts.get(actors.frontdoor, id);
+    await s.contacts.submit(actors.frontdoor, id, draft.version);
+    const [item] = await openWork('allegation_strategy', adult);
+    assert.ok(item, 'the adult of concern is on the allegation clock');
+    const days = Math.round((item.due_at.getTime() - item.created_at.getTime()) / 86_400_000);
+    assert.equal(days, 45);
+    assert.equal((await openWork('allegation_strategy', child)).length, 0);
+
+    // A review is done by recording its outcome; work done by its own action cannot be closed this way.
+    await assert.rejects(s.clock.complete(actors.frontdoor, item.id, {}), ValidationError);
+    await assert.rejects(s.clock.complete(actors.keyworker, item.id, { note: 'x' }), /do not have access/);
+    await s.clock.complete(actors.chair, item.id, {
+      note: 'Strategy discussion held; risk assessment completed; suspended from coaching.',
+    });
+    assert.equal((await openWork('allegation_strategy', adult)).length, 0);
+    const { entries } = await s.people.chronology(actors.chair, adult, 'review');
+    assert.match(entries[0].title, /Allegation: strategy discussion and risk assessment: outcome recorded/);
+    await assert.rejects(s.clock.complete(actors.chair, item.id, { note: 'again' }), ConflictError);
+    const [decisionItem] = await openWork('front_door_decision', child);
+    await assert.rejects(
+      s.clock.complete(actors.chair, decisionItem.id, { note: 'x' }),
+      /is done by completing it/,
+    );
+  });
+
   it('puts overdue work at the top of the queues managers see', async () => {
     const child = await newChild('Orla');
     await submittedContact(child);

@@ -9,6 +9,7 @@ export const CATEGORIES = [
   'cuckooing',
   'hsb',
   'radicalisation',
+  'allegation',
   'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -21,6 +22,7 @@ export const CATEGORY_NAMES: Record<Category, string> = {
   cuckooing: 'Cuckooing',
   hsb: 'Harmful sexual behaviour',
   radicalisation: 'Radicalisation',
+  allegation: 'Allegation against an adult (for example someone working with children)',
   other: 'Other',
 };
 /** The flags an assessment started from a contact is about, by the contact's concerns. */

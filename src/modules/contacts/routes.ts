@@ -56,7 +56,7 @@ const contactSchema = {
     occurredOn: { type: ['string', 'null'], maxLength: 10, description: 'YYYY-MM-DD' },
     occurredTime: { type: ['string', 'null'], maxLength: 40 },
     location: { type: ['string', 'null'], maxLength: 500 },
-    categories: { type: 'array', items: { type: 'string', enum: CATEGORIES }, maxItems: 9 },
+    categories: { type: 'array', items: { type: 'string', enum: CATEGORIES }, maxItems: 10 },
     narrative: { type: 'string', maxLength: 50000 },
     places: {
       type: 'array',

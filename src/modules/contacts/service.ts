@@ -106,6 +106,19 @@ export function createContactsService(db: Database, people: PeopleService) {
         });
       }
     }
+    // An allegation against an adult: strategy discussion and risk assessment within the allegation rule (45 days).
+    if (contact.categories.includes('allegation')) {
+      for (const adult of contact.people.filter((p) => p.part === 'adult_of_concern')) {
+        await schedule(c, actor.partnershipId, {
+          kind: 'allegation_strategy',
+          title: 'Allegation: hold a strategy discussion and complete a risk assessment',
+          reason: `Contact ${contact.reference}`,
+          personId: adult.personId,
+          contactId: contact.id,
+          from: receivedAt,
+        });
+      }
+    }
     await noteAgencyKnows(
       c,
       actor,

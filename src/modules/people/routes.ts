@@ -103,6 +103,7 @@ export const CHRONOLOGY_KINDS = [
   { value: 'decision', text: 'Front Door decisions' },
   { value: 'assessment', text: 'Assessments' },
   { value: 'flag', text: 'Flags' },
+  { value: 'review', text: 'Reviews' },
   { value: 'record', text: 'Record changes' },
 ];
 
