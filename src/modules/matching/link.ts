@@ -1,0 +1,171 @@
+import { BLOCKING_RULES, type BlockingRule, candidatePairs, pairLeft, pairRight } from './blocking.ts';
+import { clusters } from './cluster.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
+import { type ModelParameters, score } from './model.ts';
+import type { MatchRecord } from './normalise.ts';
+import { estimateU, expectationMaximisation, seededRandom, termFrequencies } from './train.ts';
+
+export type Progress = (stage: string, done: number, total: number) => void;
+
+function levelsFor(
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  codes: Float64Array,
+  width: number,
+  limit: number,
+  random: () => number,
+) {
+  // Train on at most `limit` pairs, sampled evenly at random: EM needs a good sample, not all.
+  const take = codes.length <= limit ? codes : codes.filter(() => random() < limit / codes.length);
+  const levels = new Uint8Array(take.length * COMPARISON_COUNT);
+  const out = new Uint8Array(COMPARISON_COUNT);
+  const other = right ?? left;
+  for (let p = 0; p < take.length; p++) {
+    compareRecords(left[pairLeft(take[p], width)], other[pairRight(take[p], width)], out);
+    levels.set(out, p * COMPARISON_COUNT);
+  }
+  return { levels, count: take.length };
+}
+
+/**
+ * Learns m, u and the prior without labels. u comes from random pairs. m comes from EM sessions,
+ * one per training blocking rule; each comparison's m is averaged over the sessions whose rule
+ * did not force it to agree (as Splink does). The prior is then re-estimated on all candidates.
+ */
+export function trainModel(
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  options: {
+    seed?: number;
+    randomPairs?: number;
+    maxTrainingPairs?: number;
+    rules?: BlockingRule[];
+    progress?: Progress;
+  } = {},
+): ModelParameters {
+  const random = seededRandom(options.seed ?? 42);
+  const rules = options.rules ?? BLOCKING_RULES;
+  const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
+  options.progress?.('estimating u from random pairs', 0, 1);
+  const u = estimateU(left, right, randomPairs, random);
+  // Training sessions: between them every comparison is learned from a rule that does not force it.
+  const sessions = [
+    'date of birth + first letter of last name',
+    'names sound alike + birth year',
+    'postcode + first letter of first name',
+  ]
+    .map((name) => rules.find((r) => r.name === name))
+    .filter((r): r is BlockingRule => !!r);
+  const estimates: { m: number[][]; frozen: Set<number> }[] = [];
+  let iterations = 0;
+  let converged = true;
+  sessions.forEach((rule, i) => {
+    options.progress?.(`EM session ${i + 1} of ${sessions.length}`, i, sessions.length);
+    const pairs = candidatePairs(left, right, [rule]);
+    const { levels, count } = levelsFor(
+      left,
+      right,
+      pairs.codes,
+      pairs.width,
+      options.maxTrainingPairs ?? 2_000_000,
+      random,
+    );
+    if (count === 0) return;
+    const frozen = new Set(rule.frozen);
+    const result = expectationMaximisation(levels, count, u, { frozen });
+    iterations += result.iterations;
+    converged &&= result.converged;
+    estimates.push({ m: result.m, frozen });
+  });
+  const m = COMPARISONS.map((comparison, c) => {
+    const usable = estimates.filter((e) => !e.frozen.has(c));
+    if (!usable.length)
+      return (
+        estimates[0]?.m[c] ?? [1, ...comparison.levels.slice(1).map(() => 1 / (comparison.levels.length - 1))]
+      );
+    return comparison.levels.map((_, l) =>
+      l === 0 ? 1 : usable.reduce((s, e) => s + e.m[c][l], 0) / usable.length,
+    );
+  });
+  options.progress?.('estimating the prior', 0, 1);
+  // The prior is over all pairs (u was learned over all pairs): expected matches among the
+  // candidates, with every pair blocking left out counted as a non-match.
+  const all = candidatePairs(left, right, rules);
+  const sample = levelsFor(left, right, all.codes, all.width, options.maxTrainingPairs ?? 2_000_000, random);
+  const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
+  const scale = all.codes.length / Math.max(sample.count, 1);
+  let lambda = Math.min(0.5, all.codes.length / totalPairs / 2);
+  for (let iteration = 0; iteration < 100; iteration++) {
+    const params = { lambda, m, u, tf: { given: {}, family: {} }, tfMinimum: 1 } as ModelParameters;
+    let expected = 0;
+    for (let p = 0; p < sample.count; p++) {
+      expected += score(
+        params,
+        sample.levels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT),
+      ).probability;
+    }
+    const next = Math.min(Math.max((expected * scale) / totalPairs, 1e-12), 0.5);
+    const done = Math.abs(next - lambda) / lambda < 1e-6;
+    lambda = next;
+    if (done) break;
+  }
+  const prior = { lambda };
+  return {
+    lambda: prior.lambda,
+    m,
+    u,
+    tf: termFrequencies(right ? [...left, ...right] : left),
+    tfMinimum: 1 / Math.max(10_000, (right ? left.length + right.length : left.length) * 10),
+    trainedOn: {
+      records: left.length + (right?.length ?? 0),
+      candidatePairs: all.codes.length,
+      randomPairs,
+      emIterations: iterations,
+      converged,
+    },
+  };
+}
+
+export interface ScoredPairs {
+  left: Int32Array;
+  right: Int32Array;
+  probability: Float64Array;
+  candidatePairs: number;
+  perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
+}
+
+/** Scores every candidate pair from the blocking rules. */
+export function predict(
+  params: ModelParameters,
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  options: { rules?: BlockingRule[]; progress?: Progress } = {},
+): ScoredPairs {
+  const pairs = candidatePairs(left, right, options.rules ?? BLOCKING_RULES);
+  const other = right ?? left;
+  const n = pairs.codes.length;
+  const l = new Int32Array(n);
+  const r = new Int32Array(n);
+  const p = new Float64Array(n);
+  const levels = new Uint8Array(COMPARISON_COUNT);
+  for (let k = 0; k < n; k++) {
+    const i = pairLeft(pairs.codes[k], pairs.width);
+    const j = pairRight(pairs.codes[k], pairs.width);
+    compareRecords(left[i], other[j], levels);
+    l[k] = i;
+    r[k] = j;
+    p[k] = score(params, levels, left[i]).probability;
+    if (options.progress && k % 100_000 === 0) options.progress('scoring candidate pairs', k, n);
+  }
+  options.progress?.('scoring candidate pairs', n, n);
+  return { left: l, right: r, probability: p, candidatePairs: n, perRule: pairs.perRule };
+}
+
+/** Cluster ids for a deduplicated source: records joined by pairs at or above the threshold. */
+export function clusterIds(size: number, scored: ScoredPairs, threshold: number): Int32Array {
+  function* accepted(): Generator<[number, number]> {
+    for (let k = 0; k < scored.probability.length; k++)
+      if (scored.probability[k] >= threshold) yield [scored.left[k], scored.right[k]];
+  }
+  return clusters(size, accepted());
+}

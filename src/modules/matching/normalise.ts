@@ -1,0 +1,180 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { doubleMetaphone } from 'double-metaphone';
+
+/** A person record from any source, in Lantern's field names (all optional but the id). */
+export interface RawRecord {
+  id: string;
+  given_name?: string | null;
+  family_name?: string | null;
+  full_name?: string | null;
+  dob?: string | null;
+  gender?: string | null;
+  postcode?: string | null;
+  address?: string | null;
+  nhs_number?: string | null;
+  upn?: string | null;
+  police_ref?: string | null;
+  /** Other names the person is known by (Lantern's aliases). */
+  aliases?: { given?: string | null; family?: string | null }[];
+}
+
+export interface Dob {
+  y: number;
+  m: number;
+  d: number;
+  /** Only the year is reliable (approximate date of birth). */
+  yearOnly: boolean;
+  digits: string;
+}
+
+/** A record ready to compare: cleaned, split and phonetically coded once. */
+export interface MatchRecord {
+  id: string;
+  given: string | null;
+  family: string | null;
+  /** Parts of a hyphenated or double-barrelled surname. */
+  familyParts: string[];
+  givenMeta: string | null;
+  familyMeta: string | null;
+  /** Nickname group of the given name (or the name itself). */
+  givenGroup: string | null;
+  aliasFamilies: string[];
+  aliasGivens: string[];
+  dob: Dob | null;
+  postcode: string | null;
+  sector: string | null;
+  district: string | null;
+  gender: 'f' | 'm' | null;
+  nhs: string | null;
+  upn: string | null;
+  police: string | null;
+  /** Distinct words of the address (house number included), for comparing addresses. */
+  addressWords: string[];
+}
+
+const NICKNAMES_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../data/matching/nicknames.json',
+);
+const groups = (JSON.parse(readFileSync(NICKNAMES_FILE, 'utf8')) as { groups: string[][] }).groups;
+/** Each name's nickname groups (a name can be in several, e.g. "alex", "sam"). */
+const NICKNAME_GROUPS = new Map<string, number[]>();
+groups.forEach((group, i) => {
+  for (const name of group) NICKNAME_GROUPS.set(name, [...(NICKNAME_GROUPS.get(name) ?? []), i]);
+});
+
+export function sameNicknameGroup(a: string, b: string): boolean {
+  const ga = NICKNAME_GROUPS.get(a);
+  const gb = NICKNAME_GROUPS.get(b);
+  return !!ga && !!gb && ga.some((g) => gb.includes(g));
+}
+
+/** Lower case, letters only (accents folded), words kept apart by single spaces. */
+export function cleanName(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const cleaned = value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z\s'-]/g, ' ')
+    .replace(/['’]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return cleaned || null;
+}
+
+const meta = (name: string | null) => (name ? doubleMetaphone(name.replace(/[\s-]/g, ''))[0] || null : null);
+
+/** Dates in ISO (YYYY-MM-DD), DD/MM/YYYY (or DD-MM-YYYY, DD.MM.YYYY) or YYYYMMDD; blank means unknown. */
+export function parseDob(value: string | null | undefined, yearOnly = false): Dob | null {
+  if (!value) return null;
+  const v = value.trim();
+  let y: number;
+  let m: number;
+  let d: number;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(v))) [y, m, d] = [+match[1], +match[2], +match[3]];
+  else if ((match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v)))
+    [d, m, y] = [+match[1], +match[2], +match[3]];
+  else if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(v))) [y, m, d] = [+match[1], +match[2], +match[3]];
+  else return null;
+  if (y < 1880 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const digits = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
+  return { y, m, d, yearOnly, digits };
+}
+
+export function normalisePostcodeLoose(value: string | null | undefined) {
+  if (!value) return { postcode: null, sector: null, district: null };
+  const compact = value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (/^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$/.test(compact)) {
+    const outward = compact.slice(0, -3);
+    return {
+      postcode: `${outward} ${compact.slice(-3)}`,
+      sector: `${outward} ${compact.slice(-3, -2)}`,
+      district: outward,
+    };
+  }
+  if (/^[A-Z]{1,2}\d[A-Z\d]?$/.test(compact)) return { postcode: null, sector: null, district: compact };
+  // Not a UK postcode (e.g. FEBRL's Australian ones): compare it whole.
+  return compact
+    ? { postcode: compact, sector: null, district: null }
+    : { postcode: null, sector: null, district: null };
+}
+
+const cleanId = (value: string | null | undefined) => {
+  const v = value?.toUpperCase().replace(/[\s-]/g, '') ?? '';
+  return v || null;
+};
+
+export function normaliseRecord(raw: RawRecord): MatchRecord {
+  let given = cleanName(raw.given_name);
+  let family = cleanName(raw.family_name);
+  if (!given && !family && raw.full_name) {
+    const words = cleanName(raw.full_name)?.split(' ') ?? [];
+    family = words.length ? (words[words.length - 1] ?? null) : null;
+    given = words.length > 1 ? words[0] : null;
+  }
+  // Only the first given name is compared; the rest are middle names.
+  const firstGiven = given?.split(' ')[0] ?? null;
+  const familyJoined = family ? family.replace(/\s+/g, '-') : null;
+  const gender = raw.gender
+    ? /^f|^w|^g/i.test(raw.gender)
+      ? 'f'
+      : /^m|^b/i.test(raw.gender)
+        ? 'm'
+        : null
+    : null;
+  const place = normalisePostcodeLoose(raw.postcode);
+  const dobValue = raw.dob?.trim();
+  return {
+    id: raw.id,
+    given: firstGiven,
+    family: familyJoined ? familyJoined.replace(/-/g, '') : null,
+    familyParts: familyJoined?.includes('-') ? familyJoined.split('-').filter(Boolean) : [],
+    givenMeta: meta(firstGiven),
+    familyMeta: meta(familyJoined),
+    givenGroup: firstGiven ? String(NICKNAME_GROUPS.get(firstGiven)?.[0] ?? firstGiven) : null,
+    aliasFamilies: (raw.aliases ?? [])
+      .map((a) => cleanName(a.family)?.replace(/[\s-]/g, ''))
+      .filter((a): a is string => !!a),
+    aliasGivens: (raw.aliases ?? [])
+      .map((a) => cleanName(a.given)?.split(' ')[0])
+      .filter((a): a is string => !!a),
+    dob: parseDob(dobValue),
+    ...place,
+    gender,
+    nhs: cleanId(raw.nhs_number),
+    upn: cleanId(raw.upn),
+    police: cleanId(raw.police_ref),
+    addressWords: [
+      ...new Set(
+        (raw.address ?? '')
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+    ].sort(),
+  };
+}

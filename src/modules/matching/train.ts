@@ -1,0 +1,139 @@
+import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
+import type { ModelParameters } from './model.ts';
+import type { MatchRecord } from './normalise.ts';
+
+/** A small seeded generator (mulberry32): training is repeatable for the same data. */
+export function seededRandom(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const levelsOf = (c: number) => COMPARISONS[c].levels.length;
+
+/**
+ * u: how often each level happens between two records picked at random (almost all non-matches).
+ * Linking two sources samples across them; deduplicating one samples within it.
+ */
+export function estimateU(
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  samples: number,
+  random: () => number,
+): number[][] {
+  const counts = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
+  const other = right ?? left;
+  const levels = new Uint8Array(COMPARISON_COUNT);
+  let taken = 0;
+  for (let s = 0; s < samples * 3 && taken < samples; s++) {
+    const i = Math.floor(random() * left.length);
+    const j = Math.floor(random() * other.length);
+    if (!right && i === j) continue;
+    compareRecords(left[i], other[j], levels);
+    for (let c = 0; c < COMPARISON_COUNT; c++) counts[c][levels[c]] += 1;
+    taken += 1;
+  }
+  return counts.map((row) => normalise(row, 1));
+}
+
+/** Probabilities over levels 1.. (level 0 carries no evidence), smoothed so none is zero. */
+function normalise(row: Float64Array, pseudo: number): number[] {
+  let total = 0;
+  for (let l = 1; l < row.length; l++) total += row[l] + pseudo;
+  return [1, ...Array.from(row.slice(1), (v) => (v + pseudo) / total)];
+}
+
+export interface EmResult {
+  m: number[][];
+  lambda: number;
+  iterations: number;
+  converged: boolean;
+}
+
+/** Starting m: most matches agree exactly, fewer at each weaker level. */
+export function initialM(): number[][] {
+  return COMPARISONS.map((comparison) => {
+    const n = comparison.levels.length;
+    const raw = [0, ...Array.from({ length: n - 1 }, (_, l) => (l === 0 ? 0.8 : 0.2 / 2 ** l))];
+    const total = raw.reduce((a, b) => a + b, 0);
+    return raw.map((v, l) => (l === 0 ? 1 : v / total));
+  });
+}
+
+/**
+ * Expectation–maximisation over candidate pairs' comparison levels (no labels), with u fixed.
+ * Comparisons in `frozen` keep their m (a blocking rule forces their agreement, so the pairs say
+ * nothing about them).
+ */
+export function expectationMaximisation(
+  pairLevels: Uint8Array,
+  pairCount: number,
+  u: number[][],
+  options: {
+    mStart?: number[][];
+    lambdaStart?: number;
+    frozen?: Set<number>;
+    maxIterations?: number;
+    tolerance?: number;
+  } = {},
+): EmResult {
+  const m = (options.mStart ?? initialM()).map((row) => [...row]);
+  let lambda = options.lambdaStart ?? 0.1;
+  const frozen = options.frozen ?? new Set<number>();
+  const maxIterations = options.maxIterations ?? 50;
+  const tolerance = options.tolerance ?? 1e-5;
+  const sums = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    for (const row of sums) row.fill(0);
+    // Per-level log-ratios, computed once per iteration.
+    const ratio = m.map((row, c) => row.map((mv, l) => (l === 0 ? 0 : Math.log(mv / u[c][l]))));
+    const logPrior = Math.log(lambda / (1 - lambda));
+    let pTotal = 0;
+    for (let p = 0; p < pairCount; p++) {
+      let logit = logPrior;
+      const base = p * COMPARISON_COUNT;
+      for (let c = 0; c < COMPARISON_COUNT; c++) logit += ratio[c][pairLevels[base + c]];
+      const prob = 1 / (1 + Math.exp(-logit));
+      pTotal += prob;
+      for (let c = 0; c < COMPARISON_COUNT; c++) sums[c][pairLevels[base + c]] += prob;
+    }
+    let change = Math.abs(pTotal / pairCount - lambda);
+    lambda = Math.min(Math.max(pTotal / pairCount, 1e-9), 1 - 1e-9);
+    for (let c = 0; c < COMPARISON_COUNT; c++) {
+      if (frozen.has(c)) continue;
+      const next = normalise(sums[c], 1e-3);
+      for (let l = 1; l < next.length; l++) {
+        change = Math.max(change, Math.abs(next[l] - m[c][l]));
+        m[c][l] = next[l];
+      }
+    }
+    if (change < tolerance) return { m, lambda, iterations: iteration, converged: true };
+  }
+  return { m, lambda, iterations: maxIterations, converged: false };
+}
+
+/** Relative frequencies of first and last names (the term-frequency tables). */
+export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
+  const given = new Map<string, number>();
+  const family = new Map<string, number>();
+  let gn = 0;
+  let fn = 0;
+  for (const r of records) {
+    if (r.given) {
+      given.set(r.given, (given.get(r.given) ?? 0) + 1);
+      gn++;
+    }
+    if (r.family) {
+      family.set(r.family, (family.get(r.family) ?? 0) + 1);
+      fn++;
+    }
+  }
+  // Keep the names that occur more than once; the rest fall back to the minimum.
+  const table = (counts: Map<string, number>, n: number) =>
+    Object.fromEntries([...counts].filter(([, k]) => k > 1).map(([name, k]) => [name, k / Math.max(n, 1)]));
+  return { given: table(given, gn), family: table(family, fn) };
+}
