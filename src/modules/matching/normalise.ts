@@ -91,14 +91,15 @@ const meta = (name: string | null) => (name ? doubleMetaphone(name.replace(/[\s-
 export function parseDob(value: string | null | undefined, yearOnly = false): Dob | null {
   if (!value) return null;
   const v = value.trim();
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(v);
+  const british = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(v);
   let y: number;
   let m: number;
   let d: number;
-  let match: RegExpExecArray | null;
-  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(v))) [y, m, d] = [+match[1], +match[2], +match[3]];
-  else if ((match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v)))
-    [d, m, y] = [+match[1], +match[2], +match[3]];
-  else if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(v))) [y, m, d] = [+match[1], +match[2], +match[3]];
+  if (iso) [y, m, d] = [+iso[1], +iso[2], +iso[3]];
+  else if (british) [d, m, y] = [+british[1], +british[2], +british[3]];
+  else if (compact) [y, m, d] = [+compact[1], +compact[2], +compact[3]];
   else return null;
   if (y < 1880 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
   const digits = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
