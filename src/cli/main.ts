@@ -17,6 +17,9 @@ Commands:
   token create --user USERNAME [--name NAME]
                                 Print a new personal access token for the API
   token revoke --id TOKEN_ID    Revoke a token
+  link --input A.csv [--against B.csv | --against people] --id COLUMN --map field=column,...
+       --output FILE [--format pairs|clusters] [--threshold P] [--seed N]
+                                Find the same people within one extract, across two, or against Lantern's people
   test [files...]               Run the whole test suite (lint, types, unit, integration, browser)
 `;
 
@@ -180,6 +183,62 @@ async function main(argv: string[]) {
           await db.close();
         }
       });
+      return;
+    }
+    case 'link': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          input: { type: 'string' },
+          against: { type: 'string' },
+          id: { type: 'string' },
+          map: { type: 'string' },
+          output: { type: 'string' },
+          format: { type: 'string', default: 'pairs' },
+          threshold: { type: 'string', default: '0.5' },
+          seed: { type: 'string', default: '42' },
+        },
+      });
+      for (const required of ['input', 'id', 'map', 'output'] as const)
+        if (!values[required]) fail(`--${required} is required.\n\n${HELP}`);
+      if (values.format !== 'pairs' && values.format !== 'clusters')
+        fail('--format must be pairs or clusters');
+      const threshold = Number(values.threshold);
+      if (!(threshold > 0 && threshold <= 1))
+        fail('--threshold must be a probability above 0 and at most 1, like 0.5');
+      const { runLink } = await import('./link.ts');
+      const { ExtractError } = await import('../modules/matching/index.ts');
+      let target: DatabaseTarget | undefined;
+      try {
+        if (values.against === 'people') {
+          target = await connectDatabase(loadConfig());
+          await migrate(target.url);
+        }
+        const started = Date.now();
+        const result = await runLink({
+          input: values.input as string,
+          against: values.against,
+          id: values.id as string,
+          map: values.map as string,
+          output: values.output as string,
+          format: values.format,
+          threshold,
+          seed: Number(values.seed),
+          databaseUrl: target?.url,
+        });
+        console.log(
+          `Linked ${result.records.toLocaleString('en-GB')} records in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+            (values.format === 'pairs'
+              ? `${result.pairsWritten} pairs at or above ${threshold}`
+              : `${result.clusters} clusters`) +
+            ` written to ${values.output}`,
+        );
+      } catch (error) {
+        if (error instanceof ExtractError) fail(error.message);
+        throw error;
+      } finally {
+        await target?.stop();
+      }
       return;
     }
     case 'test': {

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from '../../test/helpers.ts';
+import { createServices } from '../services.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'lantern-link-'));
+
+function lantern(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'bin/lantern.js'), ...args], {
+    env: { ...process.env, NODE_ENV: 'test', ...env },
+    encoding: 'utf8',
+  });
+}
+
+// A school's extract and a GP's: the same children written differently, plus others.
+const school = [
+  'pupil_id,first,last,birth,post',
+  'S1,Jonathan,Smith,12/03/2010,BD7 1AB',
+  'S2,Amira,Hussain,2011-05-04,BD8 7QQ',
+  'S3,Keira,Walsh,20120101,BD6 2XY',
+  'S4,Mo,Khan,01/09/2009,BD3 9PL',
+  'S5,Jon,Smyth,12/03/2010,BD7 1AB',
+].join('\n');
+const gp = [
+  'pupil_id,first,last,birth,post',
+  'G1,Jon,Smith,12/03/2010,BD71AB',
+  'G2,Amira,Hussein,2011-05-04,BD8 7QQ',
+  'G3,Oliver,Brown,2008-08-08,LS29 8AA',
+  'G4,Mohammed,Khan,2009-09-01,BD3 9PL',
+].join('\n');
+
+describe('lantern link', () => {
+  let t: TestDatabase;
+  let personId: string;
+  before(async () => {
+    writeFileSync(path.join(dir, 'school.csv'), school);
+    writeFileSync(path.join(dir, 'gp.csv'), gp);
+    t = await createTestDatabase({ people: 20 });
+    const services = createServices(t.db, { sessionIdleSeconds: 1800, sessionAbsoluteSeconds: 43200 });
+    const signedIn = await services.accounts.signIn('frontdoor', TEST_PASSWORD);
+    assert.ok(signedIn.ok);
+    personId = await services.people.create(signedIn.actor, {
+      givenName: 'Jonathan',
+      familyName: 'Smith',
+      dobPrecision: 'exact',
+      dateOfBirth: '2010-03-12',
+      gender: 'male',
+      postcode: 'BD7 1AB',
+    });
+  });
+  after(() => t.close());
+
+  const map = 'given_name=first,family_name=last,dob=birth,postcode=post';
+
+  it('links two extracts into pairs, reading each date format', () => {
+    const out = path.join(dir, 'pairs.csv');
+    const run = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--against',
+      path.join(dir, 'gp.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      map,
+      '--output',
+      out,
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'id_l,id_r,probability');
+    const pairs = new Set(lines.slice(1).map((l) => l.split(',').slice(0, 2).join('-')));
+    for (const expected of ['S1-G1', 'S2-G2', 'S4-G4', 'S5-G1'])
+      assert.ok(pairs.has(expected), `${expected} in ${[...pairs]}`);
+    assert.ok(!pairs.has('S3-G3'));
+    for (const line of lines.slice(1)) assert.ok(Number(line.split(',')[2]) >= 0.5);
+  });
+
+  it('deduplicates one extract into clusters, one row per record', () => {
+    const out = path.join(dir, 'clusters.csv');
+    const run = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      map,
+      '--output',
+      out,
+      '--format',
+      'clusters',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const rows = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    assert.equal(rows.length, 5);
+    const cluster = Object.fromEntries(rows);
+    assert.equal(cluster.S1, cluster.S5, 'Jonathan Smith and Jon Smyth, same DOB and postcode');
+    assert.notEqual(cluster.S1, cluster.S2);
+  });
+
+  it('links an extract to the people already in Lantern', () => {
+    const out = path.join(dir, 'people.csv');
+    const run = lantern(
+      [
+        'link',
+        '--input',
+        path.join(dir, 'gp.csv'),
+        '--against',
+        'people',
+        '--id',
+        'pupil_id',
+        '--map',
+        map,
+        '--output',
+        out,
+      ],
+      {
+        DATABASE_URL: t.url,
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+    assert.ok(
+      lines.some((l) => l.startsWith(`G1,${personId},`)),
+      lines.join('\n'),
+    );
+  });
+
+  it('says clearly what is wrong with the command', () => {
+    const badField = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      'forename=first',
+      '--output',
+      path.join(dir, 'x.csv'),
+    ]);
+    assert.equal(badField.status, 1);
+    assert.match(badField.stderr, /"forename", which is not a Lantern field/);
+    const badColumn = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      'given_name=forename',
+      '--output',
+      path.join(dir, 'x.csv'),
+    ]);
+    assert.match(
+      badColumn.stderr,
+      /has no column "forename". Its columns are: pupil_id, first, last, birth, post/,
+    );
+    const missing = lantern(['link', '--input', path.join(dir, 'school.csv')]);
+    assert.match(missing.stderr, /--id is required/);
+  });
+});

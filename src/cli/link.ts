@@ -1,0 +1,134 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import cliProgress from 'cli-progress';
+import pg from 'pg';
+import {
+  clusterIds,
+  normaliseRecord,
+  parseFieldMap,
+  predict,
+  type RawRecord,
+  readExtract,
+  trainModel,
+} from '../modules/matching/index.ts';
+
+export interface LinkCommand {
+  input: string;
+  against?: string;
+  id: string;
+  map: string;
+  output: string;
+  format: 'pairs' | 'clusters';
+  threshold: number;
+  seed: number;
+  databaseUrl?: string;
+}
+
+function progressReporter() {
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{stage} [{bar}] {percentage}% | {value}/{total}',
+      stream: process.stderr,
+      hideCursor: true,
+      noTTYOutput: false,
+      notTTYSchedule: 5000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let current = '';
+  return {
+    update(stage: string, done: number, total: number) {
+      if (stage !== current) {
+        if (current) bar.stop();
+        current = stage;
+        bar.start(total, done, { stage });
+      } else bar.update(done, { stage });
+    },
+    stop: () => current && bar.stop(),
+  };
+}
+
+/** People already in Lantern, as match records (with their aliases). */
+export async function peopleAsRecords(databaseUrl: string): Promise<RawRecord[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT p.id, p.given_name, p.family_name, to_char(p.date_of_birth, 'YYYY-MM-DD') AS dob, p.dob_precision,
+              p.gender, p.postcode, p.address_line, p.nhs_number, p.upn, p.police_ref,
+              coalesce((SELECT json_agg(json_build_object('given', a.given_name, 'family', a.family_name))
+                          FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases
+         FROM person p`,
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      given_name: r.given_name,
+      family_name: r.family_name,
+      dob: r.dob_precision === 'exact' ? r.dob : null,
+      gender: r.gender === 'not_known' ? null : r.gender,
+      postcode: r.postcode,
+      address: r.address_line,
+      nhs_number: r.nhs_number,
+      upn: r.upn,
+      police_ref: r.police_ref,
+      aliases: r.aliases,
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function runLink(
+  cmd: LinkCommand,
+): Promise<{ records: number; pairsWritten: number; clusters?: number }> {
+  const map = parseFieldMap(cmd.map);
+  const leftRaw = readExtract(cmd.input, cmd.id, map);
+  let rightRaw: RawRecord[] | null = null;
+  if (cmd.against === 'people') {
+    if (!cmd.databaseUrl)
+      throw new Error('Linking against people needs the database (DATABASE_URL or the embedded one)');
+    rightRaw = await peopleAsRecords(cmd.databaseUrl);
+  } else if (cmd.against) {
+    rightRaw = readExtract(cmd.against, cmd.id, map);
+  }
+  const progress = progressReporter();
+  const left = leftRaw.map(normaliseRecord);
+  const right = rightRaw ? rightRaw.map(normaliseRecord) : null;
+  const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update });
+  const scored = predict(params, left, right, { progress: progress.update });
+  progress.stop();
+  const out = createWriteStream(cmd.output);
+  const write = async (line: string) => {
+    if (!out.write(line)) await once(out, 'drain');
+  };
+  const csvValue = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  let pairsWritten = 0;
+  let clusterCount: number | undefined;
+  const other = right ?? left;
+  if (cmd.format === 'pairs') {
+    await write('id_l,id_r,probability\n');
+    for (let k = 0; k < scored.probability.length; k++) {
+      if (scored.probability[k] < cmd.threshold) continue;
+      await write(
+        `${csvValue(left[scored.left[k]].id)},${csvValue(other[scored.right[k]].id)},${scored.probability[k].toFixed(6)}\n`,
+      );
+      pairsWritten++;
+    }
+  } else {
+    // Linking two sources clusters both together: right-hand records follow the left ones.
+    const size = left.length + (right?.length ?? 0);
+    const offset = right ? left.length : 0;
+    const ids = clusterIds(size, { ...scored, right: scored.right.map((j) => j + offset) }, cmd.threshold);
+    const all = right ? [...left, ...right] : left;
+    await write('id,cluster_id\n');
+    const seen = new Set<number>();
+    for (let i = 0; i < size; i++) {
+      seen.add(ids[i]);
+      await write(`${csvValue(all[i].id)},${csvValue(all[ids[i]].id)}\n`);
+    }
+    clusterCount = seen.size;
+  }
+  out.end();
+  await once(out, 'finish');
+  return { records: left.length + (right?.length ?? 0), pairsWritten, clusters: clusterCount };
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { COMPARISONS, compareDob, compareFamily, compareGiven, comparePostcode } from './comparisons.ts';
+import { cleanName, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+
+const rec = (r: Partial<RawRecord>) => normaliseRecord({ id: 'x', ...r });
+const level = (c: string, n: number) => COMPARISONS.find((x) => x.name === c)?.levels[n];
+
+describe('matching: reading records', () => {
+  it('reads dates in ISO, DD/MM/YYYY and YYYYMMDD, and blanks as unknown', () => {
+    assert.deepEqual(parseDob('2010-03-12'), { y: 2010, m: 3, d: 12, yearOnly: false, digits: '20100312' });
+    assert.equal(parseDob('12/03/2010')?.digits, '20100312');
+    assert.equal(parseDob('20100312')?.digits, '20100312');
+    assert.equal(parseDob(''), null);
+    assert.equal(parseDob('2010-13-01'), null);
+  });
+  it('cleans names and splits a full name', () => {
+    assert.equal(cleanName("  O'Brien-Smith "), 'obrien-smith');
+    assert.equal(cleanName('Zoë'), 'zoe');
+    const r = rec({ full_name: 'Jonathan James Smith' });
+    assert.equal(r.given, 'jonathan');
+    assert.equal(r.family, 'smith');
+  });
+});
+
+describe('matching: comparison levels', () => {
+  it('first names: exact, nickname, very similar, sounds alike, initial, different', () => {
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Jonathan' }), rec({ given_name: 'jonathan' }))),
+      'exact',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Jon' }), rec({ given_name: 'Jonathan' }))),
+      'nickname or alias',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Mo' }), rec({ given_name: 'Mohammed' }))),
+      'nickname or alias',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Muhammad' }), rec({ given_name: 'Mohammed' }))),
+      'nickname or alias',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Katherine' }), rec({ given_name: 'Katharine' }))),
+      'very similar (Jaro-Winkler ≥ 0.92)',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'J.' }), rec({ given_name: 'Jonathan' }))),
+      'initial only agrees',
+    );
+    assert.equal(
+      level('given', compareGiven(rec({ given_name: 'Amira' }), rec({ given_name: 'Keira' }))),
+      'different',
+    );
+    assert.equal(level('given', compareGiven(rec({}), rec({ given_name: 'Keira' }))), 'unknown');
+  });
+  it('last names: exact, swapped, double-barrelled and alias, similar, sounds alike', () => {
+    const swapA = rec({ given_name: 'Smith', family_name: 'John' });
+    const swapB = rec({ given_name: 'John', family_name: 'Smith' });
+    assert.equal(level('family', compareFamily(swapA, swapB)), 'swapped with first name');
+    assert.equal(level('given', compareGiven(swapA, swapB)), 'swapped with last name');
+    assert.equal(
+      level('family', compareFamily(rec({ family_name: 'Khan-Hussain' }), rec({ family_name: 'Hussain' }))),
+      'alias or one part of a double-barrelled name',
+    );
+    const withAlias = rec({ family_name: 'Brown', aliases: [{ family: 'Greenwood' }] });
+    assert.equal(
+      level('family', compareFamily(withAlias, rec({ family_name: 'Greenwood' }))),
+      'alias or one part of a double-barrelled name',
+    );
+    assert.equal(
+      level('family', compareFamily(rec({ family_name: 'Smith' }), rec({ family_name: 'Smyth' }))),
+      'similar or sounds alike',
+    );
+    assert.equal(
+      level('family', compareFamily(rec({ family_name: 'Hussain' }), rec({ family_name: 'Hussein' }))),
+      'very similar (Jaro-Winkler ≥ 0.92)',
+    );
+  });
+  it('dates of birth: exact, day/month swapped, one digit, year only, same month, one year apart', () => {
+    const d = (x: string, y: string, approximate = false) => {
+      const a = rec({ dob: x });
+      const b = rec({ dob: y });
+      if (approximate && b.dob) b.dob.yearOnly = true;
+      return level('dob', compareDob(a, b));
+    };
+    assert.equal(d('2010-03-12', '12/03/2010'), 'exact');
+    assert.equal(d('2010-03-12', '2010-12-03'), 'day and month swapped');
+    assert.equal(d('2010-03-12', '2010-03-13'), 'one digit different');
+    assert.equal(d('2010-03-12', '2010-07-01', true), 'same year (approximate date)');
+    assert.equal(d('2010-03-12', '2010-03-28'), 'same year and month');
+    assert.equal(d('2010-03-12', '2011-03-12'), 'one digit different');
+    assert.equal(d('2010-03-12', '2009-03-12'), 'one year apart');
+    assert.equal(d('2010-03-12', '1990-06-01'), 'different');
+  });
+  it('postcodes: full, sector, district, different, unknown', () => {
+    const p = (x: string | null, y: string) =>
+      level('postcode', comparePostcode(rec({ postcode: x }), rec({ postcode: y })));
+    assert.equal(p('bd7 1ab', 'BD71AB'), 'same postcode');
+    assert.equal(p('BD7 1AB', 'BD7 1XY'), 'same sector');
+    assert.equal(p('BD7 1AB', 'BD7 4QQ'), 'same district');
+    assert.equal(p('BD7', 'BD7 4QQ'), 'same district');
+    assert.equal(p('BD7 1AB', 'LS29 8AA'), 'different');
+    assert.equal(p(null, 'LS29 8AA'), 'unknown');
+  });
+});

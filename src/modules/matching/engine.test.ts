@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { BLOCKING_RULES, candidatePairs } from './blocking.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
+import { predict, trainModel } from './link.ts';
+import { explain } from './model.ts';
+import { type MatchRecord, normaliseRecord } from './normalise.ts';
+import { expectationMaximisation, seededRandom } from './train.ts';
+
+const FEBRL = path.resolve(import.meta.dirname, '../../../data/linkage/febrl');
+const load = (file: string): MatchRecord[] =>
+  (
+    parse(readFileSync(path.join(FEBRL, file)), {
+      columns: true,
+      ltrim: true,
+      rtrim: true,
+      bom: true,
+    }) as Record<string, string>[]
+  ).map((r) =>
+    normaliseRecord({
+      id: r.rec_id,
+      given_name: r.given_name,
+      family_name: r.surname,
+      dob: r.date_of_birth,
+      postcode: r.postcode,
+      nhs_number: r.soc_sec_id,
+      address: [r.street_number, r.address_1, r.address_2].join(' '),
+    }),
+  );
+const person = (id: string) => id.split('-')[1];
+
+function pairwise(left: MatchRecord[], right: MatchRecord[] | null, threshold: number) {
+  const params = trainModel(left, right);
+  const scored = predict(params, left, right);
+  const other = right ?? left;
+  let truePairs = 0;
+  if (right) {
+    const ids = new Set(right.map((r) => person(r.id)));
+    truePairs = left.filter((r) => ids.has(person(r.id))).length;
+  } else {
+    const counts = new Map<string, number>();
+    for (const r of left) counts.set(person(r.id), (counts.get(person(r.id)) ?? 0) + 1);
+    for (const c of counts.values()) truePairs += (c * (c - 1)) / 2;
+  }
+  let tp = 0;
+  let fp = 0;
+  let kept = 0;
+  for (let k = 0; k < scored.probability.length; k++) {
+    const same = person(left[scored.left[k]].id) === person(other[scored.right[k]].id);
+    if (same) kept++;
+    if (scored.probability[k] >= threshold) same ? tp++ : fp++;
+  }
+  const precision = tp / (tp + fp);
+  const recall = tp / truePairs;
+  return {
+    params,
+    precision,
+    recall,
+    f1: (2 * precision * recall) / (precision + recall),
+    blockingRecall: kept / truePairs,
+    truePairs,
+  };
+}
+
+describe('matching engine', () => {
+  it('EM recovers known m and the prior from unlabelled comparison vectors, and converges', () => {
+    // Simulate pairs from a known model: 20% matches, u fixed and known.
+    const random = seededRandom(7);
+    const trueM = COMPARISONS.map((c) => [
+      1,
+      0.7,
+      ...Array(c.levels.length - 2).fill(0.3 / (c.levels.length - 2)),
+    ]);
+    const u = COMPARISONS.map((c) => [
+      1,
+      ...Array(c.levels.length - 2).fill(0.02 / (c.levels.length - 2)),
+      0.98,
+    ]);
+    const draw = (probs: number[]) => {
+      let x = random();
+      for (let l = 1; l < probs.length; l++) {
+        x -= probs[l];
+        if (x <= 0) return l;
+      }
+      return probs.length - 1;
+    };
+    const count = 20_000;
+    const levels = new Uint8Array(count * COMPARISON_COUNT);
+    for (let p = 0; p < count; p++) {
+      const match = random() < 0.2;
+      for (let c = 0; c < COMPARISON_COUNT; c++)
+        levels[p * COMPARISON_COUNT + c] = draw(match ? trueM[c] : u[c]);
+    }
+    const result = expectationMaximisation(levels, count, u);
+    assert.equal(result.converged, true);
+    assert.ok(Math.abs(result.lambda - 0.2) < 0.01, `lambda ${result.lambda}`);
+    for (let c = 0; c < COMPARISON_COUNT; c++)
+      assert.ok(Math.abs(result.m[c][1] - 0.7) < 0.03, `m[${c}][exact] ${result.m[c][1]}`);
+  });
+
+  it('FEBRL dataset 4 (link): blocking keeps ≥ 99.5% of true pairs; F1 ≥ 0.995 at probability 0.5', () => {
+    const r = pairwise(load('dataset4a.csv'), load('dataset4b.csv'), 0.5);
+    assert.ok(r.blockingRecall >= 0.995, `blocking recall ${r.blockingRecall}`);
+    assert.ok(r.f1 >= 0.995, `F1 ${r.f1}`);
+    assert.ok(r.precision >= 0.998, `precision ${r.precision}`);
+    // Calibrated prior: 5,000 true pairs among 25,000,000.
+    assert.ok(Math.abs(r.params.lambda - 2e-4) / 2e-4 < 0.1, `lambda ${r.params.lambda}`);
+  });
+
+  it('FEBRL dataset 1 (deduplicate): F1 ≥ 0.99', () => {
+    const r = pairwise(load('dataset1.csv'), null, 0.5);
+    assert.ok(r.f1 >= 0.99, `F1 ${r.f1}`);
+  });
+
+  it('blocking compares a tiny share of all pairs', () => {
+    const records = load('dataset2.csv');
+    const pairs = candidatePairs(records, null, BLOCKING_RULES);
+    const all = (records.length * (records.length - 1)) / 2;
+    assert.ok(pairs.codes.length / all < 0.001, `${pairs.codes.length} of ${all}`);
+    assert.ok(pairs.perRule.every((r) => r.oversizedBlocks === 0));
+  });
+
+  it('counts a shared common surname for less than a shared rare one, and explains each field', () => {
+    const records = load('dataset2.csv');
+    const params = trainModel(records, null);
+    const common = Object.entries(params.tf.family).sort((a, b) => b[1] - a[1])[0][0];
+    const pair = (family: string) => {
+      const a = normaliseRecord({ id: 'a', given_name: 'Ava', family_name: family, dob: '2001-02-03' });
+      const b = normaliseRecord({ id: 'b', given_name: 'Ava', family_name: family, dob: '2001-02-03' });
+      return explain(params, compareRecords(a, b), a);
+    };
+    const commonWeight = pair(common).fields.find((f) => f.field === 'family')?.weight ?? 0;
+    const rareWeight = pair('quarringtonn').fields.find((f) => f.field === 'family')?.weight ?? 0;
+    assert.ok(rareWeight > commonWeight + 2, `rare ${rareWeight} vs common ${commonWeight}`);
+    const e = pair(common);
+    const sum = e.priorWeight + e.fields.reduce((s, f) => s + f.weight, 0);
+    assert.ok(Math.abs(sum - e.totalWeight) < 1e-9, 'the explanation adds up to the score');
+    assert.equal(e.fields.find((f) => f.field === 'family')?.termFrequencyAdjusted, true);
+  });
+});
