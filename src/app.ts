@@ -17,6 +17,7 @@ import { clockRoutes } from './modules/clock/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
 import { flagsRoutes } from './modules/flags/index.ts';
 import { languageRoutes } from './modules/language/index.ts';
+import { matchingRoutes } from './modules/matching/index.ts';
 import { peopleRoutes } from './modules/people/index.ts';
 import { reportsRoutes } from './modules/reports/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
@@ -225,6 +226,7 @@ export async function createApp(services: Services, config: Config): Promise<Fas
   await app.register(flagsRoutes(services));
   await app.register(clockRoutes(services));
   await app.register(languageRoutes(services));
+  await app.register(matchingRoutes(services));
   await app.register(reportsRoutes(services));
 
   app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => app.swagger());

@@ -6,6 +6,7 @@ import { createClockService } from './modules/clock/index.ts';
 import { createContactsService } from './modules/contacts/index.ts';
 import { createFlagsService } from './modules/flags/index.ts';
 import { createLanguageService } from './modules/language/index.ts';
+import { createMatchingService } from './modules/matching/index.ts';
 import { createPeopleService } from './modules/people/index.ts';
 import { createReportsService } from './modules/reports/index.ts';
 
@@ -26,6 +27,7 @@ export function createServices(
     flags: createFlagsService(db),
     clock: createClockService(db),
     language: createLanguageService(db),
+    matching: createMatchingService(db),
     reports: createReportsService(db),
     async databaseStatus(): Promise<'up' | 'down'> {
       try {

@@ -94,6 +94,7 @@ export function navigation(actor: Actor | undefined, url: string): NavItem[] {
     ['/reports/wards', 'Ward reports', 'reports:view_wards'],
     ['/admin/users', 'Users', 'accounts:manage_users'],
     ['/admin/clock', 'Clock settings', 'clock:manage_rules'],
+    ['/admin/matching', 'Matching', 'matching:view_model'],
   ];
   return items
     .filter(([, , permission]) => hasPermission(actor, permission))

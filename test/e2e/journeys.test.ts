@@ -87,10 +87,10 @@ describe('browser journeys', { timeout: 170_000 }, () => {
       frontdoor: ['Work', 'Contacts', 'People'],
       chair: ['Work', 'Contacts', 'People', 'Ward reports'],
       police: ['Work', 'Contacts', 'People'],
-      analyst: ['Contacts', 'People', 'Ward reports'],
+      analyst: ['Contacts', 'People', 'Ward reports', 'Matching'],
       keyworker: ['People'],
-      manager: ['Work', 'Contacts', 'People', 'Ward reports', 'Clock settings'],
-      admin: ['Users', 'Clock settings'],
+      manager: ['Work', 'Contacts', 'People', 'Ward reports', 'Clock settings', 'Matching'],
+      admin: ['Users', 'Clock settings', 'Matching'],
       councillor: ['Ward reports'],
     };
     for (const user of DEMO_USERS) {
@@ -200,6 +200,10 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     await assertAccessible(admin, 'edit user');
     await admin.goto(`${base}/admin/users/new`);
     await assertAccessible(admin, 'add user');
+    await admin.goto(`${base}/admin/matching`);
+    await admin.click('[data-qa=train-model]');
+    assert.match(await admin.locator('[data-qa=model-summary]').innerText(), /Version in use/);
+    await assertAccessible(admin, 'matching model');
     await admin.goto(`${base}/people`);
     assert.equal(await admin.locator('[data-qa=forbidden]').count(), 1);
     await assertAccessible(admin, '403');
@@ -244,6 +248,35 @@ describe('browser journeys', { timeout: 170_000 }, () => {
       /putting herself at risk/,
     );
 
+    // "Already known?": a peer already in Lantern, typed the way the school has it.
+    const peer = (
+      await t.owner.pool.query(
+        "SELECT id, given_name, family_name, to_char(date_of_birth, 'DD/MM/YYYY') AS dob FROM person WHERE dob_precision = 'exact' ORDER BY id LIMIT 1",
+      )
+    ).rows[0];
+    await page.fill('#name', `${peer.given_name} ${peer.family_name}`);
+    await page.fill('#dob', peer.dob);
+    await page.click('[data-qa=contact-search]');
+    const first = page.locator('[data-qa=candidate]').first();
+    assert.match(await first.innerText(), new RegExp(`${peer.given_name} ${peer.family_name}`));
+    assert.match(await first.locator('[data-qa=likelihood]').innerText(), /very likely/);
+    await first.locator('summary').click();
+    assert.match(await first.locator('[data-qa=evidence]').innerText(), /Date of birth: exact/);
+    await assertAccessible(page, 'already known? candidates');
+    await first.locator('select').selectOption('peer');
+    await first.locator('[data-qa=add-candidate]').click();
+    assert.match(
+      await page.locator('[data-qa=contact-people]').innerText(),
+      new RegExp(`${peer.given_name} ${peer.family_name}[\\s\\S]*Peer`),
+    );
+    const decided = await t.owner.pool.query('SELECT decision FROM match_decision WHERE person_id = $1', [
+      peer.id,
+    ]);
+    assert.deepEqual(
+      decided.rows.map((r) => r.decision),
+      ['confirmed'],
+    );
+
     await page.click('[data-qa=add-someone-new]');
     await assertAccessible(page, 'add someone new');
     const dob = new Date();
@@ -272,7 +305,7 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     await assertAccessible(page, 'decision form');
     await page.click('[data-qa=record-decision]');
     await page.waitForSelector('[data-qa=decided-banner]');
-    await page.click('[data-qa=contact-people] a');
+    await page.click('[data-qa=contact-people] a:has-text("Jade Browsertest")');
 
     // The clock shows when the assessment is due.
     const clock = await page.locator('[data-qa=person-work]').innerText();

@@ -127,13 +127,24 @@ export function contactsRoutes(services: Services) {
     const contact = await contacts.get(actor, id);
     const query = request.query as Record<string, string>;
     let candidates: unknown[] | undefined;
+    let modelVersion: number | undefined;
     let searchErrors: FieldError[] | undefined;
-    if (contact.status === 'draft' && (query.name || query.dob)) {
+    if (contact.status === 'draft' && (query.name || query.dob || query.postcode)) {
       try {
-        candidates = (await services.people.search(actor, { name: query.name, dob: query.dob })).results;
+        // The "already known?" matcher: ranked, with the evidence for each candidate.
+        const result = await services.matching.match(actor, {
+          full_name: query.name,
+          dob: query.dob,
+          postcode: query.postcode,
+        });
+        candidates = result.candidates;
+        modelVersion = result.modelVersion;
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        searchErrors = error.errors;
+        searchErrors = error.errors.map((e) => ({
+          ...e,
+          field: e.field === 'dob' ? 'dob' : e.field === 'postcode' ? 'postcode' : 'name',
+        }));
       }
     }
     return renderPage(request, reply, 'contacts/views/show.njk', {
@@ -141,7 +152,9 @@ export function contactsRoutes(services: Services) {
       contact,
       names,
       candidates,
-      search: { name: query.name ?? '', dob: query.dob ?? '' },
+      modelVersion,
+      search: { name: query.name ?? '', dob: query.dob ?? '', postcode: query.postcode ?? '' },
+      searchUrl: `/contacts/${contact.id}?${new URLSearchParams({ name: query.name ?? '', dob: query.dob ?? '', postcode: query.postcode ?? '' })}`,
       errors: searchErrors,
       partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
       outcomeItems: OUTCOMES.map((o) => ({ value: o, text: OUTCOME_NAMES[o] })),
@@ -231,7 +244,19 @@ export function contactsRoutes(services: Services) {
       const body = (request.body ?? {}) as Record<string, string>;
       try {
         if (body.remove) await contacts.removePerson(actorOf(request), id, body.remove);
-        else await contacts.addPerson(actorOf(request), id, body.personId, body.part);
+        else {
+          await contacts.addPerson(actorOf(request), id, body.personId, body.part);
+          // Added from the matcher's suggestions: the practitioner confirmed the match.
+          if (body.modelVersion) {
+            await services.matching.recordDecision(actorOf(request), {
+              personId: body.personId,
+              contactId: id,
+              decision: 'confirmed',
+              probability: body.probability,
+              modelVersion: body.modelVersion,
+            });
+          }
+        }
         return reply.redirect(`/contacts/${id}#people`);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

@@ -12,4 +12,13 @@ export { ExtractError, MAPPABLE_FIELDS, parseFieldMap, readExtract } from './ext
 export { clusterIds, predict, trainModel } from './link.ts';
 export { explain, type ModelParameters, score } from './model.ts';
 export { cleanName, type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+export { matchingRoutes } from './routes.ts';
+export {
+  createMatchingService,
+  type MatchCandidate,
+  type MatchingService,
+  matchingPolicy,
+  personRecord,
+  trainAndStore,
+} from './service.ts';
 export { estimateU, expectationMaximisation, initialM, seededRandom } from './train.ts';

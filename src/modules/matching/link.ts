@@ -3,7 +3,15 @@ import { clusters } from './cluster.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
 import { type ModelParameters, score } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
-import { estimateU, expectationMaximisation, seededRandom, termFrequencies } from './train.ts';
+import {
+  DEFAULT_M,
+  DEFAULT_U,
+  estimateU,
+  expectationMaximisation,
+  MIN_RECORDS_FOR_U,
+  seededRandom,
+  termFrequencies,
+} from './train.ts';
 
 export type Progress = (stage: string, done: number, total: number) => void;
 
@@ -47,7 +55,8 @@ export function trainModel(
   const rules = options.rules ?? BLOCKING_RULES;
   const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
   options.progress?.('estimating u from random pairs', 0, 1);
-  const u = estimateU(left, right, randomPairs, random);
+  const records = left.length + (right?.length ?? 0);
+  const u = records < MIN_RECORDS_FOR_U ? DEFAULT_U : estimateU(left, right, randomPairs, random);
   // Training sessions: between them every comparison is learned from a rule that does not force it.
   const sessions = [
     'date of birth + first letter of last name',
@@ -77,7 +86,7 @@ export function trainModel(
     converged &&= result.converged;
     estimates.push({ m: result.m, frozen });
   });
-  const m = COMPARISONS.map((comparison, c) => {
+  let m: number[][] = COMPARISONS.map((comparison, c) => {
     const usable = estimates.filter((e) => !e.frozen.has(c));
     if (!usable.length)
       return (
@@ -94,20 +103,15 @@ export function trainModel(
   const sample = levelsFor(left, right, all.codes, all.width, options.maxTrainingPairs ?? 2_000_000, random);
   const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
   const scale = all.codes.length / Math.max(sample.count, 1);
-  let lambda = Math.min(0.5, all.codes.length / totalPairs / 2);
-  for (let iteration = 0; iteration < 100; iteration++) {
-    const params = { lambda, m, u, tf: { given: {}, family: {} }, tfMinimum: 1 } as ModelParameters;
-    let expected = 0;
-    for (let p = 0; p < sample.count; p++) {
-      expected += score(
-        params,
-        sample.levels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT),
-      ).probability;
-    }
-    const next = Math.min(Math.max((expected * scale) / totalPairs, 1e-12), 0.5);
-    const done = Math.abs(next - lambda) / lambda < 1e-6;
-    lambda = next;
-    if (done) break;
+  let lambda = estimatePrior(sample, scale, totalPairs, m, u);
+  // Too few expected matches for EM to be identifiable (e.g. a deduplicated people table):
+  // use the documented default m values and estimate the prior with them instead.
+  const expectedMatches = lambda * totalPairs;
+  let mSource: 'em' | 'default' = 'em';
+  if (expectedMatches < MIN_EXPECTED_MATCHES) {
+    m = DEFAULT_M;
+    mSource = 'default';
+    lambda = Math.max(estimatePrior(sample, scale, totalPairs, m, u), 1e-12);
   }
   const prior = { lambda };
   return {
@@ -122,8 +126,47 @@ export function trainModel(
       randomPairs,
       emIterations: iterations,
       converged,
+      mSource,
     },
   };
+}
+
+/** Below this many expected true pairs, EM's m cannot be trusted and defaults are used. */
+export const MIN_EXPECTED_MATCHES = 50;
+
+/**
+ * The prior over all pairs: expected matches among the candidates (EM on the prior alone, m and
+ * u fixed), with every pair that blocking left out counted as a non-match.
+ */
+function estimatePrior(
+  sample: { levels: Uint8Array; count: number },
+  scale: number,
+  totalPairs: number,
+  m: number[][],
+  u: number[][],
+): number {
+  let lambda = Math.min(0.5, Math.max((sample.count * scale) / totalPairs / 2, 1e-12));
+  for (let iteration = 0; iteration < 100; iteration++) {
+    const params = {
+      lambda,
+      m,
+      u,
+      tf: { given: {}, family: {} },
+      tfMinimum: 1,
+    } as unknown as ModelParameters;
+    let expected = 0;
+    for (let p = 0; p < sample.count; p++) {
+      expected += score(
+        params,
+        sample.levels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT),
+      ).probability;
+    }
+    const next = Math.min(Math.max((expected * scale) / totalPairs, 1e-12), 0.5);
+    const done = Math.abs(next - lambda) / lambda < 1e-6;
+    lambda = next;
+    if (done) break;
+  }
+  return lambda;
 }
 
 export interface ScoredPairs {

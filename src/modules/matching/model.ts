@@ -17,6 +17,7 @@ export interface ModelParameters {
     randomPairs: number;
     emIterations: number;
     converged: boolean;
+    mSource: 'em' | 'default';
   };
 }
 

@@ -102,6 +102,8 @@ export function parseDob(value: string | null | undefined, yearOnly = false): Do
   else if (compact) [y, m, d] = [+compact[1], +compact[2], +compact[3]];
   else return null;
   if (y < 1880 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  // A real calendar date only (no 31 February).
+  if (new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d) return null;
   const digits = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
   return { y, m, d, yearOnly, digits };
 }

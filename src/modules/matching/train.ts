@@ -116,6 +116,46 @@ export function expectationMaximisation(
   return { m, lambda, iterations: maxIterations, converged: false };
 }
 
+/**
+ * m values to use when the data cannot teach them: a partnership's people table is mostly one row
+ * per person, so it holds too few duplicates for EM. These are set from what agency records
+ * typically look like (most true matches agree exactly; some differ by a nickname, a typo, a
+ * transposed date or a move) and are shown on the model page like learned ones.
+ */
+export const DEFAULT_M: number[][] = [
+  [1, 0.85, 0.01, 0.04, 0.04, 0.02, 0.02, 0.02],
+  [1, 0.86, 0.01, 0.03, 0.04, 0.03, 0.03],
+  [1, 0.88, 0.02, 0.04, 0.01, 0.01, 0.01, 0.03],
+  [1, 0.75, 0.05, 0.05, 0.15],
+  [1, 0.98, 0.02],
+  [1, 0.97, 0.03],
+  [1, 0.97, 0.03],
+  [1, 0.95, 0.05],
+  [1, 0.6, 0.15, 0.25],
+];
+
+/**
+ * u values for data too small to sample random pairs from (a handful of records): how often
+ * unrelated people in an English district agree at each level. Normalised per comparison.
+ */
+export const DEFAULT_U: number[][] = [
+  [1, 0.01, 1e-5, 5e-4, 2e-3, 5e-3, 1e-3, 0.98],
+  [1, 5e-3, 1e-5, 1e-4, 1e-3, 3e-3, 0.99],
+  [1, 2e-4, 2e-6, 2e-3, 4e-2, 5e-3, 3e-5, 0.95],
+  [1, 1e-3, 2e-2, 5e-2, 0.93],
+  [1, 0.5, 0.5],
+  [1, 1e-6, 1],
+  [1, 1e-6, 1],
+  [1, 1e-6, 1],
+  [1, 1e-3, 5e-3, 0.99],
+].map((row) => {
+  const total = row.slice(1).reduce((a, b) => a + b, 0);
+  return row.map((v, l) => (l === 0 ? 1 : v / total));
+});
+
+/** Below this many records u is not sampled from the data but taken from DEFAULT_U. */
+export const MIN_RECORDS_FOR_U = 1000;
+
 /** Relative frequencies of first and last names (the term-frequency tables). */
 export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   const given = new Map<string, number>();

@@ -1,0 +1,230 @@
+import type { Database, Queryable } from '../../db/database.ts';
+import { type Actor, definePolicy, type Role } from '../../platform/access.ts';
+import { audit } from '../../platform/audit/index.ts';
+import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../people/index.ts';
+import { compareRecords } from './comparisons.ts';
+import { trainModel } from './link.ts';
+import { type Explanation, explain, type ModelParameters } from './model.ts';
+import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+import * as repo from './repository.ts';
+
+const CASEWORK: Role[] = [
+  'front_door',
+  'meeting_chair',
+  'police_intelligence',
+  'analyst',
+  'service_worker',
+  'manager',
+];
+
+export const matchingPolicy = definePolicy('matching', {
+  search: CASEWORK,
+  decide: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
+  view_model: ['administrator', 'manager', 'analyst'],
+  train: ['administrator'],
+});
+
+/** A person row as a match record; an approximate date of birth only tells the year. */
+export function personRecord(row: repo.PersonRow): MatchRecord {
+  const record = normaliseRecord(row);
+  if (!record.dob && row.dob_year) {
+    record.dob = {
+      ...(parseDob(`${row.dob_year}-07-01`) as NonNullable<MatchRecord['dob']>),
+      yearOnly: true,
+    };
+  }
+  return record;
+}
+
+/** Trains a new model version on the partnership's people and stores it. */
+export async function trainAndStore(
+  c: Queryable,
+  partnershipId: string,
+  userId: string | null,
+): Promise<{ version: number; params: ModelParameters }> {
+  const people = (await repo.allPeople(c, partnershipId)).map(personRecord);
+  const params = trainModel(people, null, { seed: 42 });
+  const version = await repo.saveModel(c, partnershipId, params, userId);
+  return { version, params };
+}
+
+export interface MatchCandidate {
+  person: {
+    id: string;
+    givenName: string;
+    familyName: string;
+    dateOfBirth: string | null;
+    postcode: string | null;
+  };
+  probability: number;
+  matchWeight: number;
+  explanation: Explanation;
+}
+
+/** Dates a mistyped date of birth could have been: swapped day and month, a year either side. */
+function dobVariants(dob: MatchRecord['dob']): string[] {
+  if (!dob || dob.yearOnly) return [];
+  const iso = (y: number, m: number, d: number) =>
+    `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const variants = [iso(dob.y, dob.m, dob.d), iso(dob.y - 1, dob.m, dob.d), iso(dob.y + 1, dob.m, dob.d)];
+  if (dob.d <= 12 && dob.d !== dob.m) variants.push(iso(dob.y, dob.d, dob.m));
+  return variants.filter(
+    (v) => !Number.isNaN(new Date(v).getTime()) && new Date(v).toISOString().startsWith(v),
+  );
+}
+
+export function createMatchingService(db: Database) {
+  async function currentModel(actor: Actor) {
+    const stored = await repo.activeModel(db.pool, actor.partnershipId);
+    if (stored) return stored;
+    // First use: learn from the people already recorded.
+    const { version, params } = await trainAndStore(db.pool, actor.partnershipId, null);
+    return { version, params, trainedAt: new Date(), trainedBy: null };
+  }
+
+  return {
+    /**
+     * "Already known?": people who may be this person, most likely first, each with the
+     * probability and the evidence of each field.
+     */
+    async match(actor: Actor, raw: Record<string, unknown>, limit = 10) {
+      matchingPolicy.assert(actor, 'search');
+      const check = new Checker();
+      const fields = [
+        'given_name',
+        'family_name',
+        'full_name',
+        'dob',
+        'gender',
+        'postcode',
+        'nhs_number',
+        'upn',
+        'police_ref',
+      ] as const;
+      const input: RawRecord = { id: 'query' };
+      for (const f of fields) {
+        const v = check.text(raw[f], f, { label: f.replace(/_/g, ' '), max: 100 });
+        if (v) (input as unknown as Record<string, string>)[f] = v;
+      }
+      if (input.dob && !parseDob(input.dob))
+        check.add('dob', 'Date of birth must be a real date, like 2010-03-12 or 12/03/2010');
+      if (
+        !input.given_name &&
+        !input.family_name &&
+        !input.full_name &&
+        !input.dob &&
+        !input.nhs_number &&
+        !input.upn &&
+        !input.police_ref
+      ) {
+        check.add('family_name', 'Give at least a name, a date of birth or an identifier');
+      }
+      check.throwIfAny();
+      const query = normaliseRecord(input);
+      const model = await currentModel(actor);
+      const onlyAgency = actor.roles.every((r) => r === 'service_worker') ? actor.agencyId : undefined;
+      const rows = await repo.candidates(
+        db.pool,
+        actor.partnershipId,
+        {
+          name: [query.given, query.family].filter(Boolean).join(' ') || null,
+          family: query.family,
+          dobs: dobVariants(query.dob),
+          postcode: query.postcode,
+          nhs: query.nhs,
+          upn: query.upn,
+          police: query.police,
+        },
+        500,
+        onlyAgency,
+      );
+      // The prior for "this query is that person": present at most once among everyone recorded.
+      const params = { ...model.params, lambda: 0.5 / Math.max(model.params.trainedOn.records, 1) };
+      const scored: MatchCandidate[] = rows.map((row) => {
+        const candidate = personRecord(row);
+        const explanation = explain(params, compareRecords(query, candidate), query);
+        return {
+          person: {
+            id: row.id,
+            givenName: row.given_name ?? '',
+            familyName: row.family_name ?? '',
+            dateOfBirth: row.dob ?? (row.dob_year ? `${row.dob_year} (approximate)` : null),
+            postcode: row.postcode ?? null,
+          },
+          probability: explanation.probability,
+          matchWeight: explanation.totalWeight,
+          explanation,
+        };
+      });
+      scored.sort((a, b) => b.matchWeight - a.matchWeight);
+      const top = scored.slice(0, limit);
+      await audit(db.pool, actor, {
+        action: 'people.matched',
+        details: { candidates: top.length, modelVersion: model.version },
+      });
+      return { modelVersion: model.version, candidates: top };
+    },
+
+    /** A practitioner's verdict on a suggested match, kept for reviewing the model. */
+    async recordDecision(actor: Actor, raw: Record<string, unknown>) {
+      matchingPolicy.assert(actor, 'decide');
+      const check = new Checker();
+      const decision = check.oneOf(raw.decision, 'decision', ['confirmed', 'rejected'] as const, {
+        label: 'Decision',
+        required: true,
+      });
+      const probability = Number(raw.probability);
+      if (!(probability >= 0 && probability <= 1))
+        check.add('probability', 'Probability must be between 0 and 1');
+      const modelVersion = Number(raw.modelVersion);
+      if (!Number.isInteger(modelVersion) || modelVersion < 1)
+        check.add('modelVersion', 'Model version is missing');
+      check.throwIfAny();
+      const personId = String(raw.personId ?? '');
+      const contactId = typeof raw.contactId === 'string' && raw.contactId ? raw.contactId : null;
+      return db.tx(async (c) => {
+        await assertCanSeePerson(c, actor, personId);
+        const id = await repo.insertDecision(c, actor.partnershipId, {
+          personId,
+          contactId,
+          decision: decision as 'confirmed' | 'rejected',
+          probability,
+          modelVersion,
+          evidence: raw.evidence ?? {},
+          userId: actor.userId,
+        });
+        await audit(c, actor, {
+          action: `match.${decision}`,
+          subjectPersonId: personId,
+          details: { probability, modelVersion, contactId },
+        });
+        return id;
+      });
+    },
+
+    async model(actor: Actor) {
+      matchingPolicy.assert(actor, 'view_model');
+      const [current, versions, decisions] = await Promise.all([
+        repo.activeModel(db.pool, actor.partnershipId),
+        repo.modelVersions(db.pool, actor.partnershipId),
+        repo.decisionCounts(db.pool, actor.partnershipId),
+      ]);
+      return { current, versions, decisions };
+    },
+
+    async train(actor: Actor) {
+      matchingPolicy.assert(actor, 'train');
+      return db.tx(async (c) => {
+        const { version, params } = await trainAndStore(c, actor.partnershipId, actor.userId);
+        await audit(c, actor, {
+          action: 'match.model_trained',
+          details: { version, trainedOn: params.trainedOn },
+        });
+        return version;
+      });
+    },
+  };
+}
+
+export type MatchingService = ReturnType<typeof createMatchingService>;
