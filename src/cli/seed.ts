@@ -97,7 +97,7 @@ export const DEMO_USERS: { username: string; displayName: string; agency: string
 ];
 
 // Name pools for the district's communities; faker's en_GB supplies the rest.
-const NAMES: Record<string, { female: string[]; male: string[]; family: string[] }> = {
+export const NAMES: Record<string, { female: string[]; male: string[]; family: string[] }> = {
   south_asian: {
     female: [
       'Aisha',
@@ -194,7 +194,7 @@ const NAMES: Record<string, { female: string[]; male: string[]; family: string[]
 };
 
 /** Ethnicity shares for the synthetic population (roughly the district's young people). */
-const ETHNICITY_WEIGHTS: [string, number, keyof typeof NAMES | 'british'][] = [
+export const ETHNICITY_WEIGHTS: [string, number, keyof typeof NAMES | 'british'][] = [
   ['white_british', 44, 'british'],
   ['asian_pakistani', 29, 'south_asian'],
   ['asian_bangladeshi', 3, 'bangladeshi'],
@@ -214,7 +214,7 @@ const ETHNICITY_WEIGHTS: [string, number, keyof typeof NAMES | 'british'][] = [
   ['not_stated', 3, 'british'],
 ];
 
-const NICKNAMES: Record<string, string> = {
+export const NICKNAMES: Record<string, string> = {
   Mohammed: 'Mo',
   Muhammad: 'Mo',
   Jonathan: 'Jon',

@@ -48,6 +48,26 @@ export const BLOCKING_RULES: BlockingRule[] = [
     key: (r) => (sortedNames(r) && r.district ? `${sortedNames(r)}|${r.district}` : null),
   },
   {
+    // Catches a changed surname.
+    name: 'date of birth + first letter of first name',
+    frozen: [COMPARISON.dob],
+    key: (r) => (r.dob && !r.dob.yearOnly && r.given ? `${r.dob.digits}|${r.given[0]}` : null),
+  },
+  {
+    name: 'last name sounds alike + year and month of birth',
+    frozen: [COMPARISON.family, COMPARISON.dob],
+    key: (r) => (r.familyMeta && r.dob && !r.dob.yearOnly ? `${r.familyMeta}|${r.dob.y}|${r.dob.m}` : null),
+  },
+  {
+    // Catches a missing date of birth, and swapped names at the same address.
+    name: 'postcode + a name that sounds alike',
+    frozen: [COMPARISON.postcode],
+    key: (r) =>
+      r.postcode && r.familyMeta && r.givenMeta
+        ? `${r.postcode}|${[r.givenMeta, r.familyMeta].sort()[0]}`
+        : null,
+  },
+  {
     name: 'date of birth + postcode',
     frozen: [COMPARISON.dob, COMPARISON.postcode],
     key: (r) => (r.dob && !r.dob.yearOnly && r.postcode ? `${r.dob.digits}|${r.postcode}` : null),

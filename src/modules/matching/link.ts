@@ -49,6 +49,7 @@ export function trainModel(
     maxTrainingPairs?: number;
     rules?: BlockingRule[];
     progress?: Progress;
+    householdRules?: boolean;
   } = {},
 ): ModelParameters {
   const random = seededRandom(options.seed ?? 42);
@@ -104,6 +105,8 @@ export function trainModel(
   const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
   const scale = all.codes.length / Math.max(sample.count, 1);
   let lambda = estimatePrior(sample, scale, totalPairs, m, u);
+  const householdRules = options.householdRules !== false;
+  if (householdRules) m = capNameDisagreement(m);
   // Too few expected matches for EM to be identifiable (e.g. a deduplicated people table):
   // use the documented default m values and estimate the prior with them instead.
   const expectedMatches = lambda * totalPairs;
@@ -115,6 +118,7 @@ export function trainModel(
   }
   const prior = { lambda };
   return {
+    householdRules,
     lambda: prior.lambda,
     m,
     u,
@@ -129,6 +133,22 @@ export function trainModel(
       mSource,
     },
   };
+}
+
+/**
+ * Households make EM over-count siblings as matches, which inflates m for "first name different".
+ * Capped: a person's own records rarely carry an unrelated first name.
+ */
+export const MAX_M_GIVEN_DIFFERENT = 0.03;
+
+function capNameDisagreement(m: number[][]): number[][] {
+  const given = [...m[0]];
+  const last = given.length - 1;
+  if (given[last] <= MAX_M_GIVEN_DIFFERENT) return m;
+  const rest = 1 - given[last];
+  given[last] = MAX_M_GIVEN_DIFFERENT;
+  for (let l = 1; l < last; l++) given[l] = (given[l] / rest) * (1 - MAX_M_GIVEN_DIFFERENT);
+  return [given, ...m.slice(1)];
 }
 
 /** Below this many expected true pairs, EM's m cannot be trusted and defaults are used. */

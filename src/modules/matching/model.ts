@@ -11,6 +11,12 @@ export interface ModelParameters {
   /** Relative frequency of each first and last name in the training data (for exact agreements). */
   tf: { given: Record<string, number>; family: Record<string, number> };
   tfMinimum: number;
+  /**
+   * Household rules (on for Lantern's population): count a shared home once, and treat same
+   * surname + birthday with a plainly different first name as a likely twin or sibling. Off for
+   * data without households, such as FEBRL, where that pattern is a typing error.
+   */
+  householdRules?: boolean;
   trainedOn: {
     records: number;
     candidatePairs: number;
@@ -50,8 +56,19 @@ export function levelWeight(
   c: number,
   level: number,
   a?: MatchRecord,
+  levels?: Uint8Array,
 ): { weight: number; u: number; tf: boolean } {
   if (level === 0) return { weight: 0, u: 1, tf: false };
+  // One home, counted once: an agreeing address already says the postcode agrees.
+  if (
+    params.householdRules !== false &&
+    c === POSTCODE &&
+    level === 1 &&
+    levels &&
+    (levels[ADDRESS] === 1 || levels[ADDRESS] === 2)
+  ) {
+    return { weight: 0, u: 1, tf: false };
+  }
   const m = params.m[c][level];
   let u = params.u[c][level];
   let tf = false;
@@ -66,6 +83,23 @@ export function levelWeight(
   return { weight: log2(m / u), u, tf };
 }
 
+/**
+ * Twins and siblings share a surname, a birthday and a home, and differ only in first name; the
+ * fields' evidence is not independent for them, so on its own the model would join them. When
+ * the first names are plainly different (not a nickname, typo, initial or swap) while the surname
+ * and date of birth agree exactly, this rule counts strongly against a match, and says so.
+ */
+export const TWIN_RULE_WEIGHT = -30;
+const GIVEN_DIFFERENT = 7;
+const POSTCODE = 3;
+const ADDRESS = 8;
+const FAMILY_EXACT = 1;
+const DOB_EXACT = 1;
+
+export function twinRuleApplies(levels: Uint8Array): boolean {
+  return levels[0] === GIVEN_DIFFERENT && levels[1] === FAMILY_EXACT && levels[2] === DOB_EXACT;
+}
+
 export function priorWeight(params: ModelParameters): number {
   return log2(params.lambda / (1 - params.lambda));
 }
@@ -77,14 +111,15 @@ export function score(
   a?: MatchRecord,
 ): { weight: number; probability: number } {
   let weight = priorWeight(params);
-  for (let c = 0; c < COMPARISON_COUNT; c++) weight += levelWeight(params, c, levels[c], a).weight;
+  for (let c = 0; c < COMPARISON_COUNT; c++) weight += levelWeight(params, c, levels[c], a, levels).weight;
+  if (params.householdRules !== false && twinRuleApplies(levels)) weight += TWIN_RULE_WEIGHT;
   return { weight, probability: 1 / (1 + 2 ** -weight) };
 }
 
 /** Why the model thinks what it does: each field's level and the evidence it added. */
 export function explain(params: ModelParameters, levels: Uint8Array, a?: MatchRecord): Explanation {
-  const fields = COMPARISONS.map((comparison, c) => {
-    const { weight, u, tf } = levelWeight(params, c, levels[c], a);
+  const fields: FieldEvidence[] = COMPARISONS.map((comparison, c) => {
+    const { weight, u, tf } = levelWeight(params, c, levels[c], a, levels);
     return {
       field: comparison.name,
       label: comparison.label,
@@ -95,6 +130,17 @@ export function explain(params: ModelParameters, levels: Uint8Array, a?: MatchRe
       termFrequencyAdjusted: tf,
     };
   });
+  if (params.householdRules !== false && twinRuleApplies(levels)) {
+    fields.push({
+      field: 'twin_rule',
+      label: 'Possible twin or sibling',
+      level: 'same surname and date of birth, plainly different first name',
+      weight: TWIN_RULE_WEIGHT,
+      m: 1,
+      u: 1,
+      termFrequencyAdjusted: false,
+    });
+  }
   const { weight, probability } = score(params, levels, a);
   return { probability, totalWeight: weight, priorWeight: priorWeight(params), fields };
 }
