@@ -106,7 +106,7 @@ export function trainModel(
   const scale = all.codes.length / Math.max(sample.count, 1);
   let lambda = estimatePrior(sample, scale, totalPairs, m, u);
   const householdRules = options.householdRules !== false;
-  if (householdRules) m = capNameDisagreement(m);
+  if (householdRules) m = capDisagreement(m);
   // Too few expected matches for EM to be identifiable (e.g. a deduplicated people table):
   // use the documented default m values and estimate the prior with them instead.
   const expectedMatches = lambda * totalPairs;
@@ -136,19 +136,22 @@ export function trainModel(
 }
 
 /**
- * Households make EM over-count siblings as matches, which inflates m for "first name different".
- * Capped: a person's own records rarely carry an unrelated first name.
+ * Ceilings on m for "different" levels. Households and very common names put non-matches among
+ * the candidate pairs that look like matches, and EM counts some of them as matches, inflating
+ * how often true matches disagree. That would let a different surname or date of birth count for
+ * almost nothing. A person's own records rarely carry an unrelated first name (3%), surname
+ * (6%: marriage, step-families, typing), date of birth (5%) or postcode (25%: moves).
  */
-export const MAX_M_GIVEN_DIFFERENT = 0.03;
+export const MAX_M_DIFFERENT: Record<number, number> = { 0: 0.03, 1: 0.06, 2: 0.05, 3: 0.25 };
 
-function capNameDisagreement(m: number[][]): number[][] {
-  const given = [...m[0]];
-  const last = given.length - 1;
-  if (given[last] <= MAX_M_GIVEN_DIFFERENT) return m;
-  const rest = 1 - given[last];
-  given[last] = MAX_M_GIVEN_DIFFERENT;
-  for (let l = 1; l < last; l++) given[l] = (given[l] / rest) * (1 - MAX_M_GIVEN_DIFFERENT);
-  return [given, ...m.slice(1)];
+function capDisagreement(m: number[][]): number[][] {
+  return m.map((row, c) => {
+    const cap = MAX_M_DIFFERENT[c];
+    const last = row.length - 1;
+    if (cap === undefined || row[last] <= cap) return row;
+    const rest = 1 - row[last];
+    return row.map((v, l) => (l === 0 ? 1 : l === last ? cap : (v / rest) * (1 - cap)));
+  });
 }
 
 /** Below this many expected true pairs, EM's m cannot be trusted and defaults are used. */
