@@ -88,7 +88,9 @@ export async function allPeople(db: Queryable, partnershipId: string): Promise<P
 
 export interface CandidateQuery {
   name: string | null;
+  given: string | null;
   family: string | null;
+  birthYear: number | null;
   dobs: string[];
   postcode: string | null;
   nhs: string | null;
@@ -112,13 +114,16 @@ export async function candidates(
        SELECT id FROM person WHERE partnership_id = $1 AND (
          ($2::text IS NOT NULL AND nhs_number = $2) OR ($3::text IS NOT NULL AND upn = $3) OR ($4::text IS NOT NULL AND police_ref = $4))
        UNION SELECT id FROM person WHERE partnership_id = $1 AND date_of_birth = ANY($5::date[])
-       UNION (SELECT id FROM person WHERE partnership_id = $1 AND $6::text IS NOT NULL AND postcode = $6 LIMIT 300)
-       UNION (SELECT id FROM person WHERE partnership_id = $1 AND $7::text IS NOT NULL
-                AND lower(given_name || ' ' || family_name) % $7 ORDER BY lower(given_name || ' ' || family_name) <-> $7 LIMIT 100)
-       UNION (SELECT id FROM person WHERE partnership_id = $1 AND $8::text IS NOT NULL
-                AND lower(family_name) % $8 ORDER BY lower(family_name) <-> $8 LIMIT 100)
-       UNION (SELECT person_id FROM person_alias WHERE partnership_id = $1 AND $7::text IS NOT NULL
-                AND lower(coalesce(given_name, '') || ' ' || coalesce(family_name, '')) % $7 LIMIT 50)
+       -- Names that sound alike (either order: first and last swapped), born within two years when known.
+       UNION (SELECT id FROM person WHERE partnership_id = $1
+                AND ((family_key = person_family_key($8) AND given_key = person_name_key($7))
+                  OR (family_key = person_family_key($7) AND given_key = person_name_key($8)))
+                AND ($11::int IS NULL OR date_of_birth BETWEEN make_date($11 - 2, 1, 1) AND make_date($11 + 2, 12, 31))
+                LIMIT 200)
+       UNION (SELECT id FROM person WHERE partnership_id = $1 AND $6::text IS NOT NULL AND postcode = $6
+                AND (given_key = person_name_key($7) OR family_key = person_family_key($8)) LIMIT 100)
+       UNION (SELECT person_id FROM person_alias WHERE partnership_id = $1 AND $12::text IS NOT NULL
+                AND lower(coalesce(given_name, '') || ' ' || coalesce(family_name, '')) % $12 LIMIT 50)
      )
      ${PERSON_AS_RECORD} JOIN ids ON ids.id = p.id
       WHERE ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_agency pa WHERE pa.person_id = p.id AND pa.agency_id = $10))
@@ -130,10 +135,12 @@ export async function candidates(
       q.police,
       q.dobs,
       q.postcode,
-      q.name,
+      q.given,
       q.family,
       limit,
       onlyKnownToAgency ?? null,
+      q.birthYear,
+      q.name,
     ],
   );
   return rows.map(toRecord);

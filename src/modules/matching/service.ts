@@ -129,7 +129,9 @@ export function createMatchingService(db: Database) {
         actor.partnershipId,
         {
           name: [query.given, query.family].filter(Boolean).join(' ') || null,
+          given: query.given,
           family: query.family,
+          birthYear: query.dob?.y ?? null,
           dobs: dobVariants(query.dob),
           postcode: query.postcode,
           nhs: query.nhs,
