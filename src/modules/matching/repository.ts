@@ -19,6 +19,14 @@ export async function activeModel(db: Queryable, partnershipId: string): Promise
   return rows[0];
 }
 
+export async function latestVersion(db: Queryable, partnershipId: string): Promise<number | null> {
+  const { rows } = await db.query(
+    'SELECT max(version) AS version FROM match_model WHERE partnership_id = $1',
+    [partnershipId],
+  );
+  return rows[0]?.version ?? null;
+}
+
 export async function modelVersions(db: Queryable, partnershipId: string) {
   const { rows } = await db.query(
     `SELECT m.version, m.trained_at AS "trainedAt", u.display_name AS "trainedBy", m.params->'trainedOn' AS "trainedOn",

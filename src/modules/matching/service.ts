@@ -75,9 +75,18 @@ function dobVariants(dob: MatchRecord['dob']): string[] {
 }
 
 export function createMatchingService(db: Database) {
+  // The model (with its name-frequency tables) is read once per version, not on every search.
+  const cache = new Map<string, repo.StoredModel>();
+
   async function currentModel(actor: Actor) {
-    const stored = await repo.activeModel(db.pool, actor.partnershipId);
-    if (stored) return stored;
+    const latest = await repo.latestVersion(db.pool, actor.partnershipId);
+    const cached = cache.get(actor.partnershipId);
+    if (cached && cached.version === latest) return cached;
+    const stored = latest ? await repo.activeModel(db.pool, actor.partnershipId) : undefined;
+    if (stored) {
+      cache.set(actor.partnershipId, stored);
+      return stored;
+    }
     // First use: learn from the people already recorded.
     const { version, params } = await trainAndStore(db.pool, actor.partnershipId, null);
     return { version, params, trainedAt: new Date(), trainedBy: null };
