@@ -4,10 +4,11 @@ import cliProgress from 'cli-progress';
 import pg from 'pg';
 import {
   clusterIds,
+  type MatchRecord,
   normaliseRecord,
   parseFieldMap,
+  peopleForLinking,
   predict,
-  type RawRecord,
   readExtract,
   trainModel,
 } from '../modules/matching/index.ts';
@@ -48,52 +49,27 @@ function progressReporter() {
   };
 }
 
-/** People already in Lantern, as match records (with their aliases). */
-export async function peopleAsRecords(databaseUrl: string): Promise<RawRecord[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query(
-      `SELECT p.id, p.given_name, p.family_name, to_char(p.date_of_birth, 'YYYY-MM-DD') AS dob, p.dob_precision,
-              p.gender, p.postcode, p.address_line, p.nhs_number, p.upn, p.police_ref,
-              coalesce((SELECT json_agg(json_build_object('given', a.given_name, 'family', a.family_name))
-                          FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases
-         FROM person p`,
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      given_name: r.given_name,
-      family_name: r.family_name,
-      dob: r.dob_precision === 'exact' ? r.dob : null,
-      gender: r.gender === 'not_known' ? null : r.gender,
-      postcode: r.postcode,
-      address: r.address_line,
-      nhs_number: r.nhs_number,
-      upn: r.upn,
-      police_ref: r.police_ref,
-      aliases: r.aliases,
-    }));
-  } finally {
-    await client.end();
-  }
-}
-
 export async function runLink(
   cmd: LinkCommand,
 ): Promise<{ records: number; pairsWritten: number; clusters?: number }> {
   const map = parseFieldMap(cmd.map);
   const leftRaw = readExtract(cmd.input, cmd.id, map);
-  let rightRaw: RawRecord[] | null = null;
+  let right: MatchRecord[] | null = null;
   if (cmd.against === 'people') {
     if (!cmd.databaseUrl)
       throw new Error('Linking against people needs the database (DATABASE_URL or the embedded one)');
-    rightRaw = await peopleAsRecords(cmd.databaseUrl);
+    const client = new pg.Client({ connectionString: cmd.databaseUrl });
+    await client.connect();
+    try {
+      right = await peopleForLinking(client, null);
+    } finally {
+      await client.end();
+    }
   } else if (cmd.against) {
-    rightRaw = readExtract(cmd.against, cmd.id, map);
+    right = readExtract(cmd.against, cmd.id, map).map(normaliseRecord);
   }
   const progress = progressReporter();
   const left = leftRaw.map(normaliseRecord);
-  const right = rightRaw ? rightRaw.map(normaliseRecord) : null;
   const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update });
   const scored = predict(params, left, right, { progress: progress.update });
   progress.stop();

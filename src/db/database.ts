@@ -5,7 +5,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 // bigint counts fit comfortably in a JS number for this system's sizes.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export type Queryable = pg.Pool | pg.PoolClient;
+export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
 export interface Database {
   pool: pg.Pool;

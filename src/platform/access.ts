@@ -15,6 +15,23 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles whose work is with individual people's records (casework). */
+export const CASEWORK_ROLES: readonly Role[] = [
+  'front_door',
+  'meeting_chair',
+  'police_intelligence',
+  'analyst',
+  'service_worker',
+  'manager',
+];
+/** Roles that record and change what is known about people. */
+export const RECORDING_ROLES: readonly Role[] = [
+  'front_door',
+  'meeting_chair',
+  'police_intelligence',
+  'manager',
+];
+
 export const ROLE_NAMES: Record<Role, string> = {
   front_door: 'Front Door practitioner',
   meeting_chair: 'DRAM / MACE chair',

@@ -51,6 +51,13 @@ export class Checker {
   }
 }
 
+/** JSON Schema for routes with one `:id` path parameter holding a UUID. */
+export const ID_PARAMS = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const;
+
 /** Form checkboxes arrive as a string, an array of strings, or nothing. */
 export function asList(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];

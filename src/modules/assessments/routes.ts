@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES } from '../flags/index.ts';
@@ -111,16 +112,11 @@ export function assessmentsRoutes(services: Services) {
 
     // API
     const tags = ['Assessments'];
-    const idParams = {
-      type: 'object',
-      required: ['id'],
-      properties: { id: { type: 'string', format: 'uuid' } },
-    };
     app.get(
       '/api/v1/assessments/:id',
       {
         config: { access: 'assessments:view' },
-        schema: { tags, summary: 'Read an assessment with its score', params: idParams },
+        schema: { tags, summary: 'Read an assessment with its score', params: ID_PARAMS },
       },
       async (request) => {
         const { assessment, scored } = await assessments.get(
@@ -134,7 +130,7 @@ export function assessmentsRoutes(services: Services) {
       '/api/v1/people/:id/assessments',
       {
         config: { access: 'assessments:record' },
-        schema: { tags, summary: 'Start an assessment (or return the open one)', params: idParams },
+        schema: { tags, summary: 'Start an assessment (or return the open one)', params: ID_PARAMS },
       },
       async (request, reply) => {
         const started = await assessments.start(
@@ -153,7 +149,7 @@ export function assessmentsRoutes(services: Services) {
           tags,
           summary:
             'Save answers; with submit: true, score and complete it (or send an override for approval)',
-          params: idParams,
+          params: ID_PARAMS,
           body: {
             type: 'object',
             additionalProperties: false,
@@ -193,7 +189,7 @@ export function assessmentsRoutes(services: Services) {
         schema: {
           tags,
           summary: 'Approve or decline a professional-judgement override',
-          params: idParams,
+          params: ID_PARAMS,
           body: {
             type: 'object',
             additionalProperties: false,

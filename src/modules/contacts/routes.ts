@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { checkLanguage } from '../language/index.ts';
@@ -341,11 +342,6 @@ export function contactsRoutes(services: Services) {
 
     // API
     const tags = ['Contacts'];
-    const idParams = {
-      type: 'object',
-      required: ['id'],
-      properties: { id: { type: 'string', format: 'uuid' } },
-    };
     app.post(
       '/api/v1/contacts',
       {
@@ -371,14 +367,14 @@ export function contactsRoutes(services: Services) {
     );
     app.get(
       '/api/v1/contacts/:id',
-      { config: { access: 'contacts:view' }, schema: { tags, summary: 'Read a contact', params: idParams } },
+      { config: { access: 'contacts:view' }, schema: { tags, summary: 'Read a contact', params: ID_PARAMS } },
       async (request) => contacts.get(actorOf(request), (request.params as { id: string }).id),
     );
     app.post(
       '/api/v1/contacts/:id/decision',
       {
         config: { access: 'contacts:decide' },
-        schema: { tags, summary: 'Record the Front Door decision', params: idParams, body: decisionSchema },
+        schema: { tags, summary: 'Record the Front Door decision', params: ID_PARAMS, body: decisionSchema },
       },
       async (request, reply) => {
         const result = await contacts.decide(

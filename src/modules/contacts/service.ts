@@ -9,6 +9,7 @@ import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags
 import { checkAndRecord } from '../language/index.ts';
 import {
   addChronologyEntry,
+  ageInYears,
   assertCanSeePerson,
   noteAgencyKnows,
   type PeopleService,
@@ -25,14 +26,6 @@ export const contactsPolicy = definePolicy('contacts', {
   decide: ['front_door', 'meeting_chair', 'manager'],
   sign_off: ['manager'],
 });
-
-const ageOn = (dob: string | null, at: Date) => {
-  if (!dob) return null;
-  const [y, m, d] = dob.split('-').map(Number);
-  let age = at.getUTCFullYear() - y;
-  if (at.getUTCMonth() + 1 < m || (at.getUTCMonth() + 1 === m && at.getUTCDate() < d)) age -= 1;
-  return age;
-};
 
 export function createContactsService(db: Database, people: PeopleService) {
   async function agencyIds(c: Queryable, actor: Actor) {
@@ -331,7 +324,7 @@ export function createContactsService(db: Database, people: PeopleService) {
         const now = new Date();
         let flaggedChild = false;
         for (const s of subjects) {
-          const age = ageOn(s.dateOfBirth, now);
+          const age = ageInYears(s.dateOfBirth, now);
           if ((age === null || age < 18) && (await currentFlagsOf(c, actor.partnershipId, s.personId)).length)
             flaggedChild = true;
         }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES, RISK_LEVELS } from './reference.ts';
@@ -50,16 +51,11 @@ export function flagsRoutes(services: Services) {
     });
 
     const tags = ['Flags'];
-    const idParams = {
-      type: 'object',
-      required: ['id'],
-      properties: { id: { type: 'string', format: 'uuid' } },
-    };
     app.get(
       '/api/v1/people/:id/flags',
       {
         config: { access: 'flags:view' },
-        schema: { tags, summary: "A person's current flags and their full history", params: idParams },
+        schema: { tags, summary: "A person's current flags and their full history", params: ID_PARAMS },
       },
       async (request) => services.flags.forPerson(actorOf(request), (request.params as { id: string }).id),
     );
@@ -70,7 +66,7 @@ export function flagsRoutes(services: Services) {
         schema: {
           tags,
           summary: 'Set, change or end a flag (level "ended"), with the reason',
-          params: idParams,
+          params: ID_PARAMS,
           body: {
             type: 'object',
             additionalProperties: false,

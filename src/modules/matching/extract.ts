@@ -16,6 +16,8 @@ export const MAPPABLE_FIELDS = [
   'police_ref',
 ] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
+/** The fields a real-time "already known?" query may carry (all but the address). */
+export const QUERY_FIELDS = MAPPABLE_FIELDS.filter((f) => f !== 'address');
 
 export class ExtractError extends Error {}
 

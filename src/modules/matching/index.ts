@@ -18,6 +18,7 @@ export {
   type MatchCandidate,
   type MatchingService,
   matchingPolicy,
+  peopleForLinking,
   personRecord,
   trainAndStore,
 } from './service.ts';

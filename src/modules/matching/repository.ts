@@ -89,8 +89,11 @@ function toRecord(r: Record<string, unknown>): PersonRow {
   };
 }
 
-export async function allPeople(db: Queryable, partnershipId: string): Promise<PersonRow[]> {
-  const { rows } = await db.query(`${PERSON_AS_RECORD} WHERE p.partnership_id = $1`, [partnershipId]);
+/** Every person of a partnership (or of every partnership, for an operator's command). */
+export async function allPeople(db: Queryable, partnershipId: string | null): Promise<PersonRow[]> {
+  const { rows } = await db.query(`${PERSON_AS_RECORD} WHERE $1::uuid IS NULL OR p.partnership_id = $1`, [
+    partnershipId,
+  ]);
   return rows.map(toRecord);
 }
 

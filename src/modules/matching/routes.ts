@@ -4,23 +4,12 @@ import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { BLOCKING_RULES } from './blocking.ts';
 import { COMPARISONS } from './comparisons.ts';
+import { QUERY_FIELDS } from './extract.ts';
 
 const matchBody = {
   type: 'object',
   additionalProperties: false,
-  properties: Object.fromEntries(
-    [
-      'given_name',
-      'family_name',
-      'full_name',
-      'dob',
-      'gender',
-      'postcode',
-      'nhs_number',
-      'upn',
-      'police_ref',
-    ].map((f) => [f, { type: ['string', 'null'], maxLength: 100 }]),
-  ),
+  properties: Object.fromEntries(QUERY_FIELDS.map((f) => [f, { type: ['string', 'null'], maxLength: 100 }])),
 } as const;
 
 export function matchingRoutes(services: Services) {

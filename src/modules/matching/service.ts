@@ -1,25 +1,17 @@
 import type { Database, Queryable } from '../../db/database.ts';
-import { type Actor, definePolicy, type Role } from '../../platform/access.ts';
+import { type Actor, CASEWORK_ROLES, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson } from '../people/index.ts';
 import { compareRecords } from './comparisons.ts';
+import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
 import { type Explanation, explain, type ModelParameters } from './model.ts';
 import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
 
-const CASEWORK: Role[] = [
-  'front_door',
-  'meeting_chair',
-  'police_intelligence',
-  'analyst',
-  'service_worker',
-  'manager',
-];
-
 export const matchingPolicy = definePolicy('matching', {
-  search: CASEWORK,
+  search: CASEWORK_ROLES,
   decide: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
   view_model: ['administrator', 'manager', 'analyst'],
   train: ['administrator'],
@@ -35,6 +27,11 @@ export function personRecord(row: repo.PersonRow): MatchRecord {
     };
   }
   return record;
+}
+
+/** People as match records, for linking an extract against Lantern (operator command). */
+export async function peopleForLinking(c: Queryable, partnershipId: string | null): Promise<MatchRecord[]> {
+  return (await repo.allPeople(c, partnershipId)).map(personRecord);
 }
 
 /** Trains a new model version on the partnership's people and stores it. */
@@ -100,17 +97,7 @@ export function createMatchingService(db: Database) {
     async match(actor: Actor, raw: Record<string, unknown>, limit = 10) {
       matchingPolicy.assert(actor, 'search');
       const check = new Checker();
-      const fields = [
-        'given_name',
-        'family_name',
-        'full_name',
-        'dob',
-        'gender',
-        'postcode',
-        'nhs_number',
-        'upn',
-        'police_ref',
-      ] as const;
+      const fields = QUERY_FIELDS;
       const input: RawRecord = { id: 'query' };
       for (const f of fields) {
         const v = check.text(raw[f], f, { label: f.replace(/_/g, ' '), max: 100 });

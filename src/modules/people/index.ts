@@ -8,7 +8,7 @@ export {
 export { peoplePolicy } from './policy.ts';
 export { ETHNICITY_CODES, GENDERS } from './reference.ts';
 export type { PersonRecord, PersonSummary } from './repository.ts';
-export { formToPersonInput, peopleRoutes } from './routes.ts';
+export { ageInYears, formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';
 export {
   addChronologyEntry,

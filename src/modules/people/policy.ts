@@ -1,14 +1,9 @@
-import { definePolicy, type Role } from '../../platform/access.ts';
-
-const CASEWORK: Role[] = [
-  'front_door',
-  'meeting_chair',
-  'police_intelligence',
-  'analyst',
-  'service_worker',
-  'manager',
-];
-const RECORDING: Role[] = ['front_door', 'meeting_chair', 'police_intelligence', 'manager'];
+import {
+  CASEWORK_ROLES as CASEWORK,
+  definePolicy,
+  RECORDING_ROLES as RECORDING,
+  type Role,
+} from '../../platform/access.ts';
 
 export const peoplePolicy = definePolicy('people', {
   search: CASEWORK,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
-import { asList } from '../../platform/validation.ts';
+import { asList, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
@@ -318,11 +318,6 @@ export function peopleRoutes(services: Services) {
 
     // API: the same service, the same rules.
     const tags = ['People'];
-    const personParams = {
-      type: 'object',
-      required: ['id'],
-      properties: { id: { type: 'string', format: 'uuid' } },
-    };
 
     app.post(
       '/api/v1/people',
@@ -349,7 +344,7 @@ export function peopleRoutes(services: Services) {
         schema: {
           tags,
           summary: 'Read a person (audited)',
-          params: personParams,
+          params: ID_PARAMS,
           response: { 200: personResponseSchema },
         },
       },
