@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/database.ts';
-import { type Actor, definePolicy, type Role } from '../../platform/access.ts';
+import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
@@ -16,7 +16,7 @@ import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
 import * as repo from './repository.ts';
 import { ANSWERS, type Answer, CURRENT_RULES, type RuleSet, rulesFor, type Scored, score } from './rules.ts';
 
-const RECORDING: Role[] = ['front_door', 'meeting_chair', 'police_intelligence', 'manager'];
+const RECORDING = RECORDING_ROLES;
 
 export const assessmentsPolicy = definePolicy('assessments', {
   view: ['front_door', 'meeting_chair', 'police_intelligence', 'analyst', 'service_worker', 'manager'],

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '../../db/database.ts';
-import { type Actor, definePolicy, type Role } from '../../platform/access.ts';
+import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
@@ -18,7 +18,7 @@ import { CATEGORY_FLAGS, CATEGORY_NAMES, OUTCOME_NAMES, PARTS, type Part } from 
 import * as repo from './repository.ts';
 import { readContactInput, readDecisionInput } from './schema.ts';
 
-const FRONT_DOOR: Role[] = ['front_door', 'meeting_chair', 'police_intelligence', 'manager'];
+const FRONT_DOOR = RECORDING_ROLES;
 
 export const contactsPolicy = definePolicy('contacts', {
   view: [...FRONT_DOOR, 'analyst'],
