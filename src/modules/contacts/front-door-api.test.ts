@@ -166,6 +166,11 @@ describe('Front Door API', () => {
     assert.equal(stale.statusCode, 409);
 
     const flags = (await call('GET', `/api/v1/people/${personId}/flags`, 'frontdoor')).json();
+    const flagViews = await t.owner.pool.query(
+      "SELECT count(*)::int AS n FROM audit_event WHERE action = 'flags.viewed' AND subject_person_id = $1",
+      [personId],
+    );
+    assert.ok(flagViews.rows[0].n >= 1, 'reading flags through the API is audited');
     assert.deepEqual(flags.current.map((f: { flagType: string }) => f.flagType).sort(), [
       'cse',
       'missing_linked',

@@ -147,14 +147,16 @@ export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: st
 
 export function createFlagsService(db: Database) {
   return {
+    /** Reading a person's flags is reading about them: audited, in the same transaction. */
     async forPerson(actor: Actor, personId: string) {
       flagsPolicy.assert(actor, 'view');
-      await assertCanSeePerson(db.pool, actor, personId);
-      const [current, history] = await Promise.all([
-        repo.currentFlags(db.pool, actor.partnershipId, personId),
-        repo.flagHistory(db.pool, actor.partnershipId, personId),
-      ]);
-      return { current: current.map(named), history: history.map(named) };
+      return db.tx(async (c) => {
+        await assertCanSeePerson(c, actor, personId);
+        const current = await repo.currentFlags(c, actor.partnershipId, personId);
+        const history = await repo.flagHistory(c, actor.partnershipId, personId);
+        await audit(c, actor, { action: 'flags.viewed', subjectPersonId: personId });
+        return { current: current.map(named), history: history.map(named) };
+      });
     },
 
     /** A flag set or changed by hand (e.g. a DRAM decision), with the reason recorded. */
