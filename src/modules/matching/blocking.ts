@@ -38,9 +38,12 @@ export const BLOCKING_RULES: BlockingRule[] = [
     key: (r) => (r.dob ? (sortedNames(r) ? `${sortedNames(r)}|${r.dob.y}` : null) : null),
   },
   {
-    name: 'last name sounds alike + day and month of birth',
+    name: 'last name sounds alike + first initial + day and month of birth',
     frozen: [COMPARISON.family, COMPARISON.dob],
-    key: (r) => (r.familyMeta && r.dob && !r.dob.yearOnly ? `${r.familyMeta}|${r.dob.m}|${r.dob.d}` : null),
+    key: (r) =>
+      r.familyMeta && r.given && r.dob && !r.dob.yearOnly
+        ? `${r.familyMeta}|${r.given[0]}|${r.dob.m}|${r.dob.d}`
+        : null,
   },
   {
     name: 'names sound alike + postcode district',
@@ -54,9 +57,12 @@ export const BLOCKING_RULES: BlockingRule[] = [
     key: (r) => (r.dob && !r.dob.yearOnly && r.given ? `${r.dob.digits}|${r.given[0]}` : null),
   },
   {
-    name: 'last name sounds alike + year and month of birth',
+    name: 'last name sounds alike + first initial + year and month of birth',
     frozen: [COMPARISON.family, COMPARISON.dob],
-    key: (r) => (r.familyMeta && r.dob && !r.dob.yearOnly ? `${r.familyMeta}|${r.dob.y}|${r.dob.m}` : null),
+    key: (r) =>
+      r.familyMeta && r.given && r.dob && !r.dob.yearOnly
+        ? `${r.familyMeta}|${r.given[0]}|${r.dob.y}|${r.dob.m}`
+        : null,
   },
   {
     // Catches a missing date of birth, and swapped names at the same address.
