@@ -3,9 +3,8 @@
 // extracts with known truth (accuracy, blocking recall, calibration, time, peak memory), the
 // FEBRL sanity sets, and real-time "already known?" latency and hit rates with the pg_trgm
 // baseline in the same run (REALTIME_PEOPLE, default 100,000).
-import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { clusterIds, normaliseRecord, predict, trainModel } from '../src/modules/matching/index.ts';
+import { evaluateFebrl, loadFebrl } from '../test/febrl.ts';
 import { generateExtracts } from './extracts.ts';
 import { runRealtime } from './realtime.ts';
 
@@ -97,57 +96,16 @@ for (const people of sizes.length ? sizes : [10_000, 100_000]) {
 clearInterval(sampler);
 
 // FEBRL: the standard public sanity sets (no households, so household rules off).
-const febrl = (file: string) =>
-  (
-    parse(readFileSync(`data/linkage/febrl/${file}`), {
-      columns: true,
-      ltrim: true,
-      rtrim: true,
-      bom: true,
-    }) as Record<string, string>[]
-  ).map((r) =>
-    normaliseRecord({
-      id: r.rec_id,
-      given_name: r.given_name,
-      family_name: r.surname,
-      dob: r.date_of_birth,
-      postcode: r.postcode,
-      nhs_number: r.soc_sec_id,
-      address: [r.street_number, r.address_1, r.address_2].join(' '),
-    }),
-  );
 console.log('\n== FEBRL (pairwise, p >= 0.5)');
-const sets: [string, ReturnType<typeof febrl>, ReturnType<typeof febrl> | null][] = [
-  ['dataset1 (dedupe)', febrl('dataset1.csv'), null],
-  ['dataset2 (dedupe)', febrl('dataset2.csv'), null],
-  ['dataset3 (dedupe)', febrl('dataset3.csv'), null],
-  ['dataset4 (link a to b)', febrl('dataset4a.csv'), febrl('dataset4b.csv')],
-];
-for (const [name, left, right] of sets) {
-  const params = trainModel(left, right, { householdRules: false });
-  const scored = predict(params, left, right);
-  const other = right ?? left;
-  const person = (id: string) => id.split('-')[1];
-  let truePairs = 0;
-  if (right) {
-    const ids = new Set(right.map((r) => person(r.id)));
-    truePairs = left.filter((r) => ids.has(person(r.id))).length;
-  } else {
-    const counts = new Map<string, number>();
-    for (const r of left) counts.set(person(r.id), (counts.get(person(r.id)) ?? 0) + 1);
-    for (const c of counts.values()) truePairs += (c * (c - 1)) / 2;
-  }
-  let tp = 0;
-  let fp = 0;
-  for (let k = 0; k < scored.probability.length; k++) {
-    if (scored.probability[k] < 0.5) continue;
-    if (person(left[scored.left[k]].id) === person(other[scored.right[k]].id)) tp++;
-    else fp++;
-  }
-  const precision = tp / (tp + fp);
-  const recall = tp / truePairs;
+for (const [name, left, right] of [
+  ['dataset1 (dedupe)', 'dataset1.csv', null],
+  ['dataset2 (dedupe)', 'dataset2.csv', null],
+  ['dataset3 (dedupe)', 'dataset3.csv', null],
+  ['dataset4 (link a to b)', 'dataset4a.csv', 'dataset4b.csv'],
+] as const) {
+  const r = evaluateFebrl(loadFebrl(left), right ? loadFebrl(right) : null, 0.5);
   console.log(
-    `${name}: precision ${precision.toFixed(4)} recall ${recall.toFixed(4)} F1 ${((2 * precision * recall) / (precision + recall)).toFixed(4)}`,
+    `${name}: precision ${r.precision.toFixed(4)} recall ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)}`,
   );
 }
 

@@ -1,70 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parse } from 'csv-parse/sync';
+import { evaluateFebrl, loadFebrl } from '../../../test/febrl.ts';
 import { BLOCKING_RULES, candidatePairs } from './blocking.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
-import { predict, trainModel } from './link.ts';
+import { trainModel } from './link.ts';
 import { explain } from './model.ts';
-import { type MatchRecord, normaliseRecord } from './normalise.ts';
+import { normaliseRecord } from './normalise.ts';
 import { expectationMaximisation, seededRandom } from './train.ts';
 
-const FEBRL = path.resolve(import.meta.dirname, '../../../data/linkage/febrl');
-const load = (file: string): MatchRecord[] =>
-  (
-    parse(readFileSync(path.join(FEBRL, file)), {
-      columns: true,
-      ltrim: true,
-      rtrim: true,
-      bom: true,
-    }) as Record<string, string>[]
-  ).map((r) =>
-    normaliseRecord({
-      id: r.rec_id,
-      given_name: r.given_name,
-      family_name: r.surname,
-      dob: r.date_of_birth,
-      postcode: r.postcode,
-      nhs_number: r.soc_sec_id,
-      address: [r.street_number, r.address_1, r.address_2].join(' '),
-    }),
-  );
-const person = (id: string) => id.split('-')[1];
-
-// FEBRL has no households (no twins or siblings), so the household rules are off for it.
-function pairwise(left: MatchRecord[], right: MatchRecord[] | null, threshold: number) {
-  const params = trainModel(left, right, { householdRules: false });
-  const scored = predict(params, left, right);
-  const other = right ?? left;
-  let truePairs = 0;
-  if (right) {
-    const ids = new Set(right.map((r) => person(r.id)));
-    truePairs = left.filter((r) => ids.has(person(r.id))).length;
-  } else {
-    const counts = new Map<string, number>();
-    for (const r of left) counts.set(person(r.id), (counts.get(person(r.id)) ?? 0) + 1);
-    for (const c of counts.values()) truePairs += (c * (c - 1)) / 2;
-  }
-  let tp = 0;
-  let fp = 0;
-  let kept = 0;
-  for (let k = 0; k < scored.probability.length; k++) {
-    const same = person(left[scored.left[k]].id) === person(other[scored.right[k]].id);
-    if (same) kept++;
-    if (scored.probability[k] >= threshold) same ? tp++ : fp++;
-  }
-  const precision = tp / (tp + fp);
-  const recall = tp / truePairs;
-  return {
-    params,
-    precision,
-    recall,
-    f1: (2 * precision * recall) / (precision + recall),
-    blockingRecall: kept / truePairs,
-    truePairs,
-  };
-}
+const load = loadFebrl;
+const pairwise = evaluateFebrl;
 
 describe('matching engine', () => {
   it('EM recovers known m and the prior from unlabelled comparison vectors, and converges', () => {
