@@ -68,15 +68,8 @@ export async function startAssessment(
   return { id, dueAt };
 }
 
-export interface AssessmentInput {
-  answers: Record<string, Answer>;
-  flagTypes: FlagType[];
-  analysis: string;
-  overrideLevel: AssessedLevel | null;
-  overrideReason: string | null;
-  specialistReferral: 'made' | 'not_made' | null;
-  specialistReferralNote: string | null;
-}
+/** What a practitioner enters; the repository stores it with the score. */
+export type AssessmentInput = Omit<repo.AssessmentWrite, 'score' | 'scoredLevel'>;
 
 /**
  * Reads answers from a form or JSON body ("a-<indicator>" fields or an `answers` object). On

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { Category, Outcome, Part, PlaceKind, SourceKind, Urgency } from './reference.ts';
+import type { Category, Outcome, Part, Urgency } from './reference.ts';
 import type { ContactInput, DecisionInput } from './schema.ts';
 
 export interface ContactPerson {
@@ -21,28 +21,18 @@ export interface Decision {
   signoffNote: string | null;
 }
 
-export interface ContactRecord {
+/** A stored contact: what was entered (ContactInput) plus what Lantern knows about it. */
+export interface ContactRecord extends ContactInput {
   id: string;
   reference: string;
   status: 'draft' | 'submitted';
-  sourceKind: SourceKind;
-  sourceAgencyId: string | null;
   sourceAgencyName: string | null;
-  sourceName: string | null;
-  sourceContactDetails: string | null;
-  anonymous: boolean;
-  occurredOn: string | null;
-  occurredTime: string | null;
-  location: string | null;
-  categories: Category[];
-  narrative: string;
   receivedAt: Date | null;
   createdBy: string | null;
   createdById: string | null;
   createdAt: Date;
   version: number;
   people: ContactPerson[];
-  places: { description: string; kind: PlaceKind; postcode: string | null }[];
   decision: Decision | null;
 }
 
