@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import cliProgress from 'cli-progress';
 import pg from 'pg';
 import {
   clusterIds,
@@ -12,6 +11,7 @@ import {
   readExtract,
   trainModel,
 } from '../modules/matching/index.ts';
+import { progressReporter } from './progress.ts';
 
 export interface LinkCommand {
   input: string;
@@ -23,30 +23,6 @@ export interface LinkCommand {
   threshold: number;
   seed: number;
   databaseUrl?: string;
-}
-
-function progressReporter() {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{stage} [{bar}] {percentage}% | {value}/{total}',
-      stream: process.stderr,
-      hideCursor: true,
-      noTTYOutput: false,
-      notTTYSchedule: 5000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let current = '';
-  return {
-    update(stage: string, done: number, total: number) {
-      if (stage !== current) {
-        if (current) bar.stop();
-        current = stage;
-        bar.start(total, done, { stage });
-      } else bar.update(done, { stage });
-    },
-    stop: () => current && bar.stop(),
-  };
 }
 
 export async function runLink(

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { connectDatabase, type DatabaseTarget } from '../db/connect.ts';
@@ -20,6 +21,9 @@ Commands:
   link --input A.csv [--against B.csv | --against people] --id COLUMN --map field=column,...
        --output FILE [--format pairs|clusters] [--threshold P] [--seed N]
                                 Find the same people within one extract, across two, or against Lantern's people
+  import --input FILE --agency CODE --id COLUMN --map field=column,... [--auto P] [--review P]
+                                Load an agency's extract as records linked to people (uncertain pairs
+                                go to clerical review; defaults --auto 0.95 --review 0.5)
   test [files...]               Run the whole test suite (lint, types, unit, integration, browser)
 `;
 
@@ -239,6 +243,71 @@ async function main(argv: string[]) {
       } finally {
         await target?.stop();
       }
+      return;
+    }
+    case 'import': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          input: { type: 'string' },
+          agency: { type: 'string' },
+          id: { type: 'string' },
+          map: { type: 'string' },
+          auto: { type: 'string', default: '0.95' },
+          review: { type: 'string', default: '0.5' },
+          seed: { type: 'string', default: '42' },
+        },
+      });
+      for (const required of ['input', 'agency', 'id', 'map'] as const)
+        if (!values[required]) fail(`--${required} is required.\n\n${HELP}`);
+      const { importExtract, ExtractError, parseFieldMap, readExtract } = await import(
+        '../modules/matching/index.ts'
+      );
+      const { progressReporter } = await import('./progress.ts');
+      let records: ReturnType<typeof readExtract>;
+      try {
+        records = readExtract(
+          values.input as string,
+          values.id as string,
+          parseFieldMap(values.map as string),
+        );
+      } catch (error) {
+        if (error instanceof ExtractError) fail(error.message);
+        throw error;
+      }
+      await withDatabase(async (target) => {
+        const db = openDatabase(target.url);
+        const progress = progressReporter();
+        try {
+          const started = Date.now();
+          const result = await importExtract(db, {
+            agencyCode: values.agency as string,
+            sourceName: path.basename(values.input as string),
+            records,
+            autoThreshold: Number(values.auto),
+            reviewThreshold: Number(values.review),
+            seed: Number(values.seed),
+            progress: progress.update,
+          });
+          progress.stop();
+          console.log(
+            `Imported ${result.rowsRead.toLocaleString('en-GB')} rows from ${result.agencyName} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
+              `  ${result.linked.toLocaleString('en-GB')} linked to people already in Lantern\n` +
+              `  ${result.created.toLocaleString('en-GB')} new people\n` +
+              `  ${result.updated.toLocaleString('en-GB')} records seen before, refreshed\n` +
+              `  ${result.forReview.toLocaleString('en-GB')} pairs for clerical review (/matching/review)\n` +
+              `  ${result.refused.length.toLocaleString('en-GB')} rows refused`,
+          );
+          for (const r of result.refused.slice(0, 20)) console.log(`    ${r.id}: ${r.reason}`);
+          if (result.refused.length > 20) console.log(`    … and ${result.refused.length - 20} more`);
+        } catch (error) {
+          progress.stop();
+          if (error instanceof ExtractError) fail(error.message);
+          throw error;
+        } finally {
+          await db.close();
+        }
+      });
       return;
     }
     case 'test': {

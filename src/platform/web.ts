@@ -91,6 +91,7 @@ export function navigation(actor: Actor | undefined, url: string): NavItem[] {
     ['/work', 'Work', 'clock:view_queues'],
     ['/contacts', 'Contacts', 'contacts:view'],
     ['/people', 'People', 'people:search'],
+    ['/matching/review', 'Match review', 'matching:review'],
     ['/reports/wards', 'Ward reports', 'reports:view_wards'],
     ['/admin/users', 'Users', 'accounts:manage_users'],
     ['/admin/clock', 'Clock settings', 'clock:manage_rules'],

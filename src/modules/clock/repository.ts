@@ -115,7 +115,7 @@ export async function workForPerson(
   personId: string,
 ): Promise<WorkItemRow[]> {
   const { rows } = await db.query(
-    `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.person_id = $2 AND w.completed_at IS NULL ORDER BY w.due_at`,
+    `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.person_id IN (SELECT person_group($2)) AND w.completed_at IS NULL ORDER BY w.due_at`,
     [partnershipId, personId],
   );
   return rows;

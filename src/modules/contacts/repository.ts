@@ -122,8 +122,9 @@ export async function contactsAboutPerson(
   const { rows } = await db.query(
     `SELECT c.id, c.reference, c.status, c.categories, c.received_at AS "receivedAt", c.created_at AS "createdAt",
             NULL AS subjects, d.outcome
-       FROM contact c JOIN contact_person cp ON cp.contact_id = c.id LEFT JOIN front_door_decision d ON d.contact_id = c.id
-      WHERE c.partnership_id = $1 AND cp.person_id = $2 AND c.status = 'submitted'
+       FROM contact c LEFT JOIN front_door_decision d ON d.contact_id = c.id
+      WHERE c.partnership_id = $1 AND c.status = 'submitted'
+        AND EXISTS (SELECT 1 FROM contact_person cp WHERE cp.contact_id = c.id AND cp.person_id IN (SELECT person_group($2)))
       ORDER BY c.received_at DESC`,
     [partnershipId, personId],
   );

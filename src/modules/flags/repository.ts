@@ -26,7 +26,7 @@ export async function currentFlags(
   personId: string,
 ): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = $2 AND f.valid_to IS NULL ORDER BY f.flag_type`,
+    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id IN (SELECT person_group($2)) AND f.valid_to IS NULL ORDER BY f.flag_type`,
     [partnershipId, personId],
   );
   return rows;
@@ -38,7 +38,7 @@ export async function flagHistory(
   personId: string,
 ): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = $2 ORDER BY f.valid_from DESC, f.flag_type`,
+    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id IN (SELECT person_group($2)) ORDER BY f.valid_from DESC, f.flag_type`,
     [partnershipId, personId],
   );
   return rows;
@@ -99,11 +99,12 @@ export async function flaggedDuring(
   to: Date,
 ): Promise<FlaggedInPeriod[]> {
   const { rows } = await db.query(
-    `SELECT person_id AS "personId", flag_type AS "flagType",
-            (array_agg(risk_level ORDER BY array_position(ARRAY['emerging','moderate','significant'], risk_level) DESC))[1] AS "highestLevel"
-       FROM flag_period
-      WHERE partnership_id = $1 AND period && tstzrange($2, $3, '[)')
-      GROUP BY person_id, flag_type`,
+    // Counted once per person: records merged into someone count as that person.
+    `SELECT coalesce(p.merged_into, p.id) AS "personId", f.flag_type AS "flagType",
+            (array_agg(f.risk_level ORDER BY array_position(ARRAY['emerging','moderate','significant'], f.risk_level) DESC))[1] AS "highestLevel"
+       FROM flag_period f JOIN person p ON p.id = f.person_id
+      WHERE f.partnership_id = $1 AND f.period && tstzrange($2, $3, '[)')
+      GROUP BY coalesce(p.merged_into, p.id), f.flag_type`,
     [partnershipId, from, to],
   );
   return rows;

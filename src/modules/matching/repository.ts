@@ -60,7 +60,7 @@ export async function saveModel(
 }
 
 const PERSON_AS_RECORD = `
-  SELECT p.id, p.given_name, p.family_name,
+  SELECT p.id, coalesce(p.merged_into, p.id) AS root_id, p.given_name, p.family_name,
          CASE WHEN p.dob_precision = 'exact' THEN to_char(p.date_of_birth, 'YYYY-MM-DD') END AS dob,
          CASE WHEN p.dob_precision = 'approximate' THEN extract(year FROM p.date_of_birth)::int END AS dob_year,
          p.gender, p.postcode, p.address_line, p.nhs_number, p.upn, p.police_ref,
@@ -70,11 +70,14 @@ const PERSON_AS_RECORD = `
 
 export interface PersonRow extends RawRecord {
   dob_year: number | null;
+  /** The person this record belongs to now: itself, or whoever it was merged into. */
+  root_id: string;
 }
 
 function toRecord(r: Record<string, unknown>): PersonRow {
   return {
     id: r.id as string,
+    root_id: r.root_id as string,
     given_name: r.given_name as string,
     family_name: r.family_name as string,
     dob: r.dob as string | null,
@@ -89,11 +92,28 @@ function toRecord(r: Record<string, unknown>): PersonRow {
   };
 }
 
-/** Every person of a partnership (or of every partnership, for an operator's command). */
-export async function allPeople(db: Queryable, partnershipId: string | null): Promise<PersonRow[]> {
-  const { rows } = await db.query(`${PERSON_AS_RECORD} WHERE $1::uuid IS NULL OR p.partnership_id = $1`, [
-    partnershipId,
-  ]);
+/**
+ * Every person of a partnership (or of every partnership, for an operator's command); records
+ * merged into someone only when asked for (linking finds people by any name they were known by).
+ */
+export async function allPeople(
+  db: Queryable,
+  partnershipId: string | null,
+  withMerged = false,
+): Promise<PersonRow[]> {
+  const { rows } = await db.query(
+    `${PERSON_AS_RECORD} WHERE ($1::uuid IS NULL OR p.partnership_id = $1) AND ($2 OR p.merged_into IS NULL)`,
+    [partnershipId, withMerged],
+  );
+  return rows.map(toRecord);
+}
+
+export async function peopleByIds(db: Queryable, partnershipId: string, ids: string[]): Promise<PersonRow[]> {
+  if (!ids.length) return [];
+  const { rows } = await db.query(
+    `${PERSON_AS_RECORD} WHERE p.partnership_id = $1 AND p.id = ANY($2::uuid[])`,
+    [partnershipId, ids],
+  );
   return rows.map(toRecord);
 }
 
@@ -137,7 +157,8 @@ export async function candidates(
                 AND lower(coalesce(given_name, '') || ' ' || coalesce(family_name, '')) % $12 LIMIT 50)
      )
      ${PERSON_AS_RECORD} JOIN ids ON ids.id = p.id
-      WHERE ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_agency pa WHERE pa.person_id = p.id AND pa.agency_id = $10))
+      WHERE ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_agency pa
+                      WHERE pa.person_id IN (SELECT person_group(coalesce(p.merged_into, p.id))) AND pa.agency_id = $10))
       LIMIT $9`,
     [
       partnershipId,
@@ -195,4 +216,178 @@ export async function decisionCounts(db: Queryable, partnershipId: string) {
     [partnershipId],
   );
   return rows as { modelVersion: number; decision: string; count: number; meanProbability: number }[];
+}
+
+// ---- Imports and clerical review ----
+
+export interface AgencyRow {
+  id: string;
+  partnershipId: string;
+  name: string;
+  code: string;
+}
+
+export async function agenciesWithCode(db: Queryable, code: string): Promise<AgencyRow[]> {
+  const { rows } = await db.query(
+    `SELECT id, partnership_id AS "partnershipId", name, code FROM agency WHERE lower(code) = lower($1)`,
+    [code],
+  );
+  return rows;
+}
+
+export async function insertImport(
+  db: Queryable,
+  i: {
+    id: string;
+    partnershipId: string;
+    agencyId: string;
+    sourceName: string;
+    modelVersion: number;
+    autoThreshold: number;
+    reviewThreshold: number;
+    counts: {
+      rowsRead: number;
+      linked: number;
+      created: number;
+      updated: number;
+      forReview: number;
+      refused: number;
+    };
+  },
+) {
+  await db.query(
+    `INSERT INTO record_import (id, partnership_id, agency_id, source_name, model_version, auto_threshold,
+       review_threshold, rows_read, linked, created, updated, for_review, refused)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [
+      i.id,
+      i.partnershipId,
+      i.agencyId,
+      i.sourceName,
+      i.modelVersion,
+      i.autoThreshold,
+      i.reviewThreshold,
+      i.counts.rowsRead,
+      i.counts.linked,
+      i.counts.created,
+      i.counts.updated,
+      i.counts.forReview,
+      i.counts.refused,
+    ],
+  );
+}
+
+export async function setImportReviewCount(db: Queryable, importId: string, count: number) {
+  await db.query('UPDATE record_import SET for_review = $2 WHERE id = $1', [importId, count]);
+}
+
+/** Adds pairs for clerical review; a pair already reviewed (or waiting) is left as it is. */
+export async function insertReviews(
+  db: Queryable,
+  partnershipId: string,
+  modelVersion: number,
+  importId: string | null,
+  pairs: { a: string; b: string; probability: number }[],
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < pairs.length; i += 5000) {
+    const part = pairs.slice(i, i + 5000);
+    const result = await db.query(
+      `INSERT INTO match_review (partnership_id, person_a, person_b, probability, model_version, import_id)
+       SELECT $1, least(x.a, x.b), greatest(x.a, x.b), x.p, $2, $3
+         FROM unnest($4::uuid[], $5::uuid[], $6::float8[]) AS x(a, b, p)
+       ON CONFLICT (partnership_id, person_a, person_b) DO NOTHING`,
+      [
+        partnershipId,
+        modelVersion,
+        importId,
+        part.map((p) => p.a),
+        part.map((p) => p.b),
+        part.map((p) => p.probability),
+      ],
+    );
+    added += result.rowCount ?? 0;
+  }
+  return added;
+}
+
+export interface ReviewRow {
+  id: string;
+  personA: string;
+  personB: string;
+  probability: number;
+  modelVersion: number;
+  status: 'open' | 'accepted' | 'rejected' | 'not_sure';
+  note: string | null;
+  createdAt: Date;
+  source: string | null;
+  aName: string;
+  bName: string;
+}
+
+const REVIEW_SELECT = `
+  SELECT r.id, r.person_a AS "personA", r.person_b AS "personB", r.probability, r.model_version AS "modelVersion",
+         r.status, r.note, r.created_at AS "createdAt",
+         CASE WHEN i.id IS NULL THEN NULL ELSE ag.name || ' import, ' || i.source_name END AS source,
+         pa.given_name || ' ' || pa.family_name AS "aName", pb.given_name || ' ' || pb.family_name AS "bName"
+    FROM match_review r
+    JOIN person pa ON pa.id = r.person_a JOIN person pb ON pb.id = r.person_b
+    LEFT JOIN record_import i ON i.id = r.import_id LEFT JOIN agency ag ON ag.id = i.agency_id`;
+
+/** Pairs still to decide (open, then "not sure"), most likely first; pairs already one person drop out. */
+export async function openReviews(db: Queryable, partnershipId: string, limit: number): Promise<ReviewRow[]> {
+  const { rows } = await db.query(
+    `${REVIEW_SELECT}
+      WHERE r.partnership_id = $1 AND r.status IN ('open', 'not_sure')
+        AND coalesce(pa.merged_into, pa.id) <> coalesce(pb.merged_into, pb.id)
+      ORDER BY r.status = 'not_sure', r.probability DESC, r.created_at LIMIT $2`,
+    [partnershipId, limit],
+  );
+  return rows;
+}
+
+export async function countOpenReviews(db: Queryable, partnershipId: string): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM match_review r
+       JOIN person pa ON pa.id = r.person_a JOIN person pb ON pb.id = r.person_b
+      WHERE r.partnership_id = $1 AND r.status IN ('open', 'not_sure')
+        AND coalesce(pa.merged_into, pa.id) <> coalesce(pb.merged_into, pb.id)`,
+    [partnershipId],
+  );
+  return rows[0].n;
+}
+
+export async function findReview(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  lock = false,
+): Promise<ReviewRow | undefined> {
+  const { rows } = await db.query(
+    `${REVIEW_SELECT} WHERE r.partnership_id = $1 AND r.id = $2${lock ? ' FOR UPDATE OF r' : ''}`,
+    [partnershipId, id],
+  );
+  return rows[0];
+}
+
+export async function decideReview(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  d: { status: 'accepted' | 'rejected' | 'not_sure'; note: string | null; userId: string },
+) {
+  await db.query(
+    `UPDATE match_review SET status = $3, note = $4, decided_by = $5, decided_at = now()
+      WHERE partnership_id = $1 AND id = $2`,
+    [partnershipId, id, d.status, d.note, d.userId],
+  );
+}
+
+/** The given people, the one recorded first first (the record a merge keeps as the main one). */
+export async function inOrderOfCreation(db: Queryable, ids: string[]): Promise<string[]> {
+  const { rows } = await db.query(
+    'SELECT coalesce(merged_into, id) AS id FROM person WHERE id = ANY($1::uuid[]) ORDER BY created_at, id',
+    [ids],
+  );
+  return rows.map((r) => r.id);
 }

@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
+import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 import { BLOCKING_RULES } from './blocking.ts';
@@ -67,6 +69,99 @@ export function matchingRoutes(services: Services) {
           : '/contacts';
       return reply.redirect(`${back}#people-search`);
     });
+
+    // Clerical review: pairs the engine was unsure of, side by side.
+    app.get('/matching/review', { config: { access: 'matching:review' } }, async (request, reply) => {
+      const { items, open } = await services.matching.reviews(actorOf(request));
+      const query = request.query as Record<string, string>;
+      return renderPage(request, reply, 'matching/views/reviews.njk', {
+        title: 'Possible matches to review',
+        items,
+        open,
+        decided: ['accepted', 'rejected', 'not_sure'].includes(query.decided) ? query.decided : undefined,
+      });
+    });
+
+    async function reviewPage(request: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) {
+      const { id } = request.params as { id: string };
+      const actor = actorOf(request);
+      const review = await services.matching.review(actor, id);
+      const [recordsA, recordsB] = await Promise.all([
+        services.people.records(actor, review.item.personA),
+        services.people.records(actor, review.item.personB),
+      ]);
+      return renderPage(request, reply.code(errors ? 422 : 200), 'matching/views/review.njk', {
+        title: `Are these the same person? ${review.item.aName} and ${review.item.bName}`,
+        ...review,
+        recordsA: recordsA.agencyRecords,
+        recordsB: recordsB.agencyRecords,
+        values: errors ? (request.body as Record<string, string>) : {},
+        errors,
+      });
+    }
+
+    app.get(
+      '/matching/review/:id',
+      { config: { access: 'matching:review' }, schema: { params: ID_PARAMS } },
+      (request, reply) => reviewPage(request, reply),
+    );
+
+    app.post(
+      '/matching/review/:id',
+      { config: { access: 'matching:review' }, schema: { params: ID_PARAMS } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        let result: { decision: string };
+        try {
+          result = await services.matching.decideReview(
+            actorOf(request),
+            id,
+            (request.body ?? {}) as Record<string, unknown>,
+          );
+        } catch (error) {
+          if (error instanceof ValidationError) return reviewPage(request, reply, error.errors);
+          throw error;
+        }
+        return reply.redirect(`/matching/review?decided=${result.decision}`, 303);
+      },
+    );
+
+    app.get(
+      '/api/v1/matching/reviews',
+      {
+        config: { access: 'matching:review' },
+        schema: {
+          tags: ['People'],
+          summary: 'Pairs of people waiting for clerical review, most likely first',
+        },
+      },
+      async (request) => services.matching.reviews(actorOf(request)),
+    );
+
+    app.post(
+      '/api/v1/matching/reviews/:id',
+      {
+        config: { access: 'matching:review' },
+        schema: {
+          tags: ['People'],
+          summary: 'Decide a review: accepted (merge the two people), rejected, or not_sure',
+          params: ID_PARAMS,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['decision'],
+            properties: {
+              decision: { type: 'string', enum: ['accepted', 'rejected', 'not_sure'] },
+              note: { type: 'string', maxLength: 2000 },
+            },
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        return services.matching.decideReview(actorOf(request), id, request.body as Record<string, unknown>);
+      },
+    );
 
     app.get('/admin/matching', { config: { access: 'matching:view_model' } }, async (request, reply) => {
       const model = await services.matching.model(actorOf(request));

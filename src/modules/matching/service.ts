@@ -1,8 +1,9 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, CASEWORK_ROLES, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
+import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../people/index.ts';
+import { assertCanSeePerson, mergePeople } from '../people/index.ts';
 import { compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
@@ -13,6 +14,8 @@ import * as repo from './repository.ts';
 export const matchingPolicy = definePolicy('matching', {
   search: CASEWORK_ROLES,
   decide: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
+  // Clerical review ends in a merge, so it is for those who may merge people.
+  review: ['front_door', 'police_intelligence', 'manager'],
   view_model: ['administrator', 'manager', 'analyst'],
   train: ['administrator'],
 });
@@ -139,16 +142,32 @@ export function createMatchingService(db: Database) {
       );
       // The prior for "this query is that person": present at most once among everyone recorded.
       const params = { ...model.params, lambda: 0.5 / Math.max(model.params.trainedOn.records, 1) };
-      const scored: MatchCandidate[] = rows.map((row) => {
-        const candidate = personRecord(row);
-        const explanation = explain(params, compareRecords(query, candidate), query);
+      // Records merged into someone stand for that person: keep each person's best-matching record.
+      const best = new Map<string, { row: repo.PersonRow; explanation: Explanation }>();
+      for (const row of rows) {
+        const explanation = explain(params, compareRecords(query, personRecord(row)), query);
+        const held = best.get(row.root_id);
+        if (!held || explanation.totalWeight > held.explanation.totalWeight)
+          best.set(row.root_id, { row, explanation });
+      }
+      const rootRows = new Map(
+        (
+          await repo.peopleByIds(
+            db.pool,
+            actor.partnershipId,
+            [...best.values()].filter((b) => b.row.root_id !== b.row.id).map((b) => b.row.root_id),
+          )
+        ).map((r) => [r.id, r]),
+      );
+      const scored: MatchCandidate[] = [...best.entries()].map(([rootId, { row, explanation }]) => {
+        const shown = rootRows.get(rootId) ?? row;
         return {
           person: {
-            id: row.id,
-            givenName: row.given_name ?? '',
-            familyName: row.family_name ?? '',
-            dateOfBirth: row.dob ?? (row.dob_year ? `${row.dob_year} (approximate)` : null),
-            postcode: row.postcode ?? null,
+            id: rootId,
+            givenName: shown.given_name ?? '',
+            familyName: shown.family_name ?? '',
+            dateOfBirth: shown.dob ?? (shown.dob_year ? `${shown.dob_year} (approximate)` : null),
+            postcode: shown.postcode ?? null,
           },
           probability: explanation.probability,
           matchWeight: explanation.totalWeight,
@@ -198,6 +217,101 @@ export function createMatchingService(db: Database) {
           details: { probability, modelVersion, contactId },
         });
         return id;
+      });
+    },
+
+    /** Pairs of people who may be one person, waiting for a practitioner. */
+    async reviews(actor: Actor, limit = 200) {
+      matchingPolicy.assert(actor, 'review');
+      const [items, open] = await Promise.all([
+        repo.openReviews(db.pool, actor.partnershipId, limit),
+        repo.countOpenReviews(db.pool, actor.partnershipId),
+      ]);
+      return { items, open };
+    },
+
+    /** One pair side by side with the model's evidence; reading both people is audited. */
+    async review(actor: Actor, id: string) {
+      matchingPolicy.assert(actor, 'review');
+      return db.tx(async (c) => {
+        const item = await repo.findReview(c, actor.partnershipId, id);
+        if (!item) throw new NotFoundError('No such review');
+        await assertCanSeePerson(c, actor, item.personA);
+        await assertCanSeePerson(c, actor, item.personB);
+        const [a, b] = await repo
+          .peopleByIds(c, actor.partnershipId, [item.personA, item.personB])
+          .then((rows) =>
+            [item.personA, item.personB].map((pid) => rows.find((r) => r.id === pid) as repo.PersonRow),
+          );
+        const model = await currentModel(actor);
+        const explanation = explain(
+          model.params,
+          compareRecords(personRecord(a), personRecord(b)),
+          personRecord(a),
+        );
+        for (const subject of [item.personA, item.personB]) {
+          await audit(c, actor, {
+            action: 'person.viewed',
+            subjectPersonId: subject,
+            reason: 'clerical review of a possible match',
+            details: { reviewId: id },
+          });
+        }
+        return { item, a, b, explanation, modelVersion: model.version };
+      });
+    },
+
+    /**
+     * A practitioner's decision on a pair: "same person" merges them (the record made first is
+     * kept as the main one; nothing is lost either way), "different" closes the pair, "not sure"
+     * leaves it for someone else.
+     */
+    async decideReview(actor: Actor, id: string, raw: Record<string, unknown>) {
+      matchingPolicy.assert(actor, 'review');
+      const check = new Checker();
+      const decision = check.oneOf(raw.decision, 'decision', ['accepted', 'rejected', 'not_sure'] as const, {
+        label: 'Decision',
+        required: true,
+        requiredMessage: 'Select whether these records are the same person',
+      });
+      const note = check.text(raw.note, 'note', { label: 'Note', max: 2000 });
+      check.throwIfAny();
+      return db.tx(async (c) => {
+        const item = await repo.findReview(c, actor.partnershipId, id, true);
+        if (!item) throw new NotFoundError('No such review');
+        await assertCanSeePerson(c, actor, item.personA);
+        await assertCanSeePerson(c, actor, item.personB);
+        if (item.status === 'accepted' || item.status === 'rejected')
+          throw new ConflictError('Someone has already decided this pair.');
+        let mergeId: string | null = null;
+        if (decision === 'accepted') {
+          const [first, second] = await repo.inOrderOfCreation(c, [item.personA, item.personB]);
+          mergeId = await mergePeople(c, actor, {
+            survivorId: first,
+            absorbedId: second,
+            reason:
+              note ??
+              `Confirmed as the same person in clerical review (probability ${(item.probability * 100).toFixed(1)}%)`,
+            reviewId: id,
+          });
+        }
+        await repo.decideReview(c, actor.partnershipId, id, {
+          status: decision as 'accepted' | 'rejected' | 'not_sure',
+          note: note ?? null,
+          userId: actor.userId,
+        });
+        await audit(c, actor, {
+          action: 'match.reviewed',
+          subjectPersonId: item.personA,
+          details: {
+            reviewId: id,
+            decision,
+            otherPersonId: item.personB,
+            probability: item.probability,
+            mergeId,
+          },
+        });
+        return { decision: decision as string, mergeId };
       });
     },
 

@@ -5,6 +5,13 @@ export {
   normalisePostcode,
   upnCheckLetter,
 } from './identifiers.ts';
+export {
+  type AgencyRecordInput,
+  agencyRecordOwners,
+  type ImportedPerson,
+  saveImportedRecords,
+} from './imports.ts';
+export { mergePeople, unmergePeople } from './merge.ts';
 export { peoplePolicy } from './policy.ts';
 export { ETHNICITY_CODES, GENDERS } from './reference.ts';
 export type { PersonRecord, PersonSummary } from './repository.ts';

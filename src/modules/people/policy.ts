@@ -11,6 +11,8 @@ export const peoplePolicy = definePolicy('people', {
   create: RECORDING,
   edit: RECORDING,
   view_access_log: ['manager'],
+  // Joining two records is a casework decision; so is undoing one that proved wrong.
+  merge: ['front_door', 'police_intelligence', 'manager'],
 });
 
 /**

@@ -22,6 +22,8 @@ export interface PersonRecord {
   agencies: { id: string; name: string; kind: string }[];
   createdAt: Date;
   updatedAt: Date;
+  /** Set when this record was merged into another person (whose page then shows it). */
+  mergedInto: string | null;
 }
 
 export interface PersonSummary {
@@ -44,9 +46,10 @@ const PERSON_SELECT = `
          coalesce((SELECT json_agg(json_build_object('givenName', a.given_name, 'familyName', a.family_name, 'kind', a.kind)
                             ORDER BY a.kind, a.family_name, a.given_name)
                      FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases,
-         coalesce((SELECT json_agg(json_build_object('id', ag.id, 'name', ag.name, 'kind', ag.kind) ORDER BY ag.name)
-                     FROM person_agency pa JOIN agency ag ON ag.id = pa.agency_id WHERE pa.person_id = p.id), '[]') AS agencies,
-         p.created_at AS "createdAt", p.updated_at AS "updatedAt"
+         coalesce((SELECT json_agg(json_build_object('id', k.id, 'name', k.name, 'kind', k.kind) ORDER BY k.name)
+                     FROM (SELECT DISTINCT ag.id, ag.name, ag.kind FROM person_agency pa JOIN agency ag ON ag.id = pa.agency_id
+                            WHERE pa.person_id IN (SELECT person_group(p.id))) k), '[]') AS agencies,
+         p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.merged_into AS "mergedInto"
     FROM person p LEFT JOIN ward w ON w.partnership_id = p.partnership_id AND w.code = p.ward_code`;
 
 export async function findPerson(
@@ -69,11 +72,15 @@ export async function personExists(db: Queryable, partnershipId: string, id: str
   return rowCount === 1;
 }
 
+/** Known to the agency directly or through anyone merged with the person. */
 export async function isKnownToAgency(db: Queryable, personId: string, agencyId: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM person_agency WHERE person_id = $1 AND agency_id = $2', [
-    personId,
-    agencyId,
-  ]);
+  const { rowCount } = await db.query(
+    `SELECT 1 FROM person_agency
+      WHERE agency_id = $2
+        AND person_id IN (SELECT person_group(coalesce((SELECT merged_into FROM person WHERE id = $1), $1)))
+      LIMIT 1`,
+    [personId, agencyId],
+  );
   return rowCount === 1;
 }
 
@@ -188,7 +195,8 @@ export async function searchPeople(
   s: PersonSearch,
   opts: { onlyKnownToAgency?: string; limit: number },
 ): Promise<PersonSummary[]> {
-  const where = ['p.partnership_id = $1'];
+  // Merged records are found through the person they were merged into.
+  const where = ['p.partnership_id = $1', 'p.merged_into IS NULL'];
   const params: unknown[] = [partnershipId];
   const param = (value: unknown) => {
     params.push(value);
@@ -200,7 +208,9 @@ export async function searchPeople(
     // Word similarity finds a partial name inside the full one; aliases count as names too.
     where.push(`(${name} <% lower(p.given_name || ' ' || p.family_name)
       OR EXISTS (SELECT 1 FROM person_alias a WHERE a.person_id = p.id
-                 AND ${name} <% lower(coalesce(a.given_name, '') || ' ' || coalesce(a.family_name, ''))))`);
+                 AND ${name} <% lower(coalesce(a.given_name, '') || ' ' || coalesce(a.family_name, '')))
+      OR EXISTS (SELECT 1 FROM person m WHERE m.merged_into = p.id
+                 AND ${name} <% lower(m.given_name || ' ' || m.family_name)))`);
     order.push(`word_similarity(${name}, lower(p.given_name || ' ' || p.family_name)) DESC`);
   }
   if (s.dob) where.push(`p.date_of_birth = ${param(s.dob)}`);
@@ -208,7 +218,7 @@ export async function searchPeople(
   if (s.outwardCode) where.push(`p.postcode LIKE ${param(`${s.outwardCode} %`)}`);
   if (opts.onlyKnownToAgency) {
     where.push(
-      `EXISTS (SELECT 1 FROM person_agency pa WHERE pa.person_id = p.id AND pa.agency_id = ${param(opts.onlyKnownToAgency)})`,
+      `EXISTS (SELECT 1 FROM person_agency pa WHERE pa.person_id IN (SELECT person_group(p.id)) AND pa.agency_id = ${param(opts.onlyKnownToAgency)})`,
     );
   }
   const { rows } = await db.query(
@@ -262,9 +272,307 @@ export async function chronology(
     `SELECT c.id, c.occurred_at AS "occurredAt", c.kind, c.title, c.detail, u.display_name AS "recordedBy",
             a.name AS "agencyName"
        FROM chronology_entry c LEFT JOIN app_user u ON u.id = c.recorded_by LEFT JOIN agency a ON a.id = u.agency_id
-      WHERE c.partnership_id = $1 AND c.person_id = $2 AND ($3::text IS NULL OR c.kind = $3)
+      WHERE c.partnership_id = $1 AND c.person_id IN (SELECT person_group($2)) AND ($3::text IS NULL OR c.kind = $3)
       ORDER BY c.occurred_at DESC, c.recorded_at DESC`,
     [partnershipId, personId, kind ?? null],
   );
   return rows;
+}
+
+// ---- Merging people, and the agency records behind them ----
+
+export interface PersonHead {
+  id: string;
+  mergedInto: string | null;
+  givenName: string;
+  familyName: string;
+}
+
+/** Locks a person's row for a merge or unmerge, so two people cannot change the same group at once. */
+export async function lockPerson(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<PersonHead | undefined> {
+  const { rows } = await db.query(
+    `SELECT id, merged_into AS "mergedInto", given_name AS "givenName", family_name AS "familyName"
+       FROM person WHERE partnership_id = $1 AND id = $2 FOR UPDATE`,
+    [partnershipId, id],
+  );
+  return rows[0];
+}
+
+/** Points the absorbed person, and anyone already merged into them, at the survivor. */
+export async function repointGroup(
+  db: Queryable,
+  partnershipId: string,
+  absorbedId: string,
+  survivorId: string,
+): Promise<{ personId: string; before: string | null }[]> {
+  const { rows } = await db.query(
+    `WITH moved AS (
+       SELECT id, merged_into FROM person
+        WHERE partnership_id = $1 AND (id = $2 OR merged_into = $2) FOR UPDATE)
+     UPDATE person p SET merged_into = $3 FROM moved WHERE p.id = moved.id
+     RETURNING p.id AS "personId", moved.merged_into AS before`,
+    [partnershipId, absorbedId, survivorId],
+  );
+  return rows;
+}
+
+/** Puts pointers back exactly, but only if nothing has moved them since (true when restored). */
+export async function restorePointers(
+  db: Queryable,
+  partnershipId: string,
+  survivorId: string,
+  repointed: { personId: string; before: string | null }[],
+): Promise<boolean> {
+  const ids = repointed.map((r) => r.personId);
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM person WHERE partnership_id = $1 AND id = ANY($2::uuid[]) AND merged_into = $3`,
+    [partnershipId, ids, survivorId],
+  );
+  if (rows[0].n !== ids.length) return false;
+  await db.query(
+    `UPDATE person p SET merged_into = r.before
+       FROM unnest($2::uuid[], $3::uuid[]) AS r(id, before)
+      WHERE p.partnership_id = $1 AND p.id = r.id`,
+    [partnershipId, ids, repointed.map((r) => r.before)],
+  );
+  return true;
+}
+
+export async function insertMerge(
+  db: Queryable,
+  partnershipId: string,
+  m: {
+    survivorId: string;
+    absorbedId: string;
+    repointed: { personId: string; before: string | null }[];
+    reason: string;
+    reviewId: string | null;
+    userId: string | null;
+  },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO person_merge (partnership_id, survivor_id, absorbed_id, repointed, reason, review_id, merged_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [partnershipId, m.survivorId, m.absorbedId, JSON.stringify(m.repointed), m.reason, m.reviewId, m.userId],
+  );
+  return rows[0].id;
+}
+
+export interface MergeRecord {
+  id: string;
+  survivorId: string;
+  absorbedId: string;
+  absorbedName: string;
+  absorbedDateOfBirth: string | null;
+  repointed: { personId: string; before: string | null }[];
+  reason: string;
+  mergedBy: string | null;
+  mergedAt: Date;
+  unmergedAt: Date | null;
+}
+
+const MERGE_SELECT = `
+  SELECT m.id, m.survivor_id AS "survivorId", m.absorbed_id AS "absorbedId",
+         p.given_name || ' ' || p.family_name AS "absorbedName", p.date_of_birth AS "absorbedDateOfBirth",
+         m.repointed, m.reason, u.display_name AS "mergedBy", m.merged_at AS "mergedAt", m.unmerged_at AS "unmergedAt"
+    FROM person_merge m JOIN person p ON p.id = m.absorbed_id LEFT JOIN app_user u ON u.id = m.merged_by`;
+
+export async function findMerge(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  lock = false,
+): Promise<MergeRecord | undefined> {
+  const { rows } = await db.query(
+    `${MERGE_SELECT} WHERE m.partnership_id = $1 AND m.id = $2${lock ? ' FOR UPDATE OF m' : ''}`,
+    [partnershipId, id],
+  );
+  return rows[0];
+}
+
+/** Merges that still hold on this person: the records now shown as part of them. */
+export async function activeMergesInto(
+  db: Queryable,
+  partnershipId: string,
+  survivorId: string,
+): Promise<MergeRecord[]> {
+  const { rows } = await db.query(
+    `${MERGE_SELECT} WHERE m.partnership_id = $1 AND m.survivor_id = $2 AND m.unmerged_at IS NULL
+      ORDER BY m.merged_at DESC`,
+    [partnershipId, survivorId],
+  );
+  return rows;
+}
+
+export async function markUnmerged(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  userId: string | null,
+  reason: string,
+) {
+  await db.query(
+    `UPDATE person_merge SET unmerged_by = $3, unmerged_at = now(), unmerge_reason = $4
+      WHERE partnership_id = $1 AND id = $2`,
+    [partnershipId, id, userId, reason],
+  );
+}
+
+export interface AgencyRecordRow {
+  id: string;
+  personId: string;
+  agencyName: string;
+  sourceRef: string;
+  fields: Record<string, string>;
+  linkedHow: 'matched' | 'new_person';
+  linkProbability: number | null;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+/** Each agency's own record of the person (and of anyone merged into them), as the agency holds it. */
+export async function agencyRecordsOf(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+): Promise<AgencyRecordRow[]> {
+  const { rows } = await db.query(
+    `SELECT r.id, r.person_id AS "personId", a.name AS "agencyName", r.source_ref AS "sourceRef", r.fields,
+            r.linked_how AS "linkedHow", r.link_probability AS "linkProbability",
+            r.first_seen_at AS "firstSeenAt", r.last_seen_at AS "lastSeenAt"
+       FROM agency_record r JOIN agency a ON a.id = r.agency_id
+      WHERE r.partnership_id = $1 AND r.person_id IN (SELECT person_group($2))
+      ORDER BY a.name, r.source_ref`,
+    [partnershipId, personId],
+  );
+  return rows;
+}
+
+// ---- Loading an agency's extract (bulk writes, one transaction) ----
+
+export interface ImportedPerson {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  gender: 'female' | 'male' | 'other' | 'not_known';
+  addressLine: string | null;
+  postcode: string | null;
+  nhsNumber: string | null;
+  upn: string | null;
+  policeRef: string | null;
+}
+
+const CHUNK = 5000;
+function* chunks<T>(rows: T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += CHUNK) yield rows.slice(i, i + CHUNK);
+}
+
+/** New people from agency records; the ward comes from the gazetteer when the postcode is in it. */
+export async function insertImportedPeople(db: Queryable, partnershipId: string, people: ImportedPerson[]) {
+  for (const part of chunks(people)) {
+    const column = <K extends keyof ImportedPerson>(k: K) => part.map((p) => p[k]);
+    await db.query(
+      `INSERT INTO person (partnership_id, id, given_name, family_name, date_of_birth, dob_precision, gender,
+                           address_line, postcode, ward_code, nhs_number, upn, police_ref)
+       SELECT $1, x.id, x.given, x.family, x.dob, CASE WHEN x.dob IS NULL THEN 'unknown' ELSE 'exact' END, x.gender,
+              x.address, x.postcode, pc.ward_code, x.nhs, x.upn, x.police
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[],
+                     $9::text[], $10::text[], $11::text[])
+              AS x(id, given, family, dob, gender, address, postcode, nhs, upn, police)
+         LEFT JOIN postcode pc ON pc.partnership_id = $1 AND pc.postcode = x.postcode`,
+      [
+        partnershipId,
+        column('id'),
+        column('givenName'),
+        column('familyName'),
+        column('dateOfBirth'),
+        column('gender'),
+        column('addressLine'),
+        column('postcode'),
+        column('nhsNumber'),
+        column('upn'),
+        column('policeRef'),
+      ],
+    );
+  }
+}
+
+export interface AgencyRecordInput {
+  sourceRef: string;
+  personId: string;
+  fields: Record<string, string>;
+  linkedHow: 'matched' | 'new_person';
+  linkProbability: number | null;
+  /** Seen in an earlier extract: refreshed, still with the person it was linked to. */
+  refreshed?: boolean;
+}
+
+/** The agency's records as it holds them; a record seen before is refreshed and keeps its person. */
+export async function upsertAgencyRecords(
+  db: Queryable,
+  partnershipId: string,
+  agencyId: string,
+  importId: string,
+  records: AgencyRecordInput[],
+) {
+  for (const part of chunks(records)) {
+    await db.query(
+      `INSERT INTO agency_record (partnership_id, agency_id, import_id, source_ref, person_id, fields, linked_how, link_probability)
+       SELECT $1, $2, $3, x.ref, x.person, x.fields, x.how, x.p
+         FROM unnest($4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::float8[]) AS x(ref, person, fields, how, p)
+       ON CONFLICT (partnership_id, agency_id, source_ref)
+       DO UPDATE SET fields = EXCLUDED.fields, import_id = EXCLUDED.import_id, last_seen_at = now()`,
+      [
+        partnershipId,
+        agencyId,
+        importId,
+        part.map((r) => r.sourceRef),
+        part.map((r) => r.personId),
+        part.map((r) => JSON.stringify(r.fields)),
+        part.map((r) => r.linkedHow),
+        part.map((r) => r.linkProbability),
+      ],
+    );
+    await db.query(
+      `INSERT INTO person_agency (partnership_id, person_id, agency_id, local_reference)
+       SELECT $1, x.person, $2, x.ref FROM unnest($3::uuid[], $4::text[]) AS x(person, ref)
+       ON CONFLICT DO NOTHING`,
+      [partnershipId, agencyId, part.map((r) => r.personId), part.map((r) => r.sourceRef)],
+    );
+  }
+}
+
+/** Which person each of an agency's records already belongs to (through any merge). */
+export async function agencyRecordOwners(
+  db: Queryable,
+  partnershipId: string,
+  agencyId: string,
+): Promise<Map<string, string>> {
+  const { rows } = await db.query(
+    `SELECT r.source_ref, coalesce(p.merged_into, p.id) AS person_id
+       FROM agency_record r JOIN person p ON p.id = r.person_id
+      WHERE r.partnership_id = $1 AND r.agency_id = $2`,
+    [partnershipId, agencyId],
+  );
+  return new Map(rows.map((r) => [r.source_ref as string, r.person_id as string]));
+}
+
+export async function addChronologyBulk(
+  db: Queryable,
+  partnershipId: string,
+  entries: { personId: string; title: string; detail: string }[],
+) {
+  for (const part of chunks(entries)) {
+    await db.query(
+      `INSERT INTO chronology_entry (partnership_id, person_id, occurred_at, kind, title, detail)
+       SELECT $1, x.person, now(), 'record', x.title, x.detail
+         FROM unnest($2::uuid[], $3::text[], $4::text[]) AS x(person, title, detail)`,
+      [partnershipId, part.map((e) => e.personId), part.map((e) => e.title), part.map((e) => e.detail)],
+    );
+  }
 }

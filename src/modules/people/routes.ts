@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
-import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { asList, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
@@ -198,10 +198,21 @@ export function peopleRoutes(services: Services) {
     async function personPage(request: FastifyRequest, id: string, kind: string | undefined) {
       const actor = actorOf(request);
       const person = await people.view(actor, id);
+      if (person.mergedInto) return { person } as Awaited<ReturnType<typeof loadPage>>;
+      return loadPage(actor, person, id, kind);
+    }
+
+    async function loadPage(
+      actor: ReturnType<typeof actorOf>,
+      person: PersonRecord,
+      id: string,
+      kind: string | undefined,
+    ) {
       const when = <T>(permission: string, load: () => Promise<T>) =>
         hasPermission(actor, permission) ? load() : Promise.resolve(undefined);
-      const [chronology, flags, work, assessmentList, contactList] = await Promise.all([
+      const [chronology, records, flags, work, assessmentList, contactList] = await Promise.all([
         people.chronology(actor, id, kind),
+        people.records(actor, id),
         when('flags:view', () => services.flags.forPerson(actor, id)),
         when('clock:view_person', () => services.clock.forPerson(actor, id)),
         when('assessments:view', () => services.assessments.forPerson(actor, id)),
@@ -210,6 +221,8 @@ export function peopleRoutes(services: Services) {
       return {
         person,
         entries: chronology.entries,
+        agencyRecords: records.agencyRecords,
+        merges: records.merges,
         flags,
         work,
         assessments: assessmentList,
@@ -225,6 +238,8 @@ export function peopleRoutes(services: Services) {
           ? query.kind
           : undefined;
       const data = await personPage(request, id, kind);
+      // A record merged into someone is read as part of them: go to the person it belongs to.
+      if (data.person.mergedInto) return reply.redirect(`/people/${data.person.mergedInto}?merged=1`, 303);
       return renderPage(request, reply, 'people/views/show.njk', {
         title: `${data.person.givenName} ${data.person.familyName}`,
         ...data,
@@ -237,6 +252,8 @@ export function peopleRoutes(services: Services) {
         created: query.created === '1',
         saved: query.saved === '1',
         flagged: query.flagged === '1',
+        mergedNotice: query.merged === '1',
+        unmerged: query.unmerged === '1',
         genderNames: GENDER_NAMES,
         ethnicityNames: ETHNICITY_NAMES,
         can: {
@@ -244,6 +261,7 @@ export function peopleRoutes(services: Services) {
           accessLog: hasPermission(request.actor, 'people:view_access_log'),
           assess: hasPermission(request.actor, 'assessments:record'),
           setFlags: hasPermission(request.actor, 'flags:set'),
+          merge: hasPermission(request.actor, 'people:merge'),
         },
       });
     });
@@ -316,6 +334,49 @@ export function peopleRoutes(services: Services) {
       },
     );
 
+    async function unmergePage(request: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) {
+      const { id, mergeId } = request.params as { id: string; mergeId: string };
+      const actor = actorOf(request);
+      const person = await people.view(actor, id);
+      const { merges } = await people.records(actor, id);
+      const merge = merges.find((m) => m.id === mergeId);
+      if (!merge) throw new NotFoundError('No such merge');
+      return renderPage(request, reply.code(errors ? 422 : 200), 'people/views/unmerge.njk', {
+        title: `Undo a merge: ${person.givenName} ${person.familyName}`,
+        person,
+        merge,
+        values: errors ? (request.body as Form) : {},
+        errors,
+      });
+    }
+
+    const MERGE_PARAMS = {
+      type: 'object',
+      required: ['id', 'mergeId'],
+      properties: { id: { type: 'string', format: 'uuid' }, mergeId: { type: 'string', format: 'uuid' } },
+    } as const;
+
+    app.get(
+      '/people/:id/merges/:mergeId/unmerge',
+      { config: { access: 'people:merge' }, schema: { params: MERGE_PARAMS } },
+      (request, reply) => unmergePage(request, reply),
+    );
+
+    app.post(
+      '/people/:id/merges/:mergeId/unmerge',
+      { config: { access: 'people:merge' }, schema: { params: MERGE_PARAMS } },
+      async (request, reply) => {
+        const { id, mergeId } = request.params as { id: string; mergeId: string };
+        try {
+          await people.unmerge(actorOf(request), mergeId, (request.body as Form).reason);
+        } catch (error) {
+          if (error instanceof ValidationError) return unmergePage(request, reply, error.errors);
+          throw error;
+        }
+        return reply.redirect(`/people/${id}?unmerged=1`, 303);
+      },
+    );
+
     // API: the same service, the same rules.
     const tags = ['People'];
 
@@ -334,6 +395,75 @@ export function peopleRoutes(services: Services) {
         const id = await people.create(actorOf(request), request.body as Record<string, unknown>);
         const person = await people.view(actorOf(request), id, 'created through the API');
         return reply.code(201).header('location', `/api/v1/people/${id}`).send(toApi(person));
+      },
+    );
+
+    app.get(
+      '/api/v1/people/:id/records',
+      {
+        config: { access: 'people:view' },
+        schema: {
+          tags,
+          summary: "Each agency's own records of the person, and the records merged into them",
+          params: ID_PARAMS,
+        },
+      },
+      async (request) => {
+        const { id } = request.params as { id: string };
+        return people.records(actorOf(request), id);
+      },
+    );
+
+    app.post(
+      '/api/v1/people/:id/merges',
+      {
+        config: { access: 'people:merge' },
+        schema: {
+          tags,
+          summary: 'Merge another person into this one (nothing is lost; undo with unmerge)',
+          params: ID_PARAMS,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['absorbedId', 'reason'],
+            properties: {
+              absorbedId: { type: 'string', format: 'uuid' },
+              reason: { type: 'string', maxLength: 2000 },
+            },
+          },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = request.body as { absorbedId: string; reason: string };
+        const mergeId = await people.merge(actorOf(request), {
+          survivorId: id,
+          absorbedId: body.absorbedId,
+          reason: body.reason,
+        });
+        return reply.code(201).send({ mergeId });
+      },
+    );
+
+    app.post(
+      '/api/v1/people/:id/merges/:mergeId/unmerge',
+      {
+        config: { access: 'people:merge' },
+        schema: {
+          tags,
+          summary: 'Undo a merge: the records are separate again, exactly as before',
+          params: MERGE_PARAMS,
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['reason'],
+            properties: { reason: { type: 'string', maxLength: 2000 } },
+          },
+        },
+      },
+      async (request) => {
+        const { mergeId } = request.params as { mergeId: string };
+        return people.unmerge(actorOf(request), mergeId, (request.body as { reason: string }).reason);
       },
     );
 

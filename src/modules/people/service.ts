@@ -2,17 +2,15 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
-import { peoplePolicy, RELATIONSHIP_LIMITED } from './policy.ts';
+import { mergePeople, unmergePeople } from './merge.ts';
+import { peoplePolicy } from './policy.ts';
 import * as repo from './repository.ts';
 import { type PersonInput, readPersonInput, readPersonSearch } from './schema.ts';
+import { assertCanSeePerson, limitedTo } from './visibility.ts';
+
+export { assertCanSeePerson };
 
 export const SEARCH_LIMIT = 50;
-
-/** True when the actor's access to people runs only through their agency's relationships. */
-const limitedTo = (actor: Actor) =>
-  actor.roles.every((r) => RELATIONSHIP_LIMITED.includes(r) || !peoplePolicy.rules.view.includes(r))
-    ? actor.agencyId
-    : undefined;
 
 const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
   givenName: 'first name',
@@ -29,18 +27,6 @@ const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
   upn: 'unique pupil number',
   policeRef: 'police reference',
 };
-
-/**
- * The record-level rule: may this actor see this person at all? "Not found" when they may not know
- * the record exists. Other modules call it before showing anything about a person.
- */
-export async function assertCanSeePerson(c: Queryable, actor: Actor, id: string): Promise<void> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-    throw new NotFoundError('No such person');
-  const agency = limitedTo(actor);
-  if (agency && !(await repo.isKnownToAgency(c, id, agency))) throw new NotFoundError('No such person');
-  if (!(await repo.personExists(c, actor.partnershipId, id))) throw new NotFoundError('No such person');
-}
 
 /** Adds to a person's chronology inside the caller's transaction (every module feeds it). */
 export function addChronologyEntry(
@@ -141,6 +127,27 @@ export function createPeopleService(db: Database) {
         await audit(c, actor, { action: 'person.created', subjectPersonId: id });
         return id;
       });
+    },
+
+    /** Each agency's own records behind this person, and the records merged into them. */
+    async records(actor: Actor, id: string) {
+      peoplePolicy.assert(actor, 'view');
+      await assertCanSeePerson(db.pool, actor, id);
+      const [agencyRecords, merges] = await Promise.all([
+        repo.agencyRecordsOf(db.pool, actor.partnershipId, id),
+        repo.activeMergesInto(db.pool, actor.partnershipId, id),
+      ]);
+      return { agencyRecords, merges };
+    },
+
+    async merge(actor: Actor, input: { survivorId: string; absorbedId: string; reason: unknown }) {
+      peoplePolicy.assert(actor, 'merge');
+      return db.tx((c) => mergePeople(c, actor, input));
+    },
+
+    async unmerge(actor: Actor, mergeId: string, reason: unknown) {
+      peoplePolicy.assert(actor, 'merge');
+      return db.tx((c) => unmergePeople(c, actor, { mergeId, reason }));
     },
 
     /** Saves an edit made from `version`; refuses a stale edit rather than overwrite someone's change. */

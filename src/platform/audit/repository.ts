@@ -54,7 +54,7 @@ export async function eventsForPerson(
     `SELECT e.seq, e.occurred_at AS "occurredAt", e.actor_username AS "actorUsername",
             e.actor_roles AS "actorRoles", a.name AS "agencyName", e.action, e.reason, e.details
        FROM audit_event e LEFT JOIN agency a ON a.id = e.actor_agency_id
-      WHERE e.partnership_id = $1 AND e.subject_person_id = $2
+      WHERE e.partnership_id = $1 AND e.subject_person_id IN (SELECT person_group($2))
       ORDER BY e.seq DESC LIMIT $3`,
     [partnershipId, personId, limit],
   );
