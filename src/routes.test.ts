@@ -68,6 +68,27 @@ describe('every route × every role', () => {
     ids.contact = received.id;
     ids.assessment = (await ta.services.assessments.start(frontdoor.actor, ids.person)).id;
     ids.work = (await t.owner.pool.query('SELECT id FROM work_item ORDER BY created_at LIMIT 1')).rows[0].id;
+    // A record merged into that person (for the unmerge routes) and a pair waiting for review.
+    const twin = await ta.services.people.create(frontdoor.actor, {
+      givenName: 'Route',
+      familyName: 'Twin',
+      dobPrecision: 'unknown',
+      gender: 'not_known',
+    });
+    ids.merge = await ta.services.people.merge(frontdoor.actor, {
+      survivorId: ids.person,
+      absorbedId: twin,
+      reason: 'routes test',
+    });
+    const other = await personIdWhere(t, `id <> '${ids.person}' AND merged_into IS NULL`);
+    const [a, b] = [ids.person, other].sort();
+    ids.review = (
+      await t.owner.pool.query(
+        `INSERT INTO match_review (partnership_id, person_a, person_b, probability, model_version)
+         VALUES ($1, $2, $3, 0.7, 1) RETURNING id`,
+        [t.partnershipId, a, b],
+      )
+    ).rows[0].id;
     // The revoke route gets a token of its own to revoke.
     await ta.services.accounts.createApiToken(admin.actor, { userId: ids.user, name: 'to be revoked' });
     const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
@@ -85,7 +106,10 @@ describe('every route × every role', () => {
       .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`)
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/assessments/:id', `/assessments/${ids.assessment}`)
-      .replace('/work/:id', `/work/${ids.work}`);
+      .replace('/work/:id', `/work/${ids.work}`)
+      .replace('/reviews/:id', `/reviews/${ids.review}`)
+      .replace('/review/:id', `/review/${ids.review}`)
+      .replace(':mergeId', ids.merge);
 
   const routes = () =>
     ta.app.routeTable.filter(

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { DEMO_USERS } from '../../src/cli/seed.ts';
+import { importExtract } from '../../src/modules/matching/index.ts';
 import {
   createTestApp,
   createTestDatabase,
@@ -84,12 +85,12 @@ describe('browser journeys', { timeout: 170_000 }, () => {
 
   it('signs in as each demo role and shows only what that role may use', async () => {
     const expected: Record<string, string[]> = {
-      frontdoor: ['Work', 'Contacts', 'People'],
+      frontdoor: ['Work', 'Contacts', 'People', 'Match review'],
       chair: ['Work', 'Contacts', 'People', 'Ward reports'],
-      police: ['Work', 'Contacts', 'People'],
+      police: ['Work', 'Contacts', 'People', 'Match review'],
       analyst: ['Contacts', 'People', 'Ward reports', 'Matching'],
       keyworker: ['People'],
-      manager: ['Work', 'Contacts', 'People', 'Ward reports', 'Clock settings', 'Matching'],
+      manager: ['Work', 'Contacts', 'People', 'Match review', 'Ward reports', 'Clock settings', 'Matching'],
       admin: ['Users', 'Clock settings', 'Matching'],
       councillor: ['Ward reports'],
     };
@@ -371,6 +372,80 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     assert.match(await manager.locator('[data-qa=language-counts]').innerText(), /putting-self-at-risk/);
     await assertAccessible(manager, 'language report');
     await manager.context().close();
+  });
+
+  it('reviews a possible match side by side, merges it, sees the agency record, and undoes the merge', async () => {
+    // A police record loaded by import, and a person the Front Door recorded: maybe one girl.
+    await importExtract(t.db, {
+      agencyCode: 'police',
+      sourceName: 'police.csv',
+      records: [
+        {
+          id: 'PR-77',
+          given_name: 'Kezia',
+          family_name: 'Quarrington',
+          dob: '04/05/2012',
+          postcode: 'BD8 1AA',
+        },
+      ],
+    });
+    const frontdoorActor = await ta.services.accounts.signIn('frontdoor', TEST_PASSWORD);
+    assert.ok(frontdoorActor.ok);
+    const recorded = await ta.services.people.create(frontdoorActor.actor, {
+      givenName: 'Keziah',
+      familyName: 'Quarrington',
+      dobPrecision: 'exact',
+      dateOfBirth: '2012-04-05',
+      gender: 'female',
+    });
+    const imported = (
+      await t.owner.pool.query("SELECT person_id FROM agency_record WHERE source_ref = 'PR-77'")
+    ).rows[0].person_id;
+    const [a, b] = [recorded, imported].sort();
+    await t.owner.pool.query(
+      `INSERT INTO match_review (partnership_id, person_a, person_b, probability, model_version)
+       VALUES ($1, $2, $3, 0.8, 1)`,
+      [t.partnershipId, a, b],
+    );
+
+    const page = await signedIn('frontdoor');
+    await page.click('a:has-text("Match review")');
+    await assertAccessible(page, 'clerical review list');
+    await page.click('[data-qa=reviews] a:has-text("Quarrington")');
+    assert.match(await page.locator('[data-qa=side-by-side]').innerText(), /PR-77/);
+    assert.match(await page.locator('[data-qa=review-explanation]').innerText(), /Date of birth/);
+    await assertAccessible(page, 'clerical review of a pair');
+    await page.click('[data-qa=save-review]');
+    assert.match(
+      await page.locator('.govuk-error-summary').innerText(),
+      /Select whether these records are the same person/,
+    );
+    await assertAccessible(page, 'clerical review with an error');
+    await page.check('#decision');
+    await page.fill('#note', 'School confirmed the date of birth');
+    await page.click('[data-qa=save-review]');
+    await page.waitForSelector('[data-qa=review-decided]');
+
+    // The record made first (the imported one) is kept; the other now leads to it.
+    await page.goto(`${base}/people/${recorded}`);
+    await page.waitForSelector('[data-qa=merged-notice]');
+    assert.ok(page.url().includes(imported));
+    assert.match(await page.locator('[data-qa=agency-records]').innerText(), /District Police/);
+    assert.match(await page.locator('[data-qa=merged-records]').innerText(), /Keziah Quarrington/);
+    assert.match(await page.locator('[data-qa=chronology]').innerText(), /Records merged/);
+    await assertAccessible(page, 'person with a merged record');
+    await page.click('[data-qa=undo-merge]');
+    await assertAccessible(page, 'undo a merge');
+    await page.click('[data-qa=confirm-unmerge]');
+    assert.match(
+      await page.locator('.govuk-error-summary').innerText(),
+      /Enter why these records are not the same person/,
+    );
+    await page.fill('#reason', 'Different girls: GP records checked');
+    await page.click('[data-qa=confirm-unmerge]');
+    await page.waitForSelector('[data-qa=unmerged-banner]');
+    assert.equal(await page.locator('[data-qa=merged-records]').count(), 0);
+    await page.context().close();
   });
 
   it('warns before the idle timeout, can stay signed in, and signs out when time runs out', async () => {

@@ -169,7 +169,11 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
   }
   const clusterOf = clusters(fresh.length, sure);
   const members = new Map<number, number[]>();
-  clusterOf.forEach((c, i) => members.set(c, [...(members.get(c) ?? []), i]));
+  for (let i = 0; i < clusterOf.length; i++) {
+    const group = members.get(clusterOf[i]);
+    if (group) group.push(i);
+    else members.set(clusterOf[i], [i]);
+  }
 
   const newPeople: ImportedPerson[] = [];
   const records: AgencyRecordInput[] = [...known];
