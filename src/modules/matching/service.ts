@@ -7,7 +7,7 @@ import { assertCanSeePerson, mergePeople } from '../people/index.ts';
 import { compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
-import { type Explanation, explain, type ModelParameters } from './model.ts';
+import { type Explanation, explain, type ModelParameters, score } from './model.ts';
 import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
 
@@ -78,9 +78,15 @@ export function createMatchingService(db: Database) {
   // The model (with its name-frequency tables) is read once per version, not on every search.
   const cache = new Map<string, repo.StoredModel>();
 
+  // A newer version (trained by an administrator or an import) is picked up within seconds.
+  const checkedAt = new Map<string, number>();
+  const RECHECK_MS = 5000;
+
   async function currentModel(actor: Actor) {
-    const latest = await repo.latestVersion(db.pool, actor.partnershipId);
     const cached = cache.get(actor.partnershipId);
+    if (cached && Date.now() - (checkedAt.get(actor.partnershipId) ?? 0) < RECHECK_MS) return cached;
+    const latest = await repo.latestVersion(db.pool, actor.partnershipId);
+    checkedAt.set(actor.partnershipId, Date.now());
     if (cached && cached.version === latest) return cached;
     const stored = latest ? await repo.activeModel(db.pool, actor.partnershipId) : undefined;
     if (stored) {
@@ -143,27 +149,30 @@ export function createMatchingService(db: Database) {
       // The prior for "this query is that person": present at most once among everyone recorded.
       const params = { ...model.params, lambda: 0.5 / Math.max(model.params.trainedOn.records, 1) };
       // Records merged into someone stand for that person: keep each person's best-matching record.
-      const best = new Map<string, { row: repo.PersonRow; explanation: Explanation }>();
+      // Every candidate is scored; only those shown are explained field by field.
+      const best = new Map<string, { row: repo.PersonRow; levels: Uint8Array; weight: number }>();
       for (const row of rows) {
-        const explanation = explain(params, compareRecords(query, personRecord(row)), query);
+        const levels = compareRecords(query, personRecord(row));
+        const { weight } = score(params, levels, query);
         const held = best.get(row.root_id);
-        if (!held || explanation.totalWeight > held.explanation.totalWeight)
-          best.set(row.root_id, { row, explanation });
+        if (!held || weight > held.weight) best.set(row.root_id, { row, levels, weight });
       }
+      const shortlist = [...best.values()].sort((a, b) => b.weight - a.weight).slice(0, limit);
       const rootRows = new Map(
         (
           await repo.peopleByIds(
             db.pool,
             actor.partnershipId,
-            [...best.values()].filter((b) => b.row.root_id !== b.row.id).map((b) => b.row.root_id),
+            shortlist.filter((b) => b.row.root_id !== b.row.id).map((b) => b.row.root_id),
           )
         ).map((r) => [r.id, r]),
       );
-      const scored: MatchCandidate[] = [...best.entries()].map(([rootId, { row, explanation }]) => {
-        const shown = rootRows.get(rootId) ?? row;
+      const top: MatchCandidate[] = shortlist.map(({ row, levels }) => {
+        const shown = rootRows.get(row.root_id) ?? row;
+        const explanation = explain(params, levels, query);
         return {
           person: {
-            id: rootId,
+            id: row.root_id,
             givenName: shown.given_name ?? '',
             familyName: shown.family_name ?? '',
             dateOfBirth: shown.dob ?? (shown.dob_year ? `${shown.dob_year} (approximate)` : null),
@@ -174,8 +183,6 @@ export function createMatchingService(db: Database) {
           explanation,
         };
       });
-      scored.sort((a, b) => b.matchWeight - a.matchWeight);
-      const top = scored.slice(0, limit);
       await audit(db.pool, actor, {
         action: 'people.matched',
         details: { candidates: top.length, modelVersion: model.version },
@@ -333,6 +340,7 @@ export function createMatchingService(db: Database) {
           action: 'match.model_trained',
           details: { version, trainedOn: params.trainedOn },
         });
+        checkedAt.delete(actor.partnershipId);
         return version;
       });
     },
