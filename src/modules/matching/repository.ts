@@ -148,25 +148,27 @@ export async function candidates(
      ), ids AS (
        SELECT id FROM person WHERE partnership_id = $1 AND (
          ($2::text IS NOT NULL AND nhs_number = $2) OR ($3::text IS NOT NULL AND upn = $3) OR ($4::text IS NOT NULL AND police_ref = $4))
-       -- Born on the day (or a near variant) and some part of the name agrees, even loosely: catches
-       -- mistyped and changed surnames without taking everyone born that day in a big district.
+       -- Born on the day (or a near variant) and one name sounds alike, or both initials agree:
+       -- catches a mistyped or changed surname, or a nickname, without taking everyone born that day.
        UNION SELECT p.id FROM person p, q WHERE p.partnership_id = $1 AND p.date_of_birth = ANY($5::date[])
+                AND p.dob_precision = 'exact'
                 AND (p.family_key = q.fk OR p.given_key = q.gk OR p.family_key = q.fk_swapped OR p.given_key = q.gk_swapped
-                  OR left(lower(p.family_name), 1) = q.family_initial OR left(lower(p.given_name), 1) = q.given_initial)
+                  OR (left(lower(p.family_name), 1) = q.family_initial AND left(lower(p.given_name), 1) = q.given_initial))
        -- Names that sound alike (either order: first and last swapped), born within two years when
        -- known; the same postcode first when a common name has more than the limit.
        UNION (SELECT p.id FROM person p, q WHERE p.partnership_id = $1
                 AND ((p.family_key = q.fk AND p.given_key = q.gk) OR (p.family_key = q.fk_swapped AND p.given_key = q.gk_swapped))
                 AND ($11::int IS NULL OR p.date_of_birth BETWEEN make_date($11 - 2, 1, 1) AND make_date($11 + 2, 12, 31))
                 ORDER BY p.postcode IS NOT DISTINCT FROM $6 DESC,
+                         abs(coalesce(p.date_of_birth - $12::date, 0)),
                          abs(coalesce(extract(year FROM p.date_of_birth)::int, 0) - coalesce($11, 0))
-                LIMIT 200)
+                LIMIT 40)
        UNION (SELECT p.id FROM person p, q WHERE p.partnership_id = $1 AND $6::text IS NOT NULL AND p.postcode = $6
                 AND (p.given_key = q.gk OR p.family_key = q.fk) LIMIT 100)
        -- Other names recorded for a person (aliases, previous names) that sound alike.
        UNION (SELECT a.person_id FROM person_alias a, q WHERE a.partnership_id = $1
-                AND ((person_family_key(a.family_name) = q.fk AND (a.given_name IS NULL OR person_name_key(a.given_name) = q.gk))
-                  OR (person_family_key(a.family_name) = q.fk_swapped AND person_name_key(a.given_name) = q.gk_swapped))
+                AND person_family_key(a.family_name) = q.fk
+                AND (a.given_name IS NULL OR person_name_key(a.given_name) = q.gk)
                 LIMIT 50)
      )
      ${PERSON_AS_RECORD} JOIN ids ON ids.id = p.id
@@ -185,6 +187,7 @@ export async function candidates(
       limit,
       onlyKnownToAgency ?? null,
       q.birthYear,
+      q.dobs[0] ?? null,
     ],
   );
   return rows.map(toRecord);
