@@ -118,4 +118,28 @@ describe('matching engine', () => {
     assert.ok(Math.abs(sum - e.totalWeight) < 1e-9, 'the explanation adds up to the score');
     assert.equal(e.fields.find((f) => f.field === 'family')?.termFrequencyAdjusted, true);
   });
+
+  it('counts a whole name common in a community for less than its two names suggest apart', () => {
+    // Twelve people called Oliwia Nowak (every Oliwia is a Nowak) among names otherwise spread out: the names go
+    // together, so two records sharing "Oliwia Nowak" say less than "Oliwia" and "Nowak" apart.
+    const given = ['maya', 'amira', 'jack', 'zofia', 'ali', 'grace'];
+    const family = ['nowak', 'khan', 'smith', 'jones', 'begum', 'walsh'];
+    const people = [];
+    for (let i = 0; i < 600; i++) {
+      const g = given[i % 6];
+      const f = i < 12 ? 'nowak' : family[(i * 7 + Math.floor(i / 6)) % 6];
+      people.push(normaliseRecord({ id: `p${i}`, given_name: i < 12 ? 'oliwia' : g, family_name: f }));
+    }
+    const params = trainModel(people, null);
+    assert.ok((params.tf.full?.['oliwia nowak'] ?? 0) > 0, 'a common whole name is counted');
+    const a = normaliseRecord({ id: 'a', given_name: 'Oliwia', family_name: 'Nowak' });
+    const e = explain(params, compareRecords(a, a), a);
+    const familyWeight = e.fields.find((f) => f.field === 'family')?.weight ?? 0;
+    const withoutWhole = explain(
+      { ...params, tf: { ...params.tf, full: {} } },
+      compareRecords(a, a),
+      a,
+    ).fields.find((f) => f.field === 'family')?.weight;
+    assert.ok(familyWeight < (withoutWhole ?? 0) - 0.5, `${familyWeight} vs ${withoutWhole}`);
+  });
 });

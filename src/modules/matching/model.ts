@@ -9,7 +9,8 @@ export interface ModelParameters {
   m: number[][];
   u: number[][];
   /** Relative frequency of each first and last name in the training data (for exact agreements). */
-  tf: { given: Record<string, number>; family: Record<string, number> };
+  /** `full`: whole names ("given family") seen more than once (absent in older model versions). */
+  tf: { given: Record<string, number>; family: Record<string, number>; full?: Record<string, number> };
   tfMinimum: number;
   /**
    * Household rules (on for Lantern's population): count a shared home once, and treat same
@@ -78,6 +79,14 @@ export function levelWeight(
     if (value) {
       u = Math.max(table[value] ?? params.tfMinimum, params.tfMinimum);
       tf = true;
+      // Names run in communities: when both names agree, the pair's evidence is how rare the
+      // whole name is, so the last name counts as P(this last name | this first name).
+      const full = params.tf.full;
+      if (c === 1 && full && a.given && levels?.[0] === EXACT_LEVEL) {
+        const givenU = Math.max(params.tf.given[a.given] ?? params.tfMinimum, params.tfMinimum);
+        const fullU = full[`${a.given} ${value}`];
+        if (fullU) u = Math.min(1, Math.max(fullU / givenU, u));
+      }
     }
   }
   return { weight: log2(m / u), u, tf };
@@ -96,8 +105,14 @@ const ADDRESS = 8;
 const FAMILY_EXACT = 1;
 const DOB_EXACT = 1;
 
+const FAMILY_VERY_SIMILAR = 4;
+
 export function twinRuleApplies(levels: Uint8Array): boolean {
-  return levels[0] === GIVEN_DIFFERENT && levels[1] === FAMILY_EXACT && levels[2] === DOB_EXACT;
+  return (
+    levels[0] === GIVEN_DIFFERENT &&
+    (levels[1] === FAMILY_EXACT || levels[1] === FAMILY_VERY_SIMILAR) &&
+    levels[2] === DOB_EXACT
+  );
 }
 
 export function priorWeight(params: ModelParameters): number {

@@ -157,12 +157,22 @@ export const DEFAULT_U: number[][] = [
 export const MIN_RECORDS_FOR_U = 1000;
 
 /** Relative frequencies of first and last names (the term-frequency tables). */
+/** How often a whole name must occur before its own frequency is used. */
+const COMMON_FULL_NAME = 5;
+
 export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   const given = new Map<string, number>();
   const family = new Map<string, number>();
+  const full = new Map<string, number>();
   let gn = 0;
   let fn = 0;
+  let fulln = 0;
   for (const r of records) {
+    if (r.given && r.family) {
+      const name = `${r.given} ${r.family}`;
+      full.set(name, (full.get(name) ?? 0) + 1);
+      fulln++;
+    }
     if (r.given) {
       given.set(r.given, (given.get(r.given) ?? 0) + 1);
       gn++;
@@ -175,5 +185,8 @@ export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   // Keep the names that occur more than once; the rest fall back to the minimum.
   const table = (counts: Map<string, number>, n: number) =>
     Object.fromEntries([...counts].filter(([, k]) => k > 1).map(([name, k]) => [name, k / Math.max(n, 1)]));
-  return { given: table(given, gn), family: table(family, fn) };
+  // Whole names only where they are common: a rare name seen twice is usually one person recorded
+  // twice, and counting that would make the pair look less likely than it is.
+  const commonFull = new Map([...full].filter(([, k]) => k >= COMMON_FULL_NAME));
+  return { given: table(given, gn), family: table(family, fn), full: table(commonFull, fulln) };
 }
