@@ -45,6 +45,25 @@ describe('lantern import and clerical review', () => {
   let amira: string;
   let firstRun: ReturnType<typeof lantern>;
 
+  /** The police extract through the real command, as an operator would load it. */
+  const importPolice = (agency = 'police', map = MAP) =>
+    lantern(
+      [
+        'import',
+        '--input',
+        path.join(dir, 'police.csv'),
+        '--agency',
+        agency,
+        '--id',
+        'PoliceRef',
+        '--map',
+        map,
+      ],
+      t.url,
+    );
+  const count = async (table: string) =>
+    (await t.owner.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+
   const recordsOf = (personId: string) =>
     t.owner.pool
       .query(
@@ -80,20 +99,7 @@ describe('lantern import and clerical review', () => {
       });
     jonathan = await create('Jonathan', 'Smith', '2010-03-12', 'male', 'BD7 1AB');
     amira = await create('Amira', 'Hussain', '2011-05-04', 'female', 'BD8 7QQ');
-    firstRun = lantern(
-      [
-        'import',
-        '--input',
-        path.join(dir, 'police.csv'),
-        '--agency',
-        'police',
-        '--id',
-        'PoliceRef',
-        '--map',
-        MAP,
-      ],
-      t.url,
-    );
+    firstRun = importPolice();
   });
   after(async () => {
     await ta.app.close();
@@ -201,33 +207,14 @@ describe('lantern import and clerical review', () => {
   });
 
   it('refreshes records it has seen before instead of adding them again', async () => {
-    const people = await t.owner.pool.query('SELECT count(*)::int AS n FROM person');
-    const entries = await t.owner.pool.query('SELECT count(*)::int AS n FROM chronology_entry');
-    const run = lantern(
-      [
-        'import',
-        '--input',
-        path.join(dir, 'police.csv'),
-        '--agency',
-        'police',
-        '--id',
-        'PoliceRef',
-        '--map',
-        MAP,
-      ],
-      t.url,
-    );
+    const people = await count('person');
+    const entries = await count('chronology_entry');
+    const run = importPolice();
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /4 records seen before, refreshed/);
     assert.match(run.stdout, /0 new people/);
-    assert.equal(
-      (await t.owner.pool.query('SELECT count(*)::int AS n FROM person')).rows[0].n,
-      people.rows[0].n,
-    );
-    assert.equal(
-      (await t.owner.pool.query('SELECT count(*)::int AS n FROM chronology_entry')).rows[0].n,
-      entries.rows[0].n,
-    );
+    assert.equal(await count('person'), people);
+    assert.equal(await count('chronology_entry'), entries);
     // The merged police record still belongs to Amira.
     assert.deepEqual(
       (await recordsOf(amira)).map((r) => r.source_ref),
@@ -236,42 +223,13 @@ describe('lantern import and clerical review', () => {
   });
 
   it('refuses an unknown agency or a bad map clearly, writing nothing', async () => {
-    const before = (await t.owner.pool.query('SELECT count(*)::int AS n FROM record_import')).rows[0].n;
-    const unknown = lantern(
-      [
-        'import',
-        '--input',
-        path.join(dir, 'police.csv'),
-        '--agency',
-        'nope',
-        '--id',
-        'PoliceRef',
-        '--map',
-        MAP,
-      ],
-      t.url,
-    );
+    const before = await count('record_import');
+    const unknown = importPolice('nope');
     assert.equal(unknown.status, 1);
     assert.match(unknown.stderr, /No agency has the code "nope"/);
-    const badMap = lantern(
-      [
-        'import',
-        '--input',
-        path.join(dir, 'police.csv'),
-        '--agency',
-        'police',
-        '--id',
-        'PoliceRef',
-        '--map',
-        'surname=Surname',
-      ],
-      t.url,
-    );
+    const badMap = importPolice('police', 'surname=Surname');
     assert.equal(badMap.status, 1);
     assert.match(badMap.stderr, /not a Lantern field/);
-    assert.equal(
-      (await t.owner.pool.query('SELECT count(*)::int AS n FROM record_import')).rows[0].n,
-      before,
-    );
+    assert.equal(await count('record_import'), before);
   });
 });

@@ -11,7 +11,7 @@ import {
   saveImportedRecords,
 } from '../people/index.ts';
 import { clusters } from './cluster.ts';
-import { ExtractError } from './extract.ts';
+import { ExtractError, MAPPABLE_FIELDS } from './extract.ts';
 import { type Progress, predict, trainModel } from './link.ts';
 import { normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
@@ -42,23 +42,10 @@ export interface ImportSummary {
   modelVersion: number;
 }
 
-const FIELD_NAMES = [
-  'given_name',
-  'family_name',
-  'full_name',
-  'dob',
-  'gender',
-  'postcode',
-  'address',
-  'nhs_number',
-  'upn',
-  'police_ref',
-] as const;
-
 /** The record's mapped fields exactly as the agency gave them (kept on the agency record). */
 function heldFields(r: RawRecord): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of FIELD_NAMES) if (r[f]) out[f] = r[f] as string;
+  for (const f of MAPPABLE_FIELDS) if (r[f]) out[f] = r[f] as string;
   return out;
 }
 
@@ -96,7 +83,7 @@ function personFrom(r: RawRecord, names: { given: string; family: string }): Imp
 }
 
 /** How many fields a record has: the fullest record of a cluster becomes the new person. */
-const filled = (r: RawRecord) => FIELD_NAMES.filter((f) => r[f]).length;
+const filled = (r: RawRecord) => MAPPABLE_FIELDS.filter((f) => r[f]).length;
 
 /**
  * Loads an agency's extract as linked records. Each record joins the person it matches with at
