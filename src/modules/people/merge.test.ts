@@ -84,6 +84,11 @@ describe('Merging and unmerging people', () => {
     assert.ok(entries.filter((e) => e.title === 'Person record created').length === 2);
     const { merges } = await ta.services.people.records(actors.frontdoor, school);
     assert.equal(merges.length, 1);
+    const recordViews = await t.owner.pool.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'person.records_viewed' AND subject_person_id = $1`,
+      [school],
+    );
+    assert.equal(recordViews.rows[0].n, 1, 'reading the agency records is audited');
     assert.equal(merges[0].absorbedName, 'Jon Smyth');
     // The police record still exists, pointing at the person it belongs to.
     assert.equal((await ta.services.people.view(actors.frontdoor, police)).mergedInto, school);
@@ -205,6 +210,9 @@ describe('Merging and unmerging people', () => {
     const missing = await browser.post(`/people/${a}/merges/${mergeId}/unmerge`, { reason: '' });
     assert.equal(missing.statusCode, 422);
     assert.match(missing.body, /govuk-error-summary/);
+    // A merge is undone only from the page of the person it merged into.
+    const elsewhere = await browser.post(`/people/${b}/merges/${mergeId}/unmerge`, { reason: 'Twins' });
+    assert.equal(elsewhere.statusCode, 404);
     const done = await browser.post(`/people/${a}/merges/${mergeId}/unmerge`, { reason: 'Twins' });
     assert.equal(done.statusCode, 303);
     assert.equal((await ta.services.people.view(actors.frontdoor, b)).mergedInto, null);

@@ -72,7 +72,7 @@ export async function mergePeople(
 export async function unmergePeople(
   c: Queryable,
   actor: Actor,
-  input: { mergeId: string; reason: unknown },
+  input: { mergeId: string; reason: unknown; personId?: string },
 ): Promise<{ survivorId: string; absorbedId: string }> {
   peoplePolicy.assert(actor, 'merge');
   const check = new Checker();
@@ -84,7 +84,8 @@ export async function unmergePeople(
   check.throwIfAny();
   if (!/^[0-9a-f-]{36}$/i.test(input.mergeId)) throw new NotFoundError('No such merge');
   const merge = await repo.findMerge(c, actor.partnershipId, input.mergeId, true);
-  if (!merge) throw new NotFoundError('No such merge');
+  if (!merge || (input.personId && merge.survivorId !== input.personId))
+    throw new NotFoundError('No such merge');
   await assertCanSeePerson(c, actor, merge.survivorId);
   if (merge.unmergedAt) throw new ConflictError('This merge has already been undone.');
   await repo.lockPerson(c, actor.partnershipId, merge.survivorId);

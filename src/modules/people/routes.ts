@@ -368,7 +368,7 @@ export function peopleRoutes(services: Services) {
       async (request, reply) => {
         const { id, mergeId } = request.params as { id: string; mergeId: string };
         try {
-          await people.unmerge(actorOf(request), mergeId, (request.body as Form).reason);
+          await people.unmerge(actorOf(request), mergeId, (request.body as Form).reason, id);
         } catch (error) {
           if (error instanceof ValidationError) return unmergePage(request, reply, error.errors);
           throw error;
@@ -462,8 +462,8 @@ export function peopleRoutes(services: Services) {
         },
       },
       async (request) => {
-        const { mergeId } = request.params as { mergeId: string };
-        return people.unmerge(actorOf(request), mergeId, (request.body as { reason: string }).reason);
+        const { id, mergeId } = request.params as { id: string; mergeId: string };
+        return people.unmerge(actorOf(request), mergeId, (request.body as { reason: string }).reason, id);
       },
     );
 

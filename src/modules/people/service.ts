@@ -132,12 +132,13 @@ export function createPeopleService(db: Database) {
     /** Each agency's own records behind this person, and the records merged into them. */
     async records(actor: Actor, id: string) {
       peoplePolicy.assert(actor, 'view');
-      await assertCanSeePerson(db.pool, actor, id);
-      const [agencyRecords, merges] = await Promise.all([
-        repo.agencyRecordsOf(db.pool, actor.partnershipId, id),
-        repo.activeMergesInto(db.pool, actor.partnershipId, id),
-      ]);
-      return { agencyRecords, merges };
+      return db.tx(async (c) => {
+        await assertCanSeePerson(c, actor, id);
+        const agencyRecords = await repo.agencyRecordsOf(c, actor.partnershipId, id);
+        const merges = await repo.activeMergesInto(c, actor.partnershipId, id);
+        await audit(c, actor, { action: 'person.records_viewed', subjectPersonId: id });
+        return { agencyRecords, merges };
+      });
     },
 
     async merge(actor: Actor, input: { survivorId: string; absorbedId: string; reason: unknown }) {
@@ -145,9 +146,10 @@ export function createPeopleService(db: Database) {
       return db.tx((c) => mergePeople(c, actor, input));
     },
 
-    async unmerge(actor: Actor, mergeId: string, reason: unknown) {
+    /** Undoes a merge; given the person's id (as in a URL), only a merge into that person. */
+    async unmerge(actor: Actor, mergeId: string, reason: unknown, personId?: string) {
       peoplePolicy.assert(actor, 'merge');
-      return db.tx((c) => unmergePeople(c, actor, { mergeId, reason }));
+      return db.tx((c) => unmergePeople(c, actor, { mergeId, reason, personId }));
     },
 
     /** Saves an edit made from `version`; refuses a stale edit rather than overwrite someone's change. */
