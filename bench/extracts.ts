@@ -41,6 +41,8 @@ const DISTRICTS = [
 export function generateExtracts(people: number, seed = 1): TruthRecord[] {
   const faker = new Faker({ locale: [en_GB, en] });
   faker.seed(seed);
+  // Ages are worked out from this date, so a seed gives the same records on any day.
+  faker.setDefaultRefDate('2026-01-01T00:00:00Z');
   const weights = ETHNICITY_WEIGHTS.map(([, weight, pool]) => ({ value: pool, weight }));
   const postcode = (district: string) =>
     `${district} ${faker.number.int({ min: 1, max: 9 })}${faker.string.fromCharacters('ABDEFGHJLNPQRSTUWXYZ', 2)}`;
@@ -139,4 +141,9 @@ export function generateExtracts(people: number, seed = 1): TruthRecord[] {
     }
   });
   return faker.helpers.shuffle(out);
+}
+
+/** About `records` agency records: enough people for that many (1.9 records each on average). */
+export function generateRecords(records: number, seed = 1): TruthRecord[] {
+  return generateExtracts(Math.ceil((records / 1.9) * 1.03), seed).slice(0, records);
 }

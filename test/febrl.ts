@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type MatchRecord, normaliseRecord, predict, trainModel } from '../src/modules/matching/index.ts';
+import {
+  compareCandidates,
+  type MatchRecord,
+  normaliseRecord,
+  predict,
+  trainModel,
+} from '../src/modules/matching/index.ts';
 
 const FEBRL = path.resolve(import.meta.dirname, '../data/linkage/febrl');
 
@@ -31,8 +37,9 @@ const person = (id: string) => id.split('-')[1];
 
 /** Trains on FEBRL (no households, so household rules off) and scores pairs at a threshold. */
 export function evaluateFebrl(left: MatchRecord[], right: MatchRecord[] | null, threshold: number) {
-  const params = trainModel(left, right, { householdRules: false });
-  const scored = predict(params, left, right);
+  const compared = compareCandidates(left, right);
+  const params = trainModel(left, right, { householdRules: false, compared });
+  const scored = predict(params, left, right, { compared });
   const other = right ?? left;
   let truePairs = 0;
   if (right) {

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import pg from 'pg';
 import {
   clusterIds,
+  compareCandidates,
   type MatchRecord,
   normaliseRecord,
   parseFieldMap,
@@ -46,8 +47,9 @@ export async function runLink(
   }
   const progress = progressReporter();
   const left = leftRaw.map(normaliseRecord);
-  const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update });
-  const scored = predict(params, left, right, { progress: progress.update });
+  const compared = compareCandidates(left, right, { progress: progress.update });
+  const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update, compared });
+  const scored = predict(params, left, right, { progress: progress.update, compared });
   progress.stop();
   const out = createWriteStream(cmd.output);
   const write = async (line: string) => {

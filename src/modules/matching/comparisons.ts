@@ -72,12 +72,7 @@ export function compareGiven(a: MatchRecord, b: MatchRecord): number {
   if (!a.given || !b.given) return 0;
   if (a.given === b.given) return 1;
   if (swapped(a, b)) return 2;
-  if (
-    sameNicknameGroup(a.given, b.given) ||
-    a.aliasGivens.includes(b.given) ||
-    b.aliasGivens.includes(a.given)
-  )
-    return 3;
+  if (sameNicknameGroup(a, b) || a.aliasGivens.includes(b.given) || b.aliasGivens.includes(a.given)) return 3;
   if (a.given.length > 1 && b.given.length > 1) {
     const jw = jaroWinkler(a.given, b.given);
     if (jw >= 0.92) return 4;
@@ -141,7 +136,8 @@ const compareValue = (x: string | null, y: string | null) => (!x || !y ? 0 : x =
 
 /** Addresses as word sets: the same words, mostly the same (Jaccard ≥ 0.5), or different. */
 export function compareAddress(a: MatchRecord, b: MatchRecord): number {
-  if (!a.addressWords.length || !b.addressWords.length) return 0;
+  if (!a.addressKey || !b.addressKey) return 0;
+  if (a.addressKey === b.addressKey) return 1;
   let shared = 0;
   for (const w of a.addressWords) if (b.addressWords.includes(w)) shared++;
   const union = a.addressWords.length + b.addressWords.length - shared;
@@ -154,15 +150,16 @@ export function compareRecords(
   a: MatchRecord,
   b: MatchRecord,
   out: Uint8Array = new Uint8Array(COMPARISON_COUNT),
+  at = 0,
 ): Uint8Array {
-  out[0] = compareGiven(a, b);
-  out[1] = compareFamily(a, b);
-  out[2] = compareDob(a, b);
-  out[3] = comparePostcode(a, b);
-  out[4] = compareValue(a.gender, b.gender);
-  out[5] = compareValue(a.nhs, b.nhs);
-  out[6] = compareValue(a.upn, b.upn);
-  out[7] = compareValue(a.police, b.police);
-  out[8] = compareAddress(a, b);
+  out[at] = compareGiven(a, b);
+  out[at + 1] = compareFamily(a, b);
+  out[at + 2] = compareDob(a, b);
+  out[at + 3] = comparePostcode(a, b);
+  out[at + 4] = compareValue(a.gender, b.gender);
+  out[at + 5] = compareValue(a.nhs, b.nhs);
+  out[at + 6] = compareValue(a.upn, b.upn);
+  out[at + 7] = compareValue(a.police, b.police);
+  out[at + 8] = compareAddress(a, b);
   return out;
 }

@@ -12,7 +12,7 @@ import {
 } from '../people/index.ts';
 import { clusters } from './cluster.ts';
 import { ExtractError, MAPPABLE_FIELDS } from './extract.ts';
-import { type Progress, predict, trainModel } from './link.ts';
+import { compareCandidates, type Progress, predict, trainModel } from './link.ts';
 import { normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
 import { personRecord } from './service.ts';
@@ -135,8 +135,9 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
   // person was known by counts, and leads to the person they belong to now).
   const people = await repo.allPeople(db.pool, partnershipId, true);
   const all = [...people.map(personRecord), ...fresh.map((f) => normaliseRecord(f.raw))];
-  const params = trainModel(all, null, { seed: options.seed ?? 42, progress: options.progress });
-  const scored = predict(params, all, null, { progress: options.progress });
+  const compared = compareCandidates(all, null, { progress: options.progress });
+  const params = trainModel(all, null, { seed: options.seed ?? 42, progress: options.progress, compared });
+  const scored = predict(params, all, null, { progress: options.progress, compared });
   const offset = people.length;
   const isFresh = (i: number) => i >= offset;
 

@@ -10,7 +10,7 @@ export {
 } from './comparisons.ts';
 export { ExtractError, MAPPABLE_FIELDS, parseFieldMap, readExtract } from './extract.ts';
 export { type ImportSummary, importExtract } from './importer.ts';
-export { clusterIds, predict, trainModel } from './link.ts';
+export { clusterIds, compareCandidates, predict, trainModel } from './link.ts';
 export { explain, type ModelParameters, score } from './model.ts';
 export { cleanName, type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 export { matchingRoutes } from './routes.ts';

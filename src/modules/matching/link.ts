@@ -1,13 +1,15 @@
 import { BLOCKING_RULES, type BlockingRule, candidatePairs, pairLeft, pairRight } from './blocking.ts';
 import { clusters } from './cluster.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
-import { type ModelParameters, score } from './model.ts';
+import { type ModelParameters, pairWeight, probabilityOf, scorer } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
 import {
   DEFAULT_M,
   DEFAULT_U,
   estimateU,
   expectationMaximisation,
+  type LevelPatterns,
+  levelPatterns,
   MIN_RECORDS_FOR_U,
   seededRandom,
   termFrequencies,
@@ -15,24 +17,71 @@ import {
 
 export type Progress = (stage: string, done: number, total: number) => void;
 
-function levelsFor(
+/**
+ * Every candidate pair from blocking, compared once: training learns from these levels and
+ * prediction scores them, so no pair is compared twice.
+ */
+export interface ComparedPairs {
+  left: Int32Array;
+  right: Int32Array;
+  /** COMPARISON_COUNT levels per pair. */
+  levels: Uint8Array;
+  /** A bit per blocking rule (in `ruleNames` order) that made the pair a candidate. */
+  rules: Uint32Array;
+  ruleNames: string[];
+  count: number;
+  perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
+}
+
+export function compareCandidates(
   left: MatchRecord[],
   right: MatchRecord[] | null,
-  codes: Float64Array,
-  width: number,
-  limit: number,
-  random: () => number,
-) {
-  // Train on at most `limit` pairs, sampled evenly at random: EM needs a good sample, not all.
-  const take = codes.length <= limit ? codes : codes.filter(() => random() < limit / codes.length);
-  const levels = new Uint8Array(take.length * COMPARISON_COUNT);
-  const out = new Uint8Array(COMPARISON_COUNT);
+  options: { rules?: BlockingRule[]; progress?: Progress } = {},
+): ComparedPairs {
+  const rules = options.rules ?? BLOCKING_RULES;
+  options.progress?.('finding candidate pairs', 0, 1);
+  const pairs = candidatePairs(left, right, rules);
   const other = right ?? left;
-  for (let p = 0; p < take.length; p++) {
-    compareRecords(left[pairLeft(take[p], width)], other[pairRight(take[p], width)], out);
-    levels.set(out, p * COMPARISON_COUNT);
+  const count = pairs.codes.length;
+  const l = new Int32Array(count);
+  const r = new Int32Array(count);
+  const levels = new Uint8Array(count * COMPARISON_COUNT);
+  for (let k = 0; k < count; k++) {
+    const i = pairLeft(pairs.codes[k], pairs.width);
+    const j = pairRight(pairs.codes[k], pairs.width);
+    l[k] = i;
+    r[k] = j;
+    compareRecords(left[i], other[j], levels, k * COMPARISON_COUNT);
+    if (options.progress && k % 100_000 === 0) options.progress('comparing candidate pairs', k, count);
   }
-  return { levels, count: take.length };
+  options.progress?.('comparing candidate pairs', count, count);
+  return {
+    left: l,
+    right: r,
+    levels,
+    rules: pairs.rules,
+    ruleNames: rules.map((rule) => rule.name),
+    count,
+    perRule: pairs.perRule,
+  };
+}
+
+/** The levels of the pairs one blocking rule made candidates. */
+function levelsOfRule(compared: ComparedPairs, rule: number) {
+  const bit = 1 << rule;
+  let count = 0;
+  for (let k = 0; k < compared.count; k++) if (compared.rules[k] & bit) count++;
+  const levels = new Uint8Array(count * COMPARISON_COUNT);
+  let n = 0;
+  for (let k = 0; k < compared.count; k++) {
+    if (!(compared.rules[k] & bit)) continue;
+    levels.set(
+      compared.levels.subarray(k * COMPARISON_COUNT, (k + 1) * COMPARISON_COUNT),
+      n * COMPARISON_COUNT,
+    );
+    n++;
+  }
+  return { levels, count };
 }
 
 /**
@@ -46,14 +95,15 @@ export function trainModel(
   options: {
     seed?: number;
     randomPairs?: number;
-    maxTrainingPairs?: number;
     rules?: BlockingRule[];
     progress?: Progress;
     householdRules?: boolean;
+    /** The candidate pairs, already compared (computed here when not given). */
+    compared?: ComparedPairs;
   } = {},
 ): ModelParameters {
   const random = seededRandom(options.seed ?? 42);
-  const rules = options.rules ?? BLOCKING_RULES;
+  const compared = options.compared ?? compareCandidates(left, right, options);
   const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
   options.progress?.('estimating u from random pairs', 0, 1);
   const records = left.length + (right?.length ?? 0);
@@ -64,24 +114,17 @@ export function trainModel(
     'names sound alike + birth year',
     'postcode + first letter of first name',
   ]
-    .map((name) => rules.find((r) => r.name === name))
-    .filter((r): r is BlockingRule => !!r);
+    .map((name) => compared.ruleNames.indexOf(name))
+    .filter((r) => r >= 0);
   const estimates: { m: number[][]; frozen: Set<number> }[] = [];
   let iterations = 0;
   let converged = true;
+  const rules = options.rules ?? BLOCKING_RULES;
   sessions.forEach((rule, i) => {
     options.progress?.(`EM session ${i + 1} of ${sessions.length}`, i, sessions.length);
-    const pairs = candidatePairs(left, right, [rule]);
-    const { levels, count } = levelsFor(
-      left,
-      right,
-      pairs.codes,
-      pairs.width,
-      options.maxTrainingPairs ?? 2_000_000,
-      random,
-    );
+    const { levels, count } = levelsOfRule(compared, rule);
     if (count === 0) return;
-    const frozen = new Set(rule.frozen);
+    const frozen = new Set(rules.find((r) => r.name === compared.ruleNames[rule])?.frozen ?? []);
     const result = expectationMaximisation(levels, count, u, { frozen });
     iterations += result.iterations;
     converged &&= result.converged;
@@ -100,11 +143,9 @@ export function trainModel(
   options.progress?.('estimating the prior', 0, 1);
   // The prior is over all pairs (u was learned over all pairs): expected matches among the
   // candidates, with every pair blocking left out counted as a non-match.
-  const all = candidatePairs(left, right, rules);
-  const sample = levelsFor(left, right, all.codes, all.width, options.maxTrainingPairs ?? 2_000_000, random);
+  const patterns = levelPatterns(compared.levels, compared.count);
   const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
-  const scale = all.codes.length / Math.max(sample.count, 1);
-  let lambda = estimatePrior(sample, scale, totalPairs, m, u);
+  let lambda = estimatePrior(patterns, totalPairs, m, u);
   const householdRules = options.householdRules !== false;
   if (householdRules) m = capDisagreement(m);
   // Too few expected matches for EM to be identifiable (e.g. a deduplicated people table):
@@ -114,7 +155,7 @@ export function trainModel(
   if (expectedMatches < MIN_EXPECTED_MATCHES) {
     m = DEFAULT_M;
     mSource = 'default';
-    lambda = Math.max(estimatePrior(sample, scale, totalPairs, m, u), 1e-12);
+    lambda = Math.max(estimatePrior(patterns, totalPairs, m, u), 1e-12);
   }
   const prior = { lambda };
   return {
@@ -126,7 +167,7 @@ export function trainModel(
     tfMinimum: 1 / Math.max(10_000, (right ? left.length + right.length : left.length) * 10),
     trainedOn: {
       records: left.length + (right?.length ?? 0),
-      candidatePairs: all.codes.length,
+      candidatePairs: compared.count,
       randomPairs,
       emIterations: iterations,
       converged,
@@ -161,30 +202,21 @@ export const MIN_EXPECTED_MATCHES = 50;
  * The prior over all pairs: expected matches among the candidates (EM on the prior alone, m and
  * u fixed), with every pair that blocking left out counted as a non-match.
  */
-function estimatePrior(
-  sample: { levels: Uint8Array; count: number },
-  scale: number,
-  totalPairs: number,
-  m: number[][],
-  u: number[][],
-): number {
-  let lambda = Math.min(0.5, Math.max((sample.count * scale) / totalPairs / 2, 1e-12));
+function estimatePrior(patterns: LevelPatterns, totalPairs: number, m: number[][], u: number[][]): number {
+  let lambda = Math.min(0.5, Math.max(patterns.total / totalPairs / 2, 1e-12));
   for (let iteration = 0; iteration < 100; iteration++) {
-    const params = {
+    const weigh = scorer({
       lambda,
       m,
       u,
       tf: { given: {}, family: {} },
       tfMinimum: 1,
-    } as unknown as ModelParameters;
+    } as unknown as ModelParameters);
     let expected = 0;
-    for (let p = 0; p < sample.count; p++) {
-      expected += score(
-        params,
-        sample.levels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT),
-      ).probability;
-    }
-    const next = Math.min(Math.max((expected * scale) / totalPairs, 1e-12), 0.5);
+    for (let p = 0; p < patterns.size; p++)
+      expected +=
+        patterns.counts[p] * probabilityOf(pairWeight(weigh, patterns.levels, p * COMPARISON_COUNT));
+    const next = Math.min(Math.max(expected / totalPairs, 1e-12), 0.5);
     const done = Math.abs(next - lambda) / lambda < 1e-6;
     lambda = next;
     if (done) break;
@@ -205,26 +237,24 @@ export function predict(
   params: ModelParameters,
   left: MatchRecord[],
   right: MatchRecord[] | null,
-  options: { rules?: BlockingRule[]; progress?: Progress } = {},
+  options: { rules?: BlockingRule[]; progress?: Progress; compared?: ComparedPairs } = {},
 ): ScoredPairs {
-  const pairs = candidatePairs(left, right, options.rules ?? BLOCKING_RULES);
-  const other = right ?? left;
-  const n = pairs.codes.length;
-  const l = new Int32Array(n);
-  const r = new Int32Array(n);
+  const compared = options.compared ?? compareCandidates(left, right, options);
+  const weigh = scorer(params);
+  const n = compared.count;
   const p = new Float64Array(n);
-  const levels = new Uint8Array(COMPARISON_COUNT);
   for (let k = 0; k < n; k++) {
-    const i = pairLeft(pairs.codes[k], pairs.width);
-    const j = pairRight(pairs.codes[k], pairs.width);
-    compareRecords(left[i], other[j], levels);
-    l[k] = i;
-    r[k] = j;
-    p[k] = score(params, levels, left[i]).probability;
+    p[k] = probabilityOf(pairWeight(weigh, compared.levels, k * COMPARISON_COUNT, left[compared.left[k]]));
     if (options.progress && k % 100_000 === 0) options.progress('scoring candidate pairs', k, n);
   }
   options.progress?.('scoring candidate pairs', n, n);
-  return { left: l, right: r, probability: p, candidatePairs: n, perRule: pairs.perRule };
+  return {
+    left: compared.left,
+    right: compared.right,
+    probability: p,
+    candidatePairs: n,
+    perRule: compared.perRule,
+  };
 }
 
 /** Cluster ids for a deduplicated source: records joined by pairs at or above the threshold. */

@@ -48,10 +48,46 @@ export interface Explanation {
 
 const log2 = Math.log2;
 
+/** One home, counted once: an agreeing address already says the postcode agrees. */
+function homeCountedOnce(params: ModelParameters, c: number, level: number, levels?: Uint8Array, at = 0) {
+  return (
+    params.householdRules !== false &&
+    c === POSTCODE &&
+    level === 1 &&
+    !!levels &&
+    (levels[at + ADDRESS] === 1 || levels[at + ADDRESS] === 2)
+  );
+}
+
 /**
- * Bits of evidence for one comparison level. An exact first or last name agreement uses that
- * name's own frequency as u: two people sharing "Khan" says less than two sharing "Quarrington".
+ * u for an exact first- or last-name agreement, from that name's own frequency: two people sharing
+ * "Khan" says less than two sharing "Quarrington". Undefined where term frequency does not apply.
  */
+function termFrequencyU(
+  params: ModelParameters,
+  c: number,
+  level: number,
+  a?: MatchRecord,
+  levels?: Uint8Array,
+  at = 0,
+): number | undefined {
+  if (!a || level !== EXACT_LEVEL || (c !== 0 && c !== 1)) return undefined;
+  const value = c === 0 ? a.given : a.family;
+  if (!value) return undefined;
+  const table = c === 0 ? params.tf.given : params.tf.family;
+  const u = Math.max(table[value] ?? params.tfMinimum, params.tfMinimum);
+  // Names run in communities: when both names agree, the pair's evidence is how rare the
+  // whole name is, so the last name counts as P(this last name | this first name).
+  const full = params.tf.full;
+  if (c === 1 && full && a.given && levels?.[at] === EXACT_LEVEL) {
+    const givenU = Math.max(params.tf.given[a.given] ?? params.tfMinimum, params.tfMinimum);
+    const fullU = full[`${a.given} ${value}`];
+    if (fullU) return Math.min(1, Math.max(fullU / givenU, u));
+  }
+  return u;
+}
+
+/** Bits of evidence for one comparison level (with the u used, for explanations). */
 export function levelWeight(
   params: ModelParameters,
   c: number,
@@ -59,38 +95,48 @@ export function levelWeight(
   a?: MatchRecord,
   levels?: Uint8Array,
 ): { weight: number; u: number; tf: boolean } {
-  if (level === 0) return { weight: 0, u: 1, tf: false };
-  // One home, counted once: an agreeing address already says the postcode agrees.
-  if (
-    params.householdRules !== false &&
-    c === POSTCODE &&
-    level === 1 &&
-    levels &&
-    (levels[ADDRESS] === 1 || levels[ADDRESS] === 2)
-  ) {
-    return { weight: 0, u: 1, tf: false };
-  }
-  const m = params.m[c][level];
-  let u = params.u[c][level];
-  let tf = false;
-  if (a && level === EXACT_LEVEL && (c === 0 || c === 1)) {
-    const value = c === 0 ? a.given : a.family;
-    const table = c === 0 ? params.tf.given : params.tf.family;
-    if (value) {
-      u = Math.max(table[value] ?? params.tfMinimum, params.tfMinimum);
-      tf = true;
-      // Names run in communities: when both names agree, the pair's evidence is how rare the
-      // whole name is, so the last name counts as P(this last name | this first name).
-      const full = params.tf.full;
-      if (c === 1 && full && a.given && levels?.[0] === EXACT_LEVEL) {
-        const givenU = Math.max(params.tf.given[a.given] ?? params.tfMinimum, params.tfMinimum);
-        const fullU = full[`${a.given} ${value}`];
-        if (fullU) u = Math.min(1, Math.max(fullU / givenU, u));
-      }
-    }
-  }
-  return { weight: log2(m / u), u, tf };
+  if (level === 0 || homeCountedOnce(params, c, level, levels)) return { weight: 0, u: 1, tf: false };
+  const tfU = termFrequencyU(params, c, level, a, levels);
+  const u = tfU ?? params.u[c][level];
+  return { weight: log2(params.m[c][level] / u), u, tf: tfU !== undefined };
 }
+
+/** A model ready to score many pairs: each level's weight worked out once. */
+export interface Scorer {
+  params: ModelParameters;
+  prior: number;
+  /** weights[c * LEVEL_SLOTS + level] in bits, before term frequency. */
+  weights: Float64Array;
+}
+
+const LEVEL_SLOTS = 8;
+
+export function scorer(params: ModelParameters): Scorer {
+  const weights = new Float64Array(COMPARISON_COUNT * LEVEL_SLOTS);
+  for (let c = 0; c < COMPARISON_COUNT; c++)
+    for (let l = 1; l < params.m[c].length; l++)
+      weights[c * LEVEL_SLOTS + l] = log2(params.m[c][l] / params.u[c][l]);
+  return { params, prior: priorWeight(params), weights };
+}
+
+/**
+ * Total match weight in bits of the pair whose levels start at `at` in `levels` (the same sum
+ * `levelWeight` explains field by field, plus the twin rule).
+ */
+export function pairWeight(s: Scorer, levels: Uint8Array, at = 0, a?: MatchRecord): number {
+  const params = s.params;
+  let weight = s.prior;
+  for (let c = 0; c < COMPARISON_COUNT; c++) {
+    const level = levels[at + c];
+    if (level === 0 || homeCountedOnce(params, c, level, levels, at)) continue;
+    const tfU = termFrequencyU(params, c, level, a, levels, at);
+    weight += tfU === undefined ? s.weights[c * LEVEL_SLOTS + level] : log2(params.m[c][level] / tfU);
+  }
+  if (params.householdRules !== false && twinRuleApplies(levels, at)) weight += TWIN_RULE_WEIGHT;
+  return weight;
+}
+
+export const probabilityOf = (weight: number) => 1 / (1 + 2 ** -weight);
 
 /**
  * Twins and siblings share a surname, a birthday and a home, and differ only in first name; the
@@ -107,11 +153,11 @@ const DOB_EXACT = 1;
 
 const FAMILY_VERY_SIMILAR = 4;
 
-export function twinRuleApplies(levels: Uint8Array): boolean {
+export function twinRuleApplies(levels: Uint8Array, at = 0): boolean {
   return (
-    levels[0] === GIVEN_DIFFERENT &&
-    (levels[1] === FAMILY_EXACT || levels[1] === FAMILY_VERY_SIMILAR) &&
-    levels[2] === DOB_EXACT
+    levels[at] === GIVEN_DIFFERENT &&
+    (levels[at + 1] === FAMILY_EXACT || levels[at + 1] === FAMILY_VERY_SIMILAR) &&
+    levels[at + 2] === DOB_EXACT
   );
 }
 
@@ -119,16 +165,18 @@ export function priorWeight(params: ModelParameters): number {
   return log2(params.lambda / (1 - params.lambda));
 }
 
+const scorers = new WeakMap<ModelParameters, Scorer>();
+
 /** Total match weight (bits) and probability for a pair's comparison levels. */
 export function score(
   params: ModelParameters,
   levels: Uint8Array,
   a?: MatchRecord,
 ): { weight: number; probability: number } {
-  let weight = priorWeight(params);
-  for (let c = 0; c < COMPARISON_COUNT; c++) weight += levelWeight(params, c, levels[c], a, levels).weight;
-  if (params.householdRules !== false && twinRuleApplies(levels)) weight += TWIN_RULE_WEIGHT;
-  return { weight, probability: 1 / (1 + 2 ** -weight) };
+  let s = scorers.get(params);
+  if (!s) scorers.set(params, (s = scorer(params)));
+  const weight = pairWeight(s, levels, 0, a);
+  return { weight, probability: probabilityOf(weight) };
 }
 
 /** Why the model thinks what it does: each field's level and the evidence it added. */

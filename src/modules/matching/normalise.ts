@@ -38,8 +38,10 @@ export interface MatchRecord {
   familyParts: string[];
   givenMeta: string | null;
   familyMeta: string | null;
-  /** Nickname group of the given name (or the name itself). */
-  givenGroup: string | null;
+  /** The nickname groups the given name is in (none for most names). */
+  nicknameGroups: number[];
+  /** Both names' sound codes, sorted (so first and last names swapped give the same key). */
+  namesSound: string | null;
   aliasFamilies: string[];
   aliasGivens: string[];
   dob: Dob | null;
@@ -52,6 +54,8 @@ export interface MatchRecord {
   police: string | null;
   /** Distinct words of the address (house number included), for comparing addresses. */
   addressWords: string[];
+  /** The words joined, to see at once whether two addresses are the same. */
+  addressKey: string | null;
 }
 
 const NICKNAMES_FILE = path.resolve(
@@ -65,10 +69,11 @@ groups.forEach((group, i) => {
   for (const name of group) NICKNAME_GROUPS.set(name, [...(NICKNAME_GROUPS.get(name) ?? []), i]);
 });
 
-export function sameNicknameGroup(a: string, b: string): boolean {
-  const ga = NICKNAME_GROUPS.get(a);
-  const gb = NICKNAME_GROUPS.get(b);
-  return !!ga && !!gb && ga.some((g) => gb.includes(g));
+const NO_GROUPS: number[] = [];
+
+export function sameNicknameGroup(a: MatchRecord, b: MatchRecord): boolean {
+  for (const g of a.nicknameGroups) if (b.nicknameGroups.includes(g)) return true;
+  return false;
 }
 
 /** Lower case, letters only (accents folded), words kept apart by single spaces. */
@@ -85,7 +90,18 @@ export function cleanName(value: string | null | undefined): string | null {
   return cleaned || null;
 }
 
-const meta = (name: string | null) => (name ? doubleMetaphone(name.replace(/[\s-]/g, ''))[0] || null : null);
+const META_CACHE = new Map<string, string | null>();
+/** Double Metaphone's primary code; names repeat, so codes are kept (a bounded cache). */
+function meta(name: string | null): string | null {
+  if (!name) return null;
+  let code = META_CACHE.get(name);
+  if (code === undefined) {
+    if (META_CACHE.size >= 100_000) META_CACHE.clear();
+    code = doubleMetaphone(name.replace(/[\s-]/g, ''))[0] || null;
+    META_CACHE.set(name, code);
+  }
+  return code;
+}
 
 /** Dates in ISO (YYYY-MM-DD), DD/MM/YYYY (or DD-MM-YYYY, DD.MM.YYYY) or YYYYMMDD; blank means unknown. */
 export function parseDob(value: string | null | undefined, yearOnly = false): Dob | null {
@@ -151,14 +167,30 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
     : null;
   const place = normalisePostcodeLoose(raw.postcode);
   const dobValue = raw.dob?.trim();
+  const givenMeta = meta(firstGiven);
+  const familyMeta = meta(familyJoined);
+  const addressWords = [
+    ...new Set(
+      (raw.address ?? '')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean),
+    ),
+  ].sort();
   return {
     id: raw.id,
     given: firstGiven,
     family: familyJoined ? familyJoined.replace(/-/g, '') : null,
     familyParts: familyJoined?.includes('-') ? familyJoined.split('-').filter(Boolean) : [],
-    givenMeta: meta(firstGiven),
-    familyMeta: meta(familyJoined),
-    givenGroup: firstGiven ? String(NICKNAME_GROUPS.get(firstGiven)?.[0] ?? firstGiven) : null,
+    givenMeta,
+    familyMeta,
+    nicknameGroups: (firstGiven && NICKNAME_GROUPS.get(firstGiven)) || NO_GROUPS,
+    namesSound:
+      givenMeta && familyMeta
+        ? givenMeta < familyMeta
+          ? `${givenMeta}|${familyMeta}`
+          : `${familyMeta}|${givenMeta}`
+        : null,
     aliasFamilies: (raw.aliases ?? [])
       .map((a) => cleanName(a.family)?.replace(/[\s-]/g, ''))
       .filter((a): a is string => !!a),
@@ -171,13 +203,7 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
     nhs: cleanId(raw.nhs_number),
     upn: cleanId(raw.upn),
     police: cleanId(raw.police_ref),
-    addressWords: [
-      ...new Set(
-        (raw.address ?? '')
-          .toLowerCase()
-          .split(/[^a-z0-9]+/)
-          .filter(Boolean),
-      ),
-    ].sort(),
+    addressWords,
+    addressKey: addressWords.length ? addressWords.join(' ') : null,
   };
 }

@@ -7,7 +7,7 @@ import { assertCanSeePerson, mergePeople } from '../people/index.ts';
 import { compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
-import { type Explanation, explain, type ModelParameters, score } from './model.ts';
+import { type Explanation, explain, type ModelParameters, pairWeight, scorer } from './model.ts';
 import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
 
@@ -151,9 +151,10 @@ export function createMatchingService(db: Database) {
       // Records merged into someone stand for that person: keep each person's best-matching record.
       // Every candidate is scored; only those shown are explained field by field.
       const best = new Map<string, { row: repo.PersonRow; levels: Uint8Array; weight: number }>();
+      const weigh = scorer(params);
       for (const row of rows) {
         const levels = compareRecords(query, personRecord(row));
-        const { weight } = score(params, levels, query);
+        const weight = pairWeight(weigh, levels, 0, query);
         const held = best.get(row.root_id);
         if (!held || weight > held.weight) best.set(row.root_id, { row, levels, weight });
       }

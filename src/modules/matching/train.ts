@@ -65,6 +65,39 @@ export function initialM(): number[][] {
 }
 
 /**
+ * Pairs with the same comparison levels are the same to EM, so it works on each distinct pattern
+ * once, with its count: a few thousand patterns stand for millions of pairs.
+ */
+export interface LevelPatterns {
+  levels: Uint8Array;
+  counts: Float64Array;
+  size: number;
+  total: number;
+}
+
+export function levelPatterns(pairLevels: Uint8Array, pairCount: number): LevelPatterns {
+  const index = new Map<number, number>();
+  const first: number[] = [];
+  const counts: number[] = [];
+  for (let p = 0; p < pairCount; p++) {
+    const base = p * COMPARISON_COUNT;
+    let key = 0;
+    for (let c = 0; c < COMPARISON_COUNT; c++) key = key * 8 + pairLevels[base + c];
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, counts.length);
+      first.push(p);
+      counts.push(1);
+    } else counts[at]++;
+  }
+  const levels = new Uint8Array(first.length * COMPARISON_COUNT);
+  first.forEach((p, i) => {
+    levels.set(pairLevels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT), i * COMPARISON_COUNT);
+  });
+  return { levels, counts: Float64Array.from(counts), size: first.length, total: pairCount };
+}
+
+/**
  * Expectation–maximisation over candidate pairs' comparison levels (no labels), with u fixed.
  * Comparisons in `frozen` keep their m (a blocking rule forces their agreement, so the pairs say
  * nothing about them).
@@ -81,6 +114,7 @@ export function expectationMaximisation(
     tolerance?: number;
   } = {},
 ): EmResult {
+  const patterns = levelPatterns(pairLevels, pairCount);
   const m = (options.mStart ?? initialM()).map((row) => [...row]);
   let lambda = options.lambdaStart ?? 0.1;
   const frozen = options.frozen ?? new Set<number>();
@@ -93,13 +127,13 @@ export function expectationMaximisation(
     const ratio = m.map((row, c) => row.map((mv, l) => (l === 0 ? 0 : Math.log(mv / u[c][l]))));
     const logPrior = Math.log(lambda / (1 - lambda));
     let pTotal = 0;
-    for (let p = 0; p < pairCount; p++) {
+    for (let p = 0; p < patterns.size; p++) {
       let logit = logPrior;
       const base = p * COMPARISON_COUNT;
-      for (let c = 0; c < COMPARISON_COUNT; c++) logit += ratio[c][pairLevels[base + c]];
-      const prob = 1 / (1 + Math.exp(-logit));
-      pTotal += prob;
-      for (let c = 0; c < COMPARISON_COUNT; c++) sums[c][pairLevels[base + c]] += prob;
+      for (let c = 0; c < COMPARISON_COUNT; c++) logit += ratio[c][patterns.levels[base + c]];
+      const expected = patterns.counts[p] / (1 + Math.exp(-logit));
+      pTotal += expected;
+      for (let c = 0; c < COMPARISON_COUNT; c++) sums[c][patterns.levels[base + c]] += expected;
     }
     let change = Math.abs(pTotal / pairCount - lambda);
     lambda = Math.min(Math.max(pTotal / pairCount, 1e-9), 1 - 1e-9);
