@@ -30,7 +30,8 @@ export async function runLink(
   cmd: LinkCommand,
 ): Promise<{ records: number; pairsWritten: number; clusters?: number }> {
   const map = parseFieldMap(cmd.map);
-  const leftRaw = readExtract(cmd.input, cmd.id, map);
+  // Only the normalised records are kept: a million raw rows need not stay in memory.
+  const left = readExtract(cmd.input, cmd.id, map).map(normaliseRecord);
   let right: MatchRecord[] | null = null;
   if (cmd.against === 'people') {
     if (!cmd.databaseUrl)
@@ -46,7 +47,6 @@ export async function runLink(
     right = readExtract(cmd.against, cmd.id, map).map(normaliseRecord);
   }
   const progress = progressReporter();
-  const left = leftRaw.map(normaliseRecord);
   const compared = compareCandidates(left, right, { progress: progress.update });
   const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update, compared });
   const scored = predict(params, left, right, { progress: progress.update, compared });

@@ -1,16 +1,17 @@
 import type { MatchRecord } from './normalise.ts';
+import { type RecordTable, recordTable } from './table.ts';
 
 /**
  * A blocking rule: records with the same key become candidate pairs. `frozen` names the
  * comparisons the rule makes agree (their m cannot be learned from its pairs).
  *
- * Keys are numbers built from small parts (a letter, a date, the number `id` gives a name's sound
- * code or a postcode), so a million records group in a fraction of a second.
+ * Keys are numbers built from the table's small parts (a letter, a date, the id of a sound code
+ * or a postcode), so a million records group in a fraction of a second.
  */
 export interface BlockingRule {
   name: string;
   frozen: number[];
-  key(r: MatchRecord, id: (value: string) => number): number | null;
+  key(t: RecordTable, i: number): number | null;
 }
 
 const COMPARISON = {
@@ -25,145 +26,179 @@ const COMPARISON = {
   address: 8,
 };
 
-/** Room for each part of a key: ids (up to 16.7 million values), letters, dates. */
+/** Room for each part of a key: ids, letters, dates. */
 const ID = 2 ** 24;
 const LETTER = 64;
-const letter = (name: string) => name.charCodeAt(0) % LETTER;
-const date = (r: MatchRecord) =>
-  r.dob && !r.dob.yearOnly ? r.dob.y * 10_000 + r.dob.m * 100 + r.dob.d : null;
+const letter = (t: RecordTable, name: number) => t.text[name].charCodeAt(0) % LETTER;
 const YEARS = 256;
-const year = (y: number) => (y - 1880) % YEARS;
-const lowerSound = (r: MatchRecord) =>
-  r.givenMeta && r.familyMeta ? (r.givenMeta < r.familyMeta ? r.givenMeta : r.familyMeta) : null;
+const year = (dob: number) => (Math.floor(dob / 10_000) - 1880) % YEARS;
+const month = (dob: number) => Math.floor(dob / 100) % 100;
+const day = (dob: number) => dob % 100;
+/** A full date of birth (not an approximate one), as yyyymmdd, or 0. */
+const date = (t: RecordTable, i: number) => (t.yearOnly[i] ? 0 : t.dob[i]);
+const soundOf = (t: RecordTable, name: number) => (name >= 0 ? t.sound[name] : -1);
 
 /** The union of these keeps almost every true pair while comparing a tiny share of all pairs. */
 export const BLOCKING_RULES: BlockingRule[] = [
   {
     name: 'date of birth + first letter of last name',
     frozen: [COMPARISON.dob],
-    key: (r) => {
-      const d = date(r);
-      return d !== null && r.family ? d * LETTER + letter(r.family) : null;
-    },
+    key: (t, i) => (date(t, i) && t.family[i] >= 0 ? date(t, i) * LETTER + letter(t, t.family[i]) : null),
   },
   {
-    // Sorted, so first and last names swapped still meet.
+    // Either order, so first and last names swapped still meet.
     name: 'names sound alike + birth year',
     frozen: [COMPARISON.given, COMPARISON.family, COMPARISON.dob],
-    key: (r, id) => (r.dob && r.namesSound ? id(r.namesSound) * YEARS + year(r.dob.y) : null),
+    key: (t, i) => (t.dob[i] && t.namesSound[i] >= 0 ? t.namesSound[i] * YEARS + year(t.dob[i]) : null),
   },
   {
     name: 'last name sounds alike + first initial + day and month of birth',
     frozen: [COMPARISON.family, COMPARISON.dob],
-    key: (r, id) =>
-      r.familyMeta && r.given && r.dob && !r.dob.yearOnly
-        ? ((id(r.familyMeta) * LETTER + letter(r.given)) * 16 + r.dob.m) * 32 + r.dob.d
-        : null,
+    key: (t, i) => {
+      const sound = soundOf(t, t.family[i]);
+      const d = date(t, i);
+      return sound >= 0 && t.given[i] >= 0 && d
+        ? ((sound * LETTER + letter(t, t.given[i])) * 16 + month(d)) * 32 + day(d)
+        : null;
+    },
   },
   {
     name: 'names sound alike + postcode district',
     frozen: [COMPARISON.given, COMPARISON.family, COMPARISON.postcode],
-    key: (r, id) => (r.namesSound && r.district ? id(r.namesSound) * ID + id(r.district) : null),
+    key: (t, i) => (t.namesSound[i] >= 0 && t.district[i] >= 0 ? t.namesSound[i] * ID + t.district[i] : null),
   },
   {
     // Catches a changed surname.
     name: 'date of birth + first letter of first name',
     frozen: [COMPARISON.dob],
-    key: (r) => {
-      const d = date(r);
-      return d !== null && r.given ? d * LETTER + letter(r.given) : null;
-    },
+    key: (t, i) => (date(t, i) && t.given[i] >= 0 ? date(t, i) * LETTER + letter(t, t.given[i]) : null),
   },
   {
     name: 'last name sounds alike + first initial + year and month of birth',
     frozen: [COMPARISON.family, COMPARISON.dob],
-    key: (r, id) =>
-      r.familyMeta && r.given && r.dob && !r.dob.yearOnly
-        ? ((id(r.familyMeta) * LETTER + letter(r.given)) * YEARS + year(r.dob.y)) * 16 + r.dob.m
-        : null,
+    key: (t, i) => {
+      const sound = soundOf(t, t.family[i]);
+      const d = date(t, i);
+      return sound >= 0 && t.given[i] >= 0 && d
+        ? ((sound * LETTER + letter(t, t.given[i])) * YEARS + year(d)) * 16 + month(d)
+        : null;
+    },
   },
   {
     // Catches a missing date of birth, and swapped names at the same address.
     name: 'postcode + a name that sounds alike',
     frozen: [COMPARISON.postcode],
-    key: (r, id) => {
-      const sound = lowerSound(r);
-      return r.postcode && sound ? id(r.postcode) * ID + id(sound) : null;
+    key: (t, i) => {
+      const g = soundOf(t, t.given[i]);
+      const f = soundOf(t, t.family[i]);
+      return t.postcode[i] >= 0 && g >= 0 && f >= 0 ? t.postcode[i] * ID + Math.min(g, f) : null;
     },
   },
   {
     name: 'date of birth + postcode',
     frozen: [COMPARISON.dob, COMPARISON.postcode],
-    key: (r, id) => {
-      const d = date(r);
-      return d !== null && r.postcode ? d * ID + id(r.postcode) : null;
-    },
+    key: (t, i) => (date(t, i) && t.postcode[i] >= 0 ? date(t, i) * ID + t.postcode[i] : null),
   },
   {
     name: 'postcode + first letter of first name',
     frozen: [COMPARISON.postcode, COMPARISON.given],
-    key: (r, id) => (r.postcode && r.given ? id(r.postcode) * LETTER + letter(r.given) : null),
+    key: (t, i) =>
+      t.postcode[i] >= 0 && t.given[i] >= 0 ? t.postcode[i] * LETTER + letter(t, t.given[i]) : null,
   },
-  { name: 'NHS number', frozen: [COMPARISON.nhs], key: (r, id) => (r.nhs ? id(r.nhs) : null) },
-  { name: 'unique pupil number', frozen: [COMPARISON.upn], key: (r, id) => (r.upn ? id(r.upn) : null) },
-  { name: 'police reference', frozen: [COMPARISON.police], key: (r, id) => (r.police ? id(r.police) : null) },
+  { name: 'NHS number', frozen: [COMPARISON.nhs], key: (t, i) => (t.nhs[i] >= 0 ? t.nhs[i] : null) },
+  { name: 'unique pupil number', frozen: [COMPARISON.upn], key: (t, i) => (t.upn[i] >= 0 ? t.upn[i] : null) },
+  {
+    name: 'police reference',
+    frozen: [COMPARISON.police],
+    key: (t, i) => (t.police[i] >= 0 ? t.police[i] : null),
+  },
 ];
 
+/**
+ * The records being linked, in one table: the left side's rows first, then the right side's
+ * (deduplicating one source, both sides are the same rows).
+ */
+export interface Sides {
+  table: RecordTable;
+  leftSize: number;
+  rightStart: number;
+  rightSize: number;
+  dedupe: boolean;
+}
+
+export function sidesOf(left: MatchRecord[], right: MatchRecord[] | null): Sides {
+  const table = recordTable(right ? [...left, ...right] : left);
+  if (table.text.length >= ID)
+    throw new Error('too many distinct names, postcodes and identifiers to block in one run');
+  return {
+    table,
+    leftSize: left.length,
+    rightStart: right ? left.length : 0,
+    rightSize: (right ?? left).length,
+    dedupe: !right,
+  };
+}
+
 export interface CandidatePairs {
-  /** Pair codes left * width + right, sorted, without repeats. */
-  codes: Float64Array;
+  /** Pairs (left row, right row), ordered by left then right, without repeats. */
+  left: Int32Array;
+  right: Int32Array;
   /** For each pair, a bit per rule (in `rules` order) that made it a candidate. */
   rules: Uint32Array;
-  width: number;
+  count: number;
   perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
 }
 
-export const pairLeft = (code: number, width: number) => Math.floor(code / width);
-export const pairRight = (code: number, width: number) => code % width;
-
-/** Rules are told apart by a few low bits of each pair code while sorting. */
+/** Rules are told apart by a few low bits of each pair's entry while sorting. */
 const RULE_SLOTS = 32;
+
+/** A typed array that grows as pairs are found. */
+class Growing<T extends Int32Array | Uint8Array> {
+  size = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number) {
+    if (this.size === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.size++] = value;
+  }
+}
 
 /**
  * Candidate pairs from the rules. Deduplicating one source pairs records within it (left < right);
  * linking pairs left records with right ones. Blocks above `maxBlock` records are skipped and
- * counted, so one very common key cannot explode the work.
+ * counted, so one very common key cannot explode the work. A pair several rules find is kept
+ * once, with a bit for each of them.
  */
-export function candidatePairs(
-  left: MatchRecord[],
-  right: MatchRecord[] | null,
-  rules: BlockingRule[],
-  maxBlock = 2000,
-): CandidatePairs {
+export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2000): CandidatePairs {
   if (rules.length > RULE_SLOTS) throw new Error(`at most ${RULE_SLOTS} blocking rules`);
-  const width = (right ?? left).length;
-  // Every (pair, rule) as one number, so one typed-array sort both orders and deduplicates them.
-  let all = new Float64Array(1 << 16);
-  let size = 0;
-  const push = (code: number) => {
-    if (size === all.length) {
-      const bigger = new Float64Array(all.length * 2);
-      bigger.set(all);
-      all = bigger;
-    }
-    all[size++] = code;
+  // Room for about 16 pairs a record at the start: each large array made is a garbage collection
+  // of the whole heap, so they are made once where possible.
+  const room = Math.max(1 << 16, 16 * sides.leftSize);
+  const found = {
+    left: new Growing(new Int32Array(room), (n) => new Int32Array(n)),
+    right: new Growing(new Int32Array(room), (n) => new Int32Array(n)),
+    rule: new Growing(new Uint8Array(room), (n) => new Uint8Array(n)),
+  };
+  const chains = {
+    left: new Int32Array(sides.leftSize),
+    right: sides.dedupe ? null : new Int32Array(sides.rightSize),
+  };
+  const add = (i: number, j: number, r: number) => {
+    found.left.push(i);
+    found.right.push(j);
+    found.rule.push(r);
   };
   const perRule: CandidatePairs['perRule'] = [];
-  // One numbering of names, postcodes and identifiers for both sides, so their keys meet.
-  const ids = new Map<string, number>();
-  const id = (value: string) => {
-    let n = ids.get(value);
-    if (n === undefined) {
-      n = ids.size;
-      if (n >= ID) throw new Error('too many distinct names, postcodes and identifiers to block in one run');
-      ids.set(value, n);
-    }
-    return n;
-  };
   const block: number[] = [];
   rules.forEach((rule, r) => {
-    const leftBlocks = groupBy(left, rule, id);
-    const rightBlocks = right ? groupBy(right, rule, id) : null;
+    const leftBlocks = groupBy(sides.table, 0, rule, chains.left);
+    const rightBlocks = chains.right ? groupBy(sides.table, sides.rightStart, rule, chains.right) : null;
     let pairs = 0;
     let oversizedBlocks = 0;
     for (const [key, ls] of leftBlocks.blocks) {
@@ -178,42 +213,73 @@ export function candidatePairs(
       if (!rightBlocks) {
         leftBlocks.members(ls, block);
         for (let i = 0; i < block.length; i++)
-          for (let j = i + 1; j < block.length; j++) push((block[i] * width + block[j]) * RULE_SLOTS + r);
+          for (let j = i + 1; j < block.length; j++) add(block[i], block[j], r);
         pairs += (lsize * (lsize - 1)) / 2;
       } else {
         for (let i = ls; i !== -1; i = leftBlocks.next[i])
-          for (let j = rs; j !== -1; j = rightBlocks.next[j]) push((i * width + j) * RULE_SLOTS + r);
+          for (let j = rs; j !== -1; j = rightBlocks.next[j]) add(i, j, r);
         pairs += lsize * rsize;
       }
     }
     perRule.push({ rule: rule.name, pairs, oversizedBlocks });
   });
-  const sorted = all.subarray(0, size).sort();
-  const codes = new Float64Array(size);
-  const ruleBits = new Uint32Array(size);
-  let n = 0;
-  for (let k = 0; k < size; k++) {
-    const code = Math.floor(sorted[k] / RULE_SLOTS);
-    const bit = 1 << (sorted[k] - code * RULE_SLOTS);
-    if (n > 0 && codes[n - 1] === code) ruleBits[n - 1] |= bit;
-    else {
-      codes[n] = code;
-      ruleBits[n++] = bit;
-    }
-  }
-  return { codes: codes.slice(0, n), rules: ruleBits.slice(0, n), width, perRule };
+  return { ...byLeftRecord(found.left, found.right, found.rule, sides.leftSize), perRule };
 }
 
 /**
- * Records by key: `blocks` maps each key to its first record, `next` chains the rest in order
- * (-1 ends a chain). Chains rather than an array per block keep a million records light.
+ * Orders pairs by left record, then right, merging repeats: each left record's pairs are
+ * gathered (counting sort) and its few entries sorted, which is far quicker than one sort of all.
  */
-function groupBy(records: MatchRecord[], rule: BlockingRule, id: (value: string) => number) {
+function byLeftRecord(
+  left: Growing<Int32Array>,
+  right: Growing<Int32Array>,
+  rule: Growing<Uint8Array>,
+  leftSize: number,
+) {
+  const found = left.size;
+  const start = new Int32Array(leftSize + 1);
+  for (let k = 0; k < found; k++) start[left.data[k] + 1]++;
+  for (let i = 0; i < leftSize; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, leftSize);
+  const entries = new Float64Array(found);
+  for (let k = 0; k < found; k++) entries[fill[left.data[k]]++] = right.data[k] * RULE_SLOTS + rule.data[k];
+  const outLeft = new Int32Array(found);
+  const outRight = new Int32Array(found);
+  const outRules = new Uint32Array(found);
+  let n = 0;
+  for (let i = 0; i < leftSize; i++) {
+    const mine = entries.subarray(start[i], start[i + 1]);
+    if (mine.length > 1) mine.sort();
+    for (let k = 0; k < mine.length; k++) {
+      const j = Math.floor(mine[k] / RULE_SLOTS);
+      const bit = 1 << (mine[k] - j * RULE_SLOTS);
+      if (n > 0 && outLeft[n - 1] === i && outRight[n - 1] === j) outRules[n - 1] |= bit;
+      else {
+        outLeft[n] = i;
+        outRight[n] = j;
+        outRules[n++] = bit;
+      }
+    }
+  }
+  return {
+    left: outLeft.subarray(0, n),
+    right: outRight.subarray(0, n),
+    rules: outRules.subarray(0, n),
+    count: n,
+  };
+}
+
+/**
+ * The table's rows from `start` (as many as `next` holds) by key, numbered from 0: `blocks` maps
+ * each key to its first row, `next` chains the rest in order (-1 ends a chain). Chains rather than
+ * an array per block keep a million records light.
+ */
+function groupBy(t: RecordTable, start: number, rule: BlockingRule, next: Int32Array) {
   const blocks = new Map<number, number>();
-  const next = new Int32Array(records.length).fill(-1);
-  // Walk backwards, putting each record at the front of its chain: chains come out in order.
-  for (let i = records.length - 1; i >= 0; i--) {
-    const key = rule.key(records[i], id);
+  next.fill(-1);
+  // Walk backwards, putting each row at the front of its chain: chains come out in order.
+  for (let i = next.length - 1; i >= 0; i--) {
+    const key = rule.key(t, start + i);
     if (key === null) continue;
     const first = blocks.get(key);
     if (first !== undefined) next[i] = first;

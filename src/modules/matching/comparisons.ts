@@ -1,5 +1,6 @@
 import { jaroWinkler } from '@skyra/jaro-winkler';
-import { type MatchRecord, sameNicknameGroup } from './normalise.ts';
+import type { MatchRecord } from './normalise.ts';
+import { type RecordTable, recordTable } from './table.ts';
 
 /**
  * The comparison levels of each field, most to least alike. Level 0 always means "one side is
@@ -65,101 +66,152 @@ export const COMPARISON_COUNT = COMPARISONS.length;
 /** Level indices that mean "exact agreement" (where term frequency adjusts the weight). */
 export const EXACT_LEVEL = 1;
 
-const swapped = (a: MatchRecord, b: MatchRecord) =>
-  !!a.given && !!a.family && !!b.given && !!b.family && a.given === b.family && a.family === b.given;
+/**
+ * Each comparison reads the table at records i and j. The functions taking two records below
+ * build a two-row table, so there is one implementation of every level.
+ */
+const swapped = (t: RecordTable, i: number, j: number) =>
+  t.given[i] >= 0 && t.family[i] >= 0 && t.given[i] === t.family[j] && t.family[i] === t.given[j];
 
-export function compareGiven(a: MatchRecord, b: MatchRecord): number {
-  if (!a.given || !b.given) return 0;
-  if (a.given === b.given) return 1;
-  if (swapped(a, b)) return 2;
-  if (sameNicknameGroup(a, b) || a.aliasGivens.includes(b.given) || b.aliasGivens.includes(a.given)) return 3;
-  if (a.given.length > 1 && b.given.length > 1) {
-    const jw = jaroWinkler(a.given, b.given);
-    if (jw >= 0.92) return 4;
-    if (jw >= 0.85 || (a.givenMeta && a.givenMeta === b.givenMeta)) return 5;
-  }
+const shareAny = (x: number[], y: number[]) => {
+  for (const v of x) if (y.includes(v)) return true;
+  return false;
+};
+
+/** Recorded aliases (other names a person is known by) are rare, so they are read from the record. */
+function aliasAgrees(t: RecordTable, i: number, j: number, field: 'aliasGivens' | 'aliasFamilies') {
+  if (!t.aliases[i] && !t.aliases[j]) return false;
+  const a = t.records[i];
+  const b = t.records[j];
+  const name = field === 'aliasGivens' ? t.given : t.family;
+  return a[field].includes(t.text[name[j]]) || b[field].includes(t.text[name[i]]);
+}
+
+/** Jaro-Winkler bands and sound codes: 1 very similar, 2 similar or sounds alike, 0 neither. */
+function similarity(t: RecordTable, x: number, y: number): number {
+  const a = t.text[x];
+  const b = t.text[y];
+  if (a.length < 2 || b.length < 2) return 0;
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92) return 1;
+  return jw >= 0.85 || (t.sound[x] >= 0 && t.sound[x] === t.sound[y]) ? 2 : 0;
+}
+
+export function givenAt(t: RecordTable, i: number, j: number): number {
+  const x = t.given[i];
+  const y = t.given[j];
+  if (x < 0 || y < 0) return 0;
+  if (x === y) return 1;
+  if (swapped(t, i, j)) return 2;
+  if (shareAny(t.nicknames[x], t.nicknames[y]) || aliasAgrees(t, i, j, 'aliasGivens')) return 3;
+  const similar = similarity(t, x, y);
+  if (similar) return similar + 3;
   // "J." against "Jonathan": only the initial can agree.
-  if ((a.given.length === 1 || b.given.length === 1) && a.given[0] === b.given[0]) return 6;
-  return 7;
+  const a = t.text[x];
+  const b = t.text[y];
+  return (a.length === 1 || b.length === 1) && a[0] === b[0] ? 6 : 7;
 }
 
-export function compareFamily(a: MatchRecord, b: MatchRecord): number {
-  if (!a.family || !b.family) return 0;
-  if (a.family === b.family) return 1;
-  if (swapped(a, b)) return 2;
+export function familyAt(t: RecordTable, i: number, j: number): number {
+  const x = t.family[i];
+  const y = t.family[j];
+  if (x < 0 || y < 0) return 0;
+  if (x === y) return 1;
+  if (swapped(t, i, j)) return 2;
   if (
-    a.aliasFamilies.includes(b.family) ||
-    b.aliasFamilies.includes(a.family) ||
-    a.familyParts.includes(b.family) ||
-    b.familyParts.includes(a.family) ||
-    a.familyParts.some((p) => b.familyParts.includes(p))
-  ) {
+    aliasAgrees(t, i, j, 'aliasFamilies') ||
+    t.parts[x].includes(y) ||
+    t.parts[y].includes(x) ||
+    shareAny(t.parts[x], t.parts[y])
+  )
     return 3;
-  }
-  const jw = jaroWinkler(a.family, b.family);
+  // Surnames of one letter are still compared (unlike first names, which may be initials).
+  const a = t.text[x];
+  const b = t.text[y];
+  const jw = jaroWinkler(a, b);
   if (jw >= 0.92) return 4;
-  if (jw >= 0.85 || (a.familyMeta && a.familyMeta === b.familyMeta)) return 5;
-  return 6;
+  return jw >= 0.85 || (t.sound[x] >= 0 && t.sound[x] === t.sound[y]) ? 5 : 6;
 }
 
-function oneDigitApart(a: string, b: string): boolean {
+/** Two dates written yyyymmdd differ in exactly one digit. */
+function oneDigitApart(x: number, y: number): boolean {
   let diff = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && ++diff > 1) return false;
+  for (let k = 0; k < 8; k++, x = Math.floor(x / 10), y = Math.floor(y / 10))
+    if (x % 10 !== y % 10 && ++diff > 1) return false;
   return diff === 1;
 }
 
-export function compareDob(a: MatchRecord, b: MatchRecord): number {
-  const x = a.dob;
-  const y = b.dob;
+export function dobAt(t: RecordTable, i: number, j: number): number {
+  const x = t.dob[i];
+  const y = t.dob[j];
   if (!x || !y) return 0;
-  if (x.yearOnly || y.yearOnly) return x.y === y.y ? 4 : Math.abs(x.y - y.y) === 1 ? 6 : 7;
-  if (x.digits === y.digits) return 1;
-  if (x.y === y.y && x.m === y.d && x.d === y.m) return 2;
-  if (oneDigitApart(x.digits, y.digits)) return 3;
-  if (x.y === y.y && x.m === y.m) return 5;
-  if (x.y === y.y) return 4;
-  if (Math.abs(x.y - y.y) === 1 && x.m === y.m && x.d === y.d) return 6;
-  return 7;
+  const xy = Math.floor(x / 10_000);
+  const yy = Math.floor(y / 10_000);
+  if (t.yearOnly[i] || t.yearOnly[j]) return xy === yy ? 4 : Math.abs(xy - yy) === 1 ? 6 : 7;
+  if (x === y) return 1;
+  const xm = Math.floor(x / 100) % 100;
+  const ym = Math.floor(y / 100) % 100;
+  const xd = x % 100;
+  const yd = y % 100;
+  if (xy === yy && xm === yd && xd === ym) return 2;
+  if (oneDigitApart(x, y)) return 3;
+  if (xy === yy) return xm === ym ? 5 : 4;
+  return Math.abs(xy - yy) === 1 && xm === ym && xd === yd ? 6 : 7;
 }
 
-export function comparePostcode(a: MatchRecord, b: MatchRecord): number {
-  const aAny = a.postcode ?? a.district;
-  const bAny = b.postcode ?? b.district;
-  if (!aAny || !bAny) return 0;
-  if (a.postcode && a.postcode === b.postcode) return 1;
-  if (a.sector && a.sector === b.sector) return 2;
-  if (a.district && a.district === b.district) return 3;
+export function postcodeAt(t: RecordTable, i: number, j: number): number {
+  if ((t.postcode[i] < 0 && t.district[i] < 0) || (t.postcode[j] < 0 && t.district[j] < 0)) return 0;
+  if (t.postcode[i] >= 0 && t.postcode[i] === t.postcode[j]) return 1;
+  if (t.sector[i] >= 0 && t.sector[i] === t.sector[j]) return 2;
+  if (t.district[i] >= 0 && t.district[i] === t.district[j]) return 3;
   return 4;
 }
 
-const compareValue = (x: string | null, y: string | null) => (!x || !y ? 0 : x === y ? 1 : 2);
+const valueAt = (column: Int32Array | Uint8Array, i: number, j: number, unknown: number) =>
+  column[i] === unknown || column[j] === unknown ? 0 : column[i] === column[j] ? 1 : 2;
 
 /** Addresses as word sets: the same words, mostly the same (Jaccard ≥ 0.5), or different. */
-export function compareAddress(a: MatchRecord, b: MatchRecord): number {
-  if (!a.addressKey || !b.addressKey) return 0;
-  if (a.addressKey === b.addressKey) return 1;
+export function addressAt(t: RecordTable, i: number, j: number): number {
+  const x = t.address[i];
+  const y = t.address[j];
+  if (x < 0 || y < 0) return 0;
+  if (x === y) return 1;
+  const a = t.words[x];
+  const b = t.words[y];
   let shared = 0;
-  for (const w of a.addressWords) if (b.addressWords.includes(w)) shared++;
-  const union = a.addressWords.length + b.addressWords.length - shared;
-  if (shared === union) return 1;
+  for (const w of a) if (b.includes(w)) shared++;
+  const union = a.length + b.length - shared;
   return shared / union >= 0.5 ? 2 : 3;
 }
 
-/** The level of each comparison for a pair of records, in COMPARISONS order. */
+/** The level of each comparison for records i and j of a table, in COMPARISONS order. */
+export function compareAt(t: RecordTable, i: number, j: number, out: Uint8Array, at = 0): Uint8Array {
+  out[at] = givenAt(t, i, j);
+  out[at + 1] = familyAt(t, i, j);
+  out[at + 2] = dobAt(t, i, j);
+  out[at + 3] = postcodeAt(t, i, j);
+  out[at + 4] = valueAt(t.gender, i, j, 0);
+  out[at + 5] = valueAt(t.nhs, i, j, -1);
+  out[at + 6] = valueAt(t.upn, i, j, -1);
+  out[at + 7] = valueAt(t.police, i, j, -1);
+  out[at + 8] = addressAt(t, i, j);
+  return out;
+}
+
+/** The levels for two records (one pair: realtime explanations, tests). */
 export function compareRecords(
   a: MatchRecord,
   b: MatchRecord,
   out: Uint8Array = new Uint8Array(COMPARISON_COUNT),
-  at = 0,
 ): Uint8Array {
-  out[at] = compareGiven(a, b);
-  out[at + 1] = compareFamily(a, b);
-  out[at + 2] = compareDob(a, b);
-  out[at + 3] = comparePostcode(a, b);
-  out[at + 4] = compareValue(a.gender, b.gender);
-  out[at + 5] = compareValue(a.nhs, b.nhs);
-  out[at + 6] = compareValue(a.upn, b.upn);
-  out[at + 7] = compareValue(a.police, b.police);
-  out[at + 8] = compareAddress(a, b);
-  return out;
+  return compareAt(recordTable([a, b]), 0, 1, out);
 }
+
+const pairOf =
+  (compare: (t: RecordTable, i: number, j: number) => number) => (a: MatchRecord, b: MatchRecord) =>
+    compare(recordTable([a, b]), 0, 1);
+export const compareGiven = pairOf(givenAt);
+export const compareFamily = pairOf(familyAt);
+export const compareDob = pairOf(dobAt);
+export const comparePostcode = pairOf(postcodeAt);
+export const compareAddress = pairOf(addressAt);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateFebrl, loadFebrl } from '../../../test/febrl.ts';
-import { BLOCKING_RULES, candidatePairs } from './blocking.ts';
+import { BLOCKING_RULES, candidatePairs, sidesOf } from './blocking.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
 import { trainModel } from './link.ts';
 import { explain } from './model.ts';
@@ -63,10 +63,47 @@ describe('matching engine', () => {
 
   it('blocking compares a tiny share of all pairs', () => {
     const records = load('dataset2.csv');
-    const pairs = candidatePairs(records, null, BLOCKING_RULES);
+    const pairs = candidatePairs(sidesOf(records, null), BLOCKING_RULES);
     const all = (records.length * (records.length - 1)) / 2;
-    assert.ok(pairs.codes.length / all < 0.001, `${pairs.codes.length} of ${all}`);
+    assert.ok(pairs.count / all < 0.001, `${pairs.count} of ${all}`);
     assert.ok(pairs.perRule.every((r) => r.oversizedBlocks === 0));
+  });
+
+  it('blocking keeps a pair several rules find once, with each rule, and links only across sources', () => {
+    const jon = normaliseRecord({
+      id: 'a',
+      given_name: 'Jon',
+      family_name: 'Smith',
+      dob: '2010-03-12',
+      postcode: 'BD7 1AB',
+    });
+    const jonathan = normaliseRecord({
+      id: 'b',
+      given_name: 'Jonathan',
+      family_name: 'Smyth',
+      dob: '12/03/2010',
+      postcode: 'BD7 1AB',
+    });
+    const other = normaliseRecord({
+      id: 'c',
+      given_name: 'Amira',
+      family_name: 'Khan',
+      dob: '2001-07-30',
+      postcode: 'BD3 9QT',
+    });
+    const rule = (name: string) => BLOCKING_RULES.findIndex((r) => r.name === name);
+    const within = candidatePairs(sidesOf([jon, other, jonathan], null), BLOCKING_RULES);
+    assert.equal(within.count, 1);
+    assert.deepEqual([within.left[0], within.right[0]], [0, 2]);
+    for (const name of ['date of birth + first letter of last name', 'date of birth + postcode'])
+      assert.ok(within.rules[0] & (1 << rule(name)), name);
+    assert.equal(within.rules[0] & (1 << rule('NHS number')), 0);
+
+    const across = candidatePairs(sidesOf([jon], [other, jonathan]), BLOCKING_RULES);
+    assert.equal(across.count, 1);
+    assert.deepEqual([across.left[0], across.right[0]], [0, 1]);
+    // Two records of one source are never paired when linking.
+    assert.equal(candidatePairs(sidesOf([jon, jonathan], [other]), BLOCKING_RULES).count, 0);
   });
 
   it('household rules: a twin is not joined to their sibling, and a shared home counts once', () => {

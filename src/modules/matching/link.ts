@@ -1,6 +1,6 @@
-import { BLOCKING_RULES, type BlockingRule, candidatePairs, pairLeft, pairRight } from './blocking.ts';
+import { BLOCKING_RULES, type BlockingRule, candidatePairs, type Sides, sidesOf } from './blocking.ts';
 import { clusters } from './cluster.ts';
-import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareAt } from './comparisons.ts';
 import { type ModelParameters, pairWeight, probabilityOf, scorer } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
 import {
@@ -22,6 +22,7 @@ export type Progress = (stage: string, done: number, total: number) => void;
  * prediction scores them, so no pair is compared twice.
  */
 export interface ComparedPairs {
+  sides: Sides;
   left: Int32Array;
   right: Int32Array;
   /** COMPARISON_COUNT levels per pair. */
@@ -40,24 +41,19 @@ export function compareCandidates(
 ): ComparedPairs {
   const rules = options.rules ?? BLOCKING_RULES;
   options.progress?.('finding candidate pairs', 0, 1);
-  const pairs = candidatePairs(left, right, rules);
-  const other = right ?? left;
-  const count = pairs.codes.length;
-  const l = new Int32Array(count);
-  const r = new Int32Array(count);
+  const sides = sidesOf(left, right);
+  const pairs = candidatePairs(sides, rules);
+  const count = pairs.count;
   const levels = new Uint8Array(count * COMPARISON_COUNT);
   for (let k = 0; k < count; k++) {
-    const i = pairLeft(pairs.codes[k], pairs.width);
-    const j = pairRight(pairs.codes[k], pairs.width);
-    l[k] = i;
-    r[k] = j;
-    compareRecords(left[i], other[j], levels, k * COMPARISON_COUNT);
+    compareAt(sides.table, pairs.left[k], sides.rightStart + pairs.right[k], levels, k * COMPARISON_COUNT);
     if (options.progress && k % 100_000 === 0) options.progress('comparing candidate pairs', k, count);
   }
   options.progress?.('comparing candidate pairs', count, count);
   return {
-    left: l,
-    right: r,
+    sides,
+    left: pairs.left,
+    right: pairs.right,
     levels,
     rules: pairs.rules,
     ruleNames: rules.map((rule) => rule.name),
@@ -107,7 +103,7 @@ export function trainModel(
   const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
   options.progress?.('estimating u from random pairs', 0, 1);
   const records = left.length + (right?.length ?? 0);
-  const u = records < MIN_RECORDS_FOR_U ? DEFAULT_U : estimateU(left, right, randomPairs, random);
+  const u = records < MIN_RECORDS_FOR_U ? DEFAULT_U : estimateU(compared.sides, randomPairs, random);
   // Training sessions: between them every comparison is learned from a rule that does not force it.
   const sessions = [
     'date of birth + first letter of last name',

@@ -174,7 +174,10 @@ export function score(
   a?: MatchRecord,
 ): { weight: number; probability: number } {
   let s = scorers.get(params);
-  if (!s) scorers.set(params, (s = scorer(params)));
+  if (!s) {
+    s = scorer(params);
+    scorers.set(params, s);
+  }
   const weight = pairWeight(s, levels, 0, a);
   return { weight, probability: probabilityOf(weight) };
 }

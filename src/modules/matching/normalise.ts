@@ -38,10 +38,6 @@ export interface MatchRecord {
   familyParts: string[];
   givenMeta: string | null;
   familyMeta: string | null;
-  /** The nickname groups the given name is in (none for most names). */
-  nicknameGroups: number[];
-  /** Both names' sound codes, sorted (so first and last names swapped give the same key). */
-  namesSound: string | null;
   aliasFamilies: string[];
   aliasGivens: string[];
   dob: Dob | null;
@@ -54,8 +50,6 @@ export interface MatchRecord {
   police: string | null;
   /** Distinct words of the address (house number included), for comparing addresses. */
   addressWords: string[];
-  /** The words joined, to see at once whether two addresses are the same. */
-  addressKey: string | null;
 }
 
 const NICKNAMES_FILE = path.resolve(
@@ -71,10 +65,8 @@ groups.forEach((group, i) => {
 
 const NO_GROUPS: number[] = [];
 
-export function sameNicknameGroup(a: MatchRecord, b: MatchRecord): boolean {
-  for (const g of a.nicknameGroups) if (b.nicknameGroups.includes(g)) return true;
-  return false;
-}
+/** The nickname groups a (cleaned) first name is in: none for most names. */
+export const nicknameGroupsOf = (name: string): number[] => NICKNAME_GROUPS.get(name) ?? NO_GROUPS;
 
 /** Lower case, letters only (accents folded), words kept apart by single spaces. */
 export function cleanName(value: string | null | undefined): string | null {
@@ -90,18 +82,40 @@ export function cleanName(value: string | null | undefined): string | null {
   return cleaned || null;
 }
 
-const META_CACHE = new Map<string, string | null>();
-/** Double Metaphone's primary code; names repeat, so codes are kept (a bounded cache). */
-function meta(name: string | null): string | null {
-  if (!name) return null;
-  let code = META_CACHE.get(name);
-  if (code === undefined) {
-    if (META_CACHE.size >= 100_000) META_CACHE.clear();
-    code = doubleMetaphone(name.replace(/[\s-]/g, ''))[0] || null;
-    META_CACHE.set(name, code);
-  }
-  return code;
+/**
+ * Names, postcodes and dates repeat across a million records: each distinct value is worked out
+ * once and its result shared (results are never changed). Bounded, so a long-running server
+ * keeps no more than `limit` of them.
+ */
+function remembered<T>(work: (value: string) => T, limit = 100_000): (value: string) => T {
+  const kept = new Map<string, T>();
+  return (value) => {
+    let result = kept.get(value);
+    if (result === undefined) {
+      if (kept.size >= limit) kept.clear();
+      result = work(value);
+      kept.set(value, result);
+    }
+    return result;
+  };
 }
+
+/** Double Metaphone's primary code. */
+const metaOf = remembered((name) => doubleMetaphone(name.replace(/[\s-]/g, ''))[0] || null);
+const meta = (name: string | null) => (name ? metaOf(name) : null);
+const cleanNameOf = remembered(cleanName);
+const placeOf = remembered(normalisePostcodeLoose);
+const dobOf = remembered((value) => parseDob(value));
+const firstNameOf = remembered((given) => given.split(' ')[0]);
+/** A cleaned surname: compared without spaces or hyphens, with the parts of a double-barrelled one. */
+const surnameOf = remembered((family) => {
+  const joined = family.replace(/\s+/g, '-');
+  return {
+    family: joined.replace(/-/g, ''),
+    parts: joined.includes('-') ? joined.split('-').filter(Boolean) : NO_WORDS,
+    meta: meta(joined),
+  };
+});
 
 /** Dates in ISO (YYYY-MM-DD), DD/MM/YYYY (or DD-MM-YYYY, DD.MM.YYYY) or YYYYMMDD; blank means unknown. */
 export function parseDob(value: string | null | undefined, yearOnly = false): Dob | null {
@@ -147,17 +161,21 @@ const cleanId = (value: string | null | undefined) => {
   return v || null;
 };
 
+/** Shared by the many records with no surname parts, aliases or address (never changed). */
+const NO_WORDS: string[] = [];
+const NO_PLACE = { postcode: null, sector: null, district: null };
+
 export function normaliseRecord(raw: RawRecord): MatchRecord {
-  let given = cleanName(raw.given_name);
-  let family = cleanName(raw.family_name);
+  let given = raw.given_name ? cleanNameOf(raw.given_name) : null;
+  let family = raw.family_name ? cleanNameOf(raw.family_name) : null;
   if (!given && !family && raw.full_name) {
     const words = cleanName(raw.full_name)?.split(' ') ?? [];
     family = words.length ? (words[words.length - 1] ?? null) : null;
     given = words.length > 1 ? words[0] : null;
   }
   // Only the first given name is compared; the rest are middle names.
-  const firstGiven = given?.split(' ')[0] ?? null;
-  const familyJoined = family ? family.replace(/\s+/g, '-') : null;
+  const firstGiven = given ? firstNameOf(given) : null;
+  const surname = family ? surnameOf(family) : null;
   const gender = raw.gender
     ? /^f|^w|^g/i.test(raw.gender)
       ? 'f'
@@ -165,45 +183,39 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
         ? 'm'
         : null
     : null;
-  const place = normalisePostcodeLoose(raw.postcode);
+  const place = raw.postcode ? placeOf(raw.postcode) : NO_PLACE;
   const dobValue = raw.dob?.trim();
   const givenMeta = meta(firstGiven);
-  const familyMeta = meta(familyJoined);
-  const addressWords = [
-    ...new Set(
-      (raw.address ?? '')
-        .toLowerCase()
-        .split(/[^a-z0-9]+/)
-        .filter(Boolean),
-    ),
-  ].sort();
+  const addressWords = raw.address
+    ? [
+        ...new Set(
+          raw.address
+            .toLowerCase()
+            .split(/[^a-z0-9]+/)
+            .filter(Boolean),
+        ),
+      ].sort()
+    : NO_WORDS;
+  const aliases = raw.aliases?.length ? raw.aliases : null;
   return {
     id: raw.id,
     given: firstGiven,
-    family: familyJoined ? familyJoined.replace(/-/g, '') : null,
-    familyParts: familyJoined?.includes('-') ? familyJoined.split('-').filter(Boolean) : [],
+    family: surname?.family ?? null,
+    familyParts: surname?.parts ?? NO_WORDS,
     givenMeta,
-    familyMeta,
-    nicknameGroups: (firstGiven && NICKNAME_GROUPS.get(firstGiven)) || NO_GROUPS,
-    namesSound:
-      givenMeta && familyMeta
-        ? givenMeta < familyMeta
-          ? `${givenMeta}|${familyMeta}`
-          : `${familyMeta}|${givenMeta}`
-        : null,
-    aliasFamilies: (raw.aliases ?? [])
-      .map((a) => cleanName(a.family)?.replace(/[\s-]/g, ''))
-      .filter((a): a is string => !!a),
-    aliasGivens: (raw.aliases ?? [])
-      .map((a) => cleanName(a.given)?.split(' ')[0])
-      .filter((a): a is string => !!a),
-    dob: parseDob(dobValue),
+    familyMeta: surname?.meta ?? null,
+    aliasFamilies: aliases
+      ? aliases.map((a) => cleanName(a.family)?.replace(/[\s-]/g, '')).filter((a): a is string => !!a)
+      : NO_WORDS,
+    aliasGivens: aliases
+      ? aliases.map((a) => cleanName(a.given)?.split(' ')[0]).filter((a): a is string => !!a)
+      : NO_WORDS,
+    dob: dobValue ? dobOf(dobValue) : null,
     ...place,
     gender,
     nhs: cleanId(raw.nhs_number),
     upn: cleanId(raw.upn),
     police: cleanId(raw.police_ref),
     addressWords,
-    addressKey: addressWords.length ? addressWords.join(' ') : null,
   };
 }

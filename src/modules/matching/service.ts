@@ -4,12 +4,13 @@ import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, mergePeople } from '../people/index.ts';
-import { compareRecords } from './comparisons.ts';
+import { COMPARISON_COUNT, compareAt, compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
 import { type Explanation, explain, type ModelParameters, pairWeight, scorer } from './model.ts';
 import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
+import { recordTable } from './table.ts';
 
 export const matchingPolicy = definePolicy('matching', {
   search: CASEWORK_ROLES,
@@ -152,12 +153,14 @@ export function createMatchingService(db: Database) {
       // Every candidate is scored; only those shown are explained field by field.
       const best = new Map<string, { row: repo.PersonRow; levels: Uint8Array; weight: number }>();
       const weigh = scorer(params);
-      for (const row of rows) {
-        const levels = compareRecords(query, personRecord(row));
+      // One table: the query (row 0) and every candidate.
+      const table = recordTable([query, ...rows.map(personRecord)]);
+      rows.forEach((row, k) => {
+        const levels = compareAt(table, 0, k + 1, new Uint8Array(COMPARISON_COUNT));
         const weight = pairWeight(weigh, levels, 0, query);
         const held = best.get(row.root_id);
         if (!held || weight > held.weight) best.set(row.root_id, { row, levels, weight });
-      }
+      });
       const shortlist = [...best.values()].sort((a, b) => b.weight - a.weight).slice(0, limit);
       const rootRows = new Map(
         (

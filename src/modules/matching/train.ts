@@ -1,4 +1,5 @@
-import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
+import type { Sides } from './blocking.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareAt } from './comparisons.ts';
 import type { ModelParameters } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
 
@@ -19,21 +20,15 @@ const levelsOf = (c: number) => COMPARISONS[c].levels.length;
  * u: how often each level happens between two records picked at random (almost all non-matches).
  * Linking two sources samples across them; deduplicating one samples within it.
  */
-export function estimateU(
-  left: MatchRecord[],
-  right: MatchRecord[] | null,
-  samples: number,
-  random: () => number,
-): number[][] {
+export function estimateU(sides: Sides, samples: number, random: () => number): number[][] {
   const counts = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
-  const other = right ?? left;
   const levels = new Uint8Array(COMPARISON_COUNT);
   let taken = 0;
   for (let s = 0; s < samples * 3 && taken < samples; s++) {
-    const i = Math.floor(random() * left.length);
-    const j = Math.floor(random() * other.length);
-    if (!right && i === j) continue;
-    compareRecords(left[i], other[j], levels);
+    const i = Math.floor(random() * sides.leftSize);
+    const j = Math.floor(random() * sides.rightSize);
+    if (sides.dedupe && i === j) continue;
+    compareAt(sides.table, i, sides.rightStart + j, levels);
     for (let c = 0; c < COMPARISON_COUNT; c++) counts[c][levels[c]] += 1;
     taken += 1;
   }
