@@ -1,4 +1,4 @@
-// npm run bench:matching [-- 10000 100000 1000000]   (sizes are agency records)
+// npm run bench:matching [-- 10000 100000 1000000]   (sizes are agency records; these are the default)
 // Everything about matching, printed (never asserted): batch deduplication of synthetic agency
 // extracts with known truth (accuracy, blocking recall, calibration, time, peak memory), the
 // FEBRL sanity sets, and real-time "already known?" latency and hit rates with the pg_trgm
@@ -27,7 +27,7 @@ function extract(size: number) {
   };
 }
 
-for (const size of sizes.length ? sizes : [10_000, 100_000]) {
+for (const size of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
   let { raw, person } = extract(size);
   const started = performance.now();
   const normalised = raw.map(normaliseRecord);
