@@ -140,8 +140,10 @@ export async function candidates(
   limit: number,
   onlyKnownToAgency?: string,
 ): Promise<PersonRow[]> {
-  const { rows } = await db.query(
-    `WITH q AS (
+  // Named, so each connection parses it once and PostgreSQL may keep its plan.
+  const { rows } = await db.query({
+    name: 'matching-candidates',
+    text: `WITH q AS (
        SELECT person_family_key($8) AS fk, person_name_key($7) AS gk,
               person_family_key($7) AS fk_swapped, person_name_key($8) AS gk_swapped,
               left(lower($8), 1) AS family_initial, left(lower($7), 1) AS given_initial
@@ -175,7 +177,7 @@ export async function candidates(
       WHERE ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_agency pa
                       WHERE pa.person_id IN (SELECT person_group(coalesce(p.merged_into, p.id))) AND pa.agency_id = $10))
       LIMIT $9`,
-    [
+    values: [
       partnershipId,
       q.nhs,
       q.upn,
@@ -189,7 +191,7 @@ export async function candidates(
       q.birthYear,
       q.dobs[0] ?? null,
     ],
-  );
+  });
   return rows.map(toRecord);
 }
 
