@@ -60,6 +60,14 @@ describe('matching: comparison levels', () => {
     const swapB = rec({ given_name: 'John', family_name: 'Smith' });
     assert.equal(level('family', compareFamily(swapA, swapB)), 'swapped with first name');
     assert.equal(level('given', compareGiven(swapA, swapB)), 'swapped with last name');
+    // Swapped, with a typo in one of the names; but one name alone in the other place is no swap.
+    const typoSwap = rec({ given_name: 'Hannagan', family_name: 'Mikhayla' });
+    const mikhayla = rec({ given_name: 'Mikhayla', family_name: 'Hannaan' });
+    assert.equal(level('given', compareGiven(typoSwap, mikhayla)), 'swapped with last name');
+    assert.equal(level('family', compareFamily(typoSwap, mikhayla)), 'swapped with first name');
+    const ali = rec({ given_name: 'Ali', family_name: 'Khan' });
+    const hussainAli = rec({ given_name: 'Hussain', family_name: 'Ali' });
+    assert.equal(level('given', compareGiven(ali, hussainAli)), 'different');
     assert.equal(
       level('family', compareFamily(rec({ family_name: 'Khan-Hussain' }), rec({ family_name: 'Hussain' }))),
       'alias or one part of a double-barrelled name',

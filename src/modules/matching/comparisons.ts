@@ -70,8 +70,20 @@ export const EXACT_LEVEL = 1;
  * Each comparison reads the table at records i and j. The functions taking two records below
  * build a two-row table, so there is one implementation of every level.
  */
-const swapped = (t: RecordTable, i: number, j: number) =>
-  t.given[i] >= 0 && t.family[i] >= 0 && t.given[i] === t.family[j] && t.family[i] === t.given[j];
+/** First and last names swapped: both exactly, or one exactly and the other with a typo. */
+function swapped(t: RecordTable, i: number, j: number): boolean {
+  const gi = t.given[i];
+  const fi = t.family[i];
+  const gj = t.given[j];
+  const fj = t.family[j];
+  if (gi < 0 || fi < 0 || gj < 0 || fj < 0) return false;
+  const givenSwapped = gi === fj;
+  const familySwapped = fi === gj;
+  if (givenSwapped && familySwapped) return true;
+  if (givenSwapped) return jaroWinkler(t.text[fi], t.text[gj]) >= 0.92;
+  if (familySwapped) return jaroWinkler(t.text[gi], t.text[fj]) >= 0.92;
+  return false;
+}
 
 const shareAny = (x: number[], y: number[]) => {
   for (const v of x) if (y.includes(v)) return true;

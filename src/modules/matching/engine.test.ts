@@ -5,7 +5,7 @@ import { BLOCKING_RULES, candidatePairs, sidesOf } from './blocking.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRecords } from './comparisons.ts';
 import { trainModel } from './link.ts';
 import { explain } from './model.ts';
-import { normaliseRecord } from './normalise.ts';
+import { type MatchRecord, normaliseRecord } from './normalise.ts';
 import { expectationMaximisation, seededRandom } from './train.ts';
 
 const load = loadFebrl;
@@ -104,6 +104,24 @@ describe('matching engine', () => {
     assert.deepEqual([across.left[0], across.right[0]], [0, 1]);
     // Two records of one source are never paired when linking.
     assert.equal(candidatePairs(sidesOf([jon, jonathan], [other]), BLOCKING_RULES).count, 0);
+  });
+
+  it('a swap of names common as both first and last names counts for less than a swap of rare ones', () => {
+    const params = trainModel(load('dataset2.csv'), null);
+    const model = { ...params, tf: { ...params.tf, family: { ...params.tf.family, ali: 0.02 } } };
+    const person = (given: string, family: string) =>
+      normaliseRecord({ id: given, given_name: given, family_name: family, dob: '2011-05-04' });
+    const swapEvidence = (a: MatchRecord, b: MatchRecord) => {
+      const given = explain(model, compareRecords(a, b), a).fields[0];
+      assert.equal(given.level, 'swapped with last name');
+      return given;
+    };
+    const common = swapEvidence(person('Ali', 'Hussain'), person('Hussain', 'Ali'));
+    const rare = swapEvidence(person('Quentin', 'Marlowe'), person('Marlowe', 'Quentin'));
+    assert.equal(common.termFrequencyAdjusted, true);
+    assert.equal(common.u, 0.02);
+    assert.equal(rare.termFrequencyAdjusted, false);
+    assert.ok(common.weight < rare.weight - 5, `${common.weight} against ${rare.weight}`);
   });
 
   it('household rules: a twin is not joined to their sibling, and a shared home counts once', () => {

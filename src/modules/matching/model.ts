@@ -47,6 +47,7 @@ export interface Explanation {
 }
 
 const log2 = Math.log2;
+const SWAPPED = 2;
 
 /** One home, counted once: an agreeing address already says the postcode agrees. */
 function homeCountedOnce(params: ModelParameters, c: number, level: number, levels?: Uint8Array, at = 0) {
@@ -71,7 +72,14 @@ function termFrequencyU(
   levels?: Uint8Array,
   at = 0,
 ): number | undefined {
-  if (!a || level !== EXACT_LEVEL || (c !== 0 && c !== 1)) return undefined;
+  if (!a || (c !== 0 && c !== 1)) return undefined;
+  if (level === SWAPPED && c === 0 && a.given) {
+    // A swap of common names ("Ali Hussain", "Hussain Ali") happens between different people:
+    // it counts for no more than how often this first name is someone's last name.
+    const asFamily = params.tf.family[a.given];
+    return asFamily && asFamily > params.u[c][level] ? asFamily : undefined;
+  }
+  if (level !== EXACT_LEVEL) return undefined;
   const value = c === 0 ? a.given : a.family;
   if (!value) return undefined;
   const table = c === 0 ? params.tf.given : params.tf.family;
