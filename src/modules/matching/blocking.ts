@@ -12,6 +12,8 @@ export interface BlockingRule {
   name: string;
   frozen: number[];
   key(t: RecordTable, i: number): number | null;
+  /** Blocks larger than this are skipped (counted as oversized); default 2,000. */
+  maxBlock?: number;
 }
 
 const COMPARISON = {
@@ -104,6 +106,18 @@ export const BLOCKING_RULES: BlockingRule[] = [
     frozen: [COMPARISON.postcode, COMPARISON.given],
     key: (t, i) =>
       t.postcode[i] >= 0 && t.given[i] >= 0 ? t.postcode[i] * LETTER + letter(t, t.given[i]) : null,
+  },
+  {
+    // Catches the same name with nothing else shared (no date of birth, and a move). Only rare
+    // names: a common name's block is mostly different people, and would be costly to compare.
+    name: 'the same first and last name (either order), if rare',
+    frozen: [COMPARISON.given, COMPARISON.family],
+    maxBlock: 20,
+    key: (t, i) => {
+      const g = t.given[i];
+      const f = t.family[i];
+      return g >= 0 && f >= 0 ? Math.min(g, f) * ID + Math.max(g, f) : null;
+    },
   },
   { name: 'NHS number', frozen: [COMPARISON.nhs], key: (t, i) => (t.nhs[i] >= 0 ? t.nhs[i] : null) },
   { name: 'unique pupil number', frozen: [COMPARISON.upn], key: (t, i) => (t.upn[i] >= 0 ? t.upn[i] : null) },
@@ -206,7 +220,7 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
       if (rs === undefined) continue;
       const lsize = leftBlocks.size(ls);
       const rsize = rightBlocks ? rightBlocks.size(rs) : lsize;
-      if (lsize > maxBlock || rsize > maxBlock) {
+      if (lsize > (rule.maxBlock ?? maxBlock) || rsize > (rule.maxBlock ?? maxBlock)) {
         oversizedBlocks++;
         continue;
       }
