@@ -27,9 +27,9 @@ export interface ComparedPairs {
   right: Int32Array;
   /** COMPARISON_COUNT levels per pair. */
   levels: Uint8Array;
-  /** A bit per blocking rule (in `ruleNames` order) that made the pair a candidate. */
+  /** A bit per blocking rule (in `blockingRules` order) that made the pair a candidate. */
   rules: Uint32Array;
-  ruleNames: string[];
+  blockingRules: BlockingRule[];
   count: number;
   perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
 }
@@ -56,7 +56,7 @@ export function compareCandidates(
     right: pairs.right,
     levels,
     rules: pairs.rules,
-    ruleNames: rules.map((rule) => rule.name),
+    blockingRules: rules,
     count,
     perRule: pairs.perRule,
   };
@@ -110,17 +110,16 @@ export function trainModel(
     'names sound alike + birth year',
     'postcode + first letter of first name',
   ]
-    .map((name) => compared.ruleNames.indexOf(name))
+    .map((name) => compared.blockingRules.findIndex((r) => r.name === name))
     .filter((r) => r >= 0);
   const estimates: { m: number[][]; frozen: Set<number> }[] = [];
   let iterations = 0;
   let converged = true;
-  const rules = options.rules ?? BLOCKING_RULES;
   sessions.forEach((rule, i) => {
     options.progress?.(`EM session ${i + 1} of ${sessions.length}`, i, sessions.length);
     const { levels, count } = levelsOfRule(compared, rule);
     if (count === 0) return;
-    const frozen = new Set(rules.find((r) => r.name === compared.ruleNames[rule])?.frozen ?? []);
+    const frozen = new Set(compared.blockingRules[rule].frozen);
     const result = expectationMaximisation(levels, count, u, { frozen });
     iterations += result.iterations;
     converged &&= result.converged;
