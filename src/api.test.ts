@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestApp, createTestDatabase, type TestApp, type TestDatabase } from '../test/helpers.ts';
+import {
+  createTestApp,
+  createTestDatabase,
+  type TestApp,
+  type TestDatabase,
+  tokenFor,
+} from '../test/helpers.ts';
 
 describe('API v1', () => {
   let t: TestDatabase;
@@ -11,18 +17,8 @@ describe('API v1', () => {
   before(async () => {
     t = await createTestDatabase({ people: 10 });
     ta = await createTestApp(t);
-    const admin = await ta.services.accounts.signIn('admin', 'correct-horse-battery');
-    assert.ok(admin.ok);
-    const users = await ta.services.accounts.listUsers(admin.actor);
-    const id = (u: string) => users.find((x) => x.username === u)?.id ?? '';
-    token = await ta.services.accounts.createApiToken(admin.actor, {
-      userId: id('police'),
-      name: 'police records',
-    });
-    councillorToken = await ta.services.accounts.createApiToken(admin.actor, {
-      userId: id('councillor'),
-      name: 'x',
-    });
+    token = await tokenFor(ta.services, 'police', 'police records');
+    councillorToken = await tokenFor(ta.services, 'councillor');
   });
   after(async () => {
     await ta.app.close();

@@ -4,11 +4,15 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import view from '@fastify/view';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
 import { accountsRoutes } from './modules/accounts/index.ts';
@@ -23,6 +27,8 @@ import { reportsRoutes } from './modules/reports/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
 import { type Actor, ForbiddenError, hasPermission, type RouteAccess, rolesFor } from './platform/access.ts';
 import { registerErrorHandling } from './platform/error-handler.ts';
+import { BadRequestError } from './platform/errors.ts';
+import { findBadText } from './platform/validation.ts';
 import { configureNunjucks, navigation, VIEW_PATHS } from './platform/web.ts';
 import type { Services } from './services.ts';
 
@@ -70,7 +76,14 @@ export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/'
 
 export async function createApp(services: Services, config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    trustProxy: config.trustProxy,
+    // A hop count becomes proxy-addr's trust function: believe that many proxies in front.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     // Unknown fields are refused and named, never silently dropped; all errors are reported at once.
     ajv: { customOptions: { removeAdditional: false, allErrors: true } },
     genReqId: (req) => {
@@ -83,6 +96,19 @@ export async function createApp(services: Services, config: Config): Promise<Fas
       serializers: {
         req: (req) => ({ method: req.method, path: req.url.split('?')[0], id: req.id }),
         res: (res) => ({ statusCode: res.statusCode }),
+        // Database errors can quote the values they refused (a name, an NHS number): keep their
+        // code and where they came from, never their message or detail.
+        err: (err: FastifyError & { constraint?: string; routine?: string }) => {
+          const fromDatabase = typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code);
+          return {
+            type: err.constructor?.name ?? 'Error',
+            code: err.code,
+            constraint: err.constraint,
+            routine: err.routine,
+            message: fromDatabase ? `database error ${err.code}` : err.message,
+            stack: (fromDatabase ? err.stack?.split('\n').slice(1).join('\n') : err.stack) ?? '',
+          };
+        },
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
@@ -124,7 +150,6 @@ export async function createApp(services: Services, config: Config): Promise<Fas
       (request.body as Record<string, string> | undefined)?._csrf ??
       (request.headers['x-csrf-token'] as string),
   });
-  await app.register(rateLimit, { global: false });
   await app.register(fastifyStatic, {
     root: [
       path.join(ROOT, 'node_modules/govuk-frontend/dist/govuk/assets'),
@@ -203,6 +228,26 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     if (!access || access === 'public') return;
     if (!request.actor) return refuseUnauthenticated(request, reply);
     if (access !== 'signed-in' && !hasPermission(request.actor, access)) throw new ForbiddenError();
+  });
+
+  // Text that cannot be stored (a NUL byte, a lone surrogate) is refused before any handler sees
+  // it, naming the field. Pages check the same in their form readers, so what was typed is kept.
+  app.addHook('preValidation', async (request) => {
+    const bad = isApi(request)
+      ? (findBadText(request.params, 'path') ??
+        findBadText(request.query, 'query') ??
+        findBadText(request.body, ''))
+      : findBadText(request.params, 'path');
+    if (bad) throw new BadRequestError([{ field: bad.field || 'body', message: bad.message }]);
+  });
+
+  // After an administrator's reset, a user may only choose a new password (or sign out).
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.actor?.mustChangePassword) return;
+    const allowed = ['/account/password', '/sign-out', '/session/status', '/session/extend'];
+    if (allowed.includes(request.url.split('?')[0]) || request.url.startsWith('/assets/')) return;
+    if (isApi(request)) throw new ForbiddenError('Choose a new password on your account page first');
+    return reply.redirect('/account/password?required=1', 303);
   });
 
   // Overdue work and risk reviews stay in view on every page for those who work the queues.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Every setting Lantern reads, validated once at start-up. */
@@ -7,7 +8,12 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
   host: string;
+  /** Owner connection (migrations, operators' commands); the embedded cluster when unset. */
   databaseUrl: string | undefined;
+  /** The service's own login when the operator manages it; Lantern manages `lantern_service` otherwise. */
+  appDatabaseUrl: string | undefined;
+  /** Connections per partnership pool. */
+  databasePoolSize: number;
   dataDir: string;
   embeddedPgPort: number;
   sessionSecret: string;
@@ -15,7 +21,10 @@ export interface Config {
   sessionAbsoluteSeconds: number;
   sessionWarningSeconds: number;
   cookieSecure: boolean;
-  trustProxy: boolean;
+  /** Which proxies' X-Forwarded-For to believe: none, a hop count, or their addresses / CIDRs. */
+  trustProxy: false | number | string[];
+  /** Where the audit trail's head is appended on a schedule, for keeping outside the database. */
+  auditAnchorFile: string;
   demoPassword: string;
   logLevel: string;
 }
@@ -40,6 +49,38 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+/** Proxies whose X-Forwarded-For is believed. "Everything" is refused: any client could pick its IP. */
+function trustedProxies(raw: string | undefined): false | number | string[] {
+  if (raw === undefined || raw.trim() === '' || ['false', '0', 'no'].includes(raw.trim().toLowerCase()))
+    return false;
+  const value = raw.trim();
+  if (['true', 'yes', '*'].includes(value.toLowerCase())) {
+    throw new ConfigError(
+      "TRUST_PROXY=true would believe any client's X-Forwarded-For. Give your load balancers' addresses or CIDRs (like 10.0.0.0/8,127.0.0.1) or the number of proxies in front of Lantern (like 1)",
+    );
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY must be at most 10 hops, got ${hops}`);
+    return hops;
+  }
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!family || !okBits || rest.length)
+      throw new ConfigError(
+        `TRUST_PROXY must list IP addresses or CIDRs (like 10.0.0.0/8), or a hop count; "${entry}" is neither`,
+      );
+  }
+  return entries;
+}
+
 /** A secret kept in the data directory so sessions survive restarts in development. */
 function localSecret(dataDir: string): string {
   const file = path.join(dataDir, 'session-secret');
@@ -60,6 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   }
+  const appDatabaseUrl = env.APP_DATABASE_URL || undefined;
+  if (appDatabaseUrl && !/^postgres(ql)?:\/\//.test(appDatabaseUrl)) {
+    throw new ConfigError('APP_DATABASE_URL must start with postgres:// or postgresql://');
+  }
+  if (appDatabaseUrl && !databaseUrl) {
+    throw new ConfigError('APP_DATABASE_URL needs DATABASE_URL (the owner connection for migrations) too');
+  }
   const dataDir = path.resolve(env.LANTERN_DATA_DIR || 'var');
   let sessionSecret = env.SESSION_SECRET ?? '';
   if (!sessionSecret) {
@@ -74,6 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || (production ? '0.0.0.0' : 'localhost'),
     databaseUrl,
+    appDatabaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     dataDir,
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     sessionSecret,
@@ -84,7 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       Math.floor(sessionIdleSeconds / 2),
     ),
     cookieSecure: bool(env, 'COOKIE_SECURE', production),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustedProxies(env.TRUST_PROXY),
+    auditAnchorFile: path.resolve(env.AUDIT_ANCHOR_FILE || path.join(dataDir, 'audit-anchors.log')),
     demoPassword: env.DEMO_PASSWORD || 'lantern-demo-2026',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
   };

@@ -7,6 +7,7 @@ import {
   personIdWhere,
   type TestApp,
   type TestDatabase,
+  tokenFor,
 } from '../test/helpers.ts';
 import { requireAccessRule } from './app.ts';
 import { DEMO_USERS } from './cli/seed.ts';
@@ -39,10 +40,7 @@ describe('every route × every role', () => {
     for (const role of ROLES) {
       const user = users.find((u) => u.username === userOf(role));
       assert.ok(user);
-      tokens.set(
-        role,
-        await ta.services.accounts.createApiToken(admin.actor, { userId: user.id, name: role }),
-      );
+      tokens.set(role, await tokenFor(ta.services, user.username, role));
     }
     // A person every person-viewing role may see: known to the service worker's agency.
     ids.person = await personIdWhere(
@@ -90,7 +88,7 @@ describe('every route × every role', () => {
       )
     ).rows[0].id;
     // The revoke route gets a token of its own to revoke.
-    await ta.services.accounts.createApiToken(admin.actor, { userId: ids.user, name: 'to be revoked' });
+    await tokenFor(ta.services, 'frontdoor', 'to be revoked');
     const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
     ids.token = rows[0].id;
   });

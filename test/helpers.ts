@@ -3,11 +3,14 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
 import { seedDemo } from '../src/cli/seed.ts';
+import { TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
 import { type Config, loadConfig } from '../src/config.ts';
-import { type Database, openDatabase, withDatabase } from '../src/db/database.ts';
+import { type Database, openDatabase, SERVICE_LOGIN, withDatabase, withLogin } from '../src/db/database.ts';
+import { secureDatabase, serviceLoginPassword } from '../src/db/roles.ts';
 import { createServices, type Services } from '../src/services.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';
+export { TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -18,7 +21,9 @@ function required(name: string): string {
 export interface TestDatabase {
   /** Owner connection string (like an operator's). */
   url: string;
-  /** Runs as the application role, like the app does. */
+  /** The service's own login (lantern_service): what the app connects as. */
+  appUrl: string;
+  /** Connects as the service's login, like the app does (row-level security applies). */
   db: Database;
   /** Runs as the owner: for tests that inspect or tamper with the database directly. */
   owner: Database;
@@ -43,10 +48,15 @@ export async function createTestDatabase(
     demoUsers: true,
     demoPassword: TEST_PASSWORD,
   });
-  const db = openDatabase(url, { max: 5 });
-  const owner = openDatabase(url, { appRole: false, max: 2 });
+  // The test runner made the login (it belongs to the whole cluster); each database needs its grants.
+  const password = serviceLoginPassword(TEST_SESSION_SECRET);
+  await secureDatabase(url);
+  const appUrl = withLogin(url, SERVICE_LOGIN, password);
+  const db = openDatabase(appUrl, { max: 5 });
+  const owner = openDatabase(url, { max: 2 });
   return {
     url,
+    appUrl,
     db,
     owner,
     partnershipId,
@@ -64,7 +74,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({
       NODE_ENV: 'test',
-      SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',
+      SESSION_SECRET: TEST_SESSION_SECRET,
       LOG_LEVEL: process.env.LOG_LEVEL,
     }),
     ...overrides,
@@ -141,4 +151,11 @@ export async function personIdWhere(t: TestDatabase, sql = 'TRUE'): Promise<stri
   const { rows } = await t.owner.pool.query(`SELECT id FROM person WHERE ${sql} ORDER BY id LIMIT 1`);
   if (!rows[0]) throw new Error(`no person where ${sql}`);
   return rows[0].id;
+}
+
+/** A personal access token of the user's own (as they would make on their account page). */
+export async function tokenFor(services: Services, username: string, name = 'test token'): Promise<string> {
+  const signedIn = await services.accounts.signIn(username, TEST_PASSWORD);
+  if (!signedIn.ok) throw new Error(`sign-in as ${username} failed`);
+  return services.accounts.createOwnToken(signedIn.actor, name);
 }

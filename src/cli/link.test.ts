@@ -149,7 +149,7 @@ describe('lantern link', () => {
       '--output',
       path.join(dir, 'x.csv'),
     ]);
-    assert.equal(badField.status, 1);
+    assert.equal(badField.status, 2);
     assert.match(badField.stderr, /"forename", which is not a Lantern field/);
     const badColumn = lantern([
       'link',

@@ -1,46 +1,258 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { connectDatabase, type DatabaseTarget } from '../db/connect.ts';
-import { openDatabase } from '../db/database.ts';
+import { connectDatabase, type DatabaseTarget, serviceDatabaseUrl } from '../db/connect.ts';
+import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { verifyAuditChain } from '../platform/audit/index.ts';
+import {
+  auditHeads,
+  formatHead,
+  type Head,
+  parseHead,
+  readAnchors,
+  sealAll,
+  verifyAuditTrail,
+} from '../platform/audit/index.ts';
 import { DEMO_USERS, isEmpty, seedDemo } from './seed.ts';
 
-const HELP = `Usage: lantern <command> [options]
-
-Commands:
-  start                         Run Lantern (embedded PostgreSQL unless DATABASE_URL is set)
-  migrate                       Apply database migrations
-  seed [--seed N] [--people N] [--reset]
-                                Load the synthetic demo district (--reset wipes the database first)
-  audit verify                  Check the audit trail's hash chain; exits 1 naming the first bad event
-  token create --user USERNAME [--name NAME]
-                                Print a new personal access token for the API
-  token revoke --id TOKEN_ID    Revoke a token
-  link --input A.csv [--against B.csv | --against people] --id COLUMN --map field=column,...
-       --output FILE [--format pairs|clusters] [--threshold P] [--seed N]
-                                Find the same people within one extract, across two, or against Lantern's people
-  import --input FILE --agency CODE --id COLUMN --map field=column,... [--auto P] [--review P]
-                                Load an agency's extract as records linked to people (uncertain pairs
-                                go to clerical review; defaults --auto 0.95 --review 0.5)
-  test [files...]               Run the whole test suite (lint, types, unit, integration, browser)
-`;
-
-function fail(message: string): never {
-  console.error(message);
-  process.exit(1);
+/** A mistake in how a command was called: its usage is shown and the exit code is 2. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
 }
 
-async function withDatabase<T>(fn: (target: DatabaseTarget) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const target = await connectDatabase(config);
+/** A refusal the operator can act on (no such user, a broken trail…): a message, exit code 1. */
+class CommandError extends Error {}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+interface Command {
+  usage: string;
+  options?: Options;
+  positionals?: boolean;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
+}
+
+const LINK_FIELDS =
+  'given_name, family_name, full_name, dob, gender, postcode, address, nhs_number, upn, police_ref';
+
+const COMMANDS: Record<string, Command> = {
+  start: {
+    usage: `lantern start
+  Run Lantern: the web service and API on PORT (3000), with the embedded PostgreSQL in
+  LANTERN_DATA_DIR (./var) unless DATABASE_URL is set. Loads the demo district on first start.`,
+    run: start,
+  },
+  migrate: {
+    usage: `lantern migrate
+  Apply the forward-only SQL migrations in migrations/ as the database owner, and prepare the
+  service's own login (lantern_service) unless APP_DATABASE_URL names one you manage.`,
+    run: () =>
+      withOwner(async (target) => {
+        const { applied } = await migrate(target.url);
+        await serviceDatabaseUrl(loadConfig(), target.url);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+      }),
+  },
+  seed: {
+    usage: `lantern seed [--seed N] [--people N] [--reset]
+  Load the synthetic demo district (deterministic for a seed). --reset wipes the database first
+  (refused while Lantern is running on it). --people 1000000 for benchmarks.`,
+    options: {
+      seed: { type: 'string', default: '2026' },
+      people: { type: 'string', default: '2000' },
+      reset: { type: 'boolean', default: false },
+    },
+    run: seed,
+  },
+  audit: {
+    usage: `lantern audit verify [--head "POSITION HASH"] [--partnership CODE]
+  Recompute every event's hash (in this program, from the stored fields), check the chain has no
+  gaps and every event is sealed; with --head (a head you kept elsewhere) also that it is still
+  there unchanged, which catches removed newest events and truncation. Without --head, the newest
+  heads in the service's anchor log (AUDIT_ANCHOR_FILE) are checked when the log exists.
+  Reports every problem (the first ten in detail) and exits 1 when there is one.
+lantern audit head [--partnership CODE]
+  Print the current head as "POSITION HASH", to keep outside the database.`,
+    options: { head: { type: 'string' }, partnership: { type: 'string' } },
+    positionals: true,
+    run: auditCommand,
+  },
+  token: {
+    usage: `lantern token create --user USERNAME --reason "WHY" [--name NAME]
+  Print a new personal access token for USERNAME (only its hash is stored). The audit trail names
+  you (this machine's user) and your reason. Users make their own tokens on their account page.
+lantern token revoke --id TOKEN_ID --reason "WHY"
+  Revoke a token.`,
+    options: {
+      user: { type: 'string' },
+      name: { type: 'string', default: 'Command line token' },
+      id: { type: 'string' },
+      reason: { type: 'string' },
+    },
+    positionals: true,
+    run: token,
+  },
+  link: {
+    usage: `lantern link --input A.csv [--against B.csv | --against people] --id COLUMN
+             --map field=column,... --output FILE [--format pairs|clusters] [--threshold P] [--seed N]
+  Find the same people within one extract, across two, or against Lantern's people.
+  Fields: ${LINK_FIELDS}.
+  Dates may be ISO, DD/MM/YYYY or YYYYMMDD. --threshold (default 0.5) is the probability a pair
+  must reach to be written.`,
+    options: {
+      input: { type: 'string' },
+      against: { type: 'string' },
+      id: { type: 'string' },
+      map: { type: 'string' },
+      output: { type: 'string' },
+      format: { type: 'string', default: 'pairs' },
+      threshold: { type: 'string', default: '0.5' },
+      seed: { type: 'string', default: '42' },
+    },
+    run: link,
+  },
+  import: {
+    usage: `lantern import --input FILE --agency CODE --id COLUMN --map field=column,... [--auto P] [--review P]
+  Load an agency's extract as records linked to people. Sure matches (p >= --auto, default 0.95)
+  join the person; unknown people are created; pairs from --review (default 0.5) go to clerical
+  review. A re-import refreshes the records it has seen. Fields: ${LINK_FIELDS}.`,
+    options: {
+      input: { type: 'string' },
+      agency: { type: 'string' },
+      id: { type: 'string' },
+      map: { type: 'string' },
+      auto: { type: 'string', default: '0.95' },
+      review: { type: 'string', default: '0.5' },
+      seed: { type: 'string', default: '42' },
+    },
+    run: importCommand,
+  },
+  test: {
+    usage: `lantern test [files...]
+  Run the whole test suite (lint, types, unit, integration, browser), or only the files given.`,
+    positionals: true,
+    run: async (_values, files) => {
+      const { runTests } = await import('./test-runner.ts');
+      process.exitCode = await runTests(files);
+    },
+  },
+};
+
+const HELP = `Usage: lantern <command> [options]   (lantern <command> --help for one command)
+
+${Object.values(COMMANDS)
+  .map((c) => c.usage)
+  .join('\n\n')}
+`;
+
+/** The owner's connection: the running embedded cluster when a service has it, else started here. */
+async function withOwner<T>(fn: (target: DatabaseTarget) => Promise<T>, opts: { migrate?: boolean } = {}) {
+  const target = await connectDatabase(loadConfig());
   try {
-    await migrate(target.url);
+    if (opts.migrate !== false) await migrate(target.url);
     return await fn(target);
   } finally {
     await target.stop();
   }
+}
+
+async function withOwnerDatabase<T>(fn: (db: Database, target: DatabaseTarget) => Promise<T>) {
+  return withOwner(async (target) => {
+    const db = openDatabase(target.url, { max: 2, applicationName: 'lantern-cli' });
+    try {
+      return await fn(db, target);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+function wholeNumber(value: unknown, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(
+      `--${name} must be a whole number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')}`,
+    );
+  return n;
+}
+
+function probability(value: unknown, name: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1))
+    throw new UsageError(`--${name} must be a probability above 0 and at most 1, like 0.5`);
+  return n;
+}
+
+function required(values: Record<string, unknown>, names: string[]) {
+  for (const name of names) if (!values[name]) throw new UsageError(`--${name} is required`);
+}
+
+async function start() {
+  const config = loadConfig();
+  const { startServer } = await import('../server.ts');
+  console.log(
+    config.databaseUrl
+      ? 'Using the PostgreSQL at DATABASE_URL…'
+      : `Starting the embedded PostgreSQL (data in ${config.dataDir})…`,
+  );
+  const server = await startServer(config, { seedIfEmpty: true });
+  console.log(`\nLantern is running at ${server.url}`);
+  if (config.env !== 'production') {
+    console.log(`Sign in as any demo user with the password: ${config.demoPassword}`);
+    console.log(`Demo users: ${DEMO_USERS.map((u) => `${u.username} (${u.roles.join(', ')})`).join(', ')}`);
+  }
+  console.log('Press Ctrl+C to stop.');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Lantern…`);
+    await server.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function seed(values: Record<string, string | boolean | undefined>) {
+  const seedNumber = wholeNumber(values.seed, 'seed', 0, 2 ** 31 - 1);
+  const people = wholeNumber(values.people, 'people', 0, 10_000_000);
+  const config = loadConfig();
+  await withOwner(
+    async (target) => {
+      if (values.reset) {
+        if (target.attached)
+          throw new CommandError('Lantern is running on this database: stop it before seeding with --reset.');
+        const db = openDatabase(target.url, { max: 1 });
+        await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+        await db.close();
+      }
+      await migrate(target.url);
+      await serviceDatabaseUrl(config, target.url);
+      if (!(await isEmpty(target.url)))
+        throw new CommandError(
+          'The database already holds a partnership. Run with --reset to wipe it and seed again.',
+        );
+      const started = Date.now();
+      await seedDemo(target.url, {
+        seed: seedNumber,
+        people,
+        demoUsers: config.env !== 'production',
+        demoPassword: config.demoPassword,
+        say: console.log,
+        progress: progressBar,
+      });
+      console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    },
+    { migrate: false },
+  );
 }
 
 function progressBar(done: number, total: number) {
@@ -53,275 +265,234 @@ function progressBar(done: number, total: number) {
   if (done === total) process.stderr.write('\n');
 }
 
-async function main(argv: string[]) {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'start': {
-      const config = loadConfig();
-      const { startServer } = await import('../server.ts');
+/** Picks one partnership's head: the only one, or the one named. */
+function onePartnership<T extends { code: string }>(chains: T[], code: string | undefined): T[] {
+  if (code) {
+    const found = chains.filter((c) => c.code === code);
+    if (!found.length)
+      throw new CommandError(
+        `No partnership has the code "${code}" (there are: ${chains.map((c) => c.code).join(', ')})`,
+      );
+    return found;
+  }
+  return chains;
+}
+
+async function auditCommand(values: Record<string, string | boolean | undefined>, positionals: string[]) {
+  const action = positionals[0];
+  if (action !== 'verify' && action !== 'head') throw new UsageError('Say "verify" or "head"');
+  const partnership = values.partnership as string | undefined;
+  await withOwnerDatabase(async (db) => {
+    // The service seals continuously; sealing here too means the report covers everything committed.
+    await sealAll(db);
+    if (action === 'head') {
+      const chains = onePartnership(await auditHeads(db), partnership);
+      for (const chain of chains) {
+        const head = chain.head ? formatHead(chain.head) : '0 (empty)';
+        console.log(chains.length > 1 || partnership ? `${chain.code} ${head}` : head);
+      }
+      return;
+    }
+    let heads: Map<string, Head> | undefined;
+    let source = '';
+    if (typeof values.head === 'string') {
+      const head = parseHead(values.head);
+      if (!head) throw new UsageError('--head must be "POSITION HASH", as printed by `lantern audit head`');
+      const chains = await auditHeads(db);
+      const target = onePartnership(chains, partnership);
+      if (target.length !== 1)
+        throw new UsageError(
+          `There are ${target.length} partnerships: say which the head is for with --partnership CODE`,
+        );
+      heads = new Map([[target[0].id, head]]);
+      source = 'the head given';
+    } else {
+      const file = loadConfig().auditAnchorFile;
+      if (existsSync(file)) {
+        heads = readAnchors(readFileSync(file, 'utf8'));
+        source = `the anchor log ${path.relative(process.cwd(), file) || file}`;
+      }
+    }
+    const report = await verifyAuditTrail(db, { heads, partnership });
+    for (const chain of report.chains) {
       console.log(
-        config.databaseUrl
-          ? 'Using the PostgreSQL at DATABASE_URL…'
-          : `Starting the embedded PostgreSQL (data in ${config.dataDir})…`,
+        `${chain.code}: ${chain.events.toLocaleString('en-GB')} events; head ${chain.head ? formatHead(chain.head) : '(empty)'}`,
       );
-      const server = await startServer(config, { seedIfEmpty: true });
-      console.log(`\nLantern is running at ${server.url}`);
-      if (config.env !== 'production') {
-        console.log(`Sign in as any demo user with the password: ${config.demoPassword}`);
+    }
+    if (source) console.log(`Checked against ${source}.`);
+    if (report.awaitingSeal)
+      console.log(`${report.awaitingSeal} events recorded during the check are waiting for their seal.`);
+    if (report.ok) {
+      console.log('Audit trail intact.');
+      return;
+    }
+    console.error(
+      `Audit trail BROKEN: ${report.problemCount} problem${report.problemCount === 1 ? '' : 's'}.`,
+    );
+    for (const p of report.problems) {
+      const where = [
+        p.position !== undefined ? `position ${p.position}` : '',
+        p.seq !== undefined ? `event ${p.seq}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      console.error(`  ${p.partnership} ${where}: ${p.kind}: ${p.detail}`);
+    }
+    if (report.problemCount > report.problems.length)
+      console.error(`  … and ${report.problemCount - report.problems.length} more`);
+    process.exitCode = 1;
+  });
+}
+
+/** Who ran an operator's command: the machine's user (through sudo, the one who ran sudo). */
+function operatorName(): string {
+  return `${process.env.SUDO_USER || userInfo().username}@${hostname()}`;
+}
+
+async function token(values: Record<string, string | boolean | undefined>, positionals: string[]) {
+  const action = positionals[0];
+  if (action !== 'create' && action !== 'revoke') throw new UsageError('Say "create" or "revoke"');
+  if (action === 'create') required(values, ['user', 'reason']);
+  else required(values, ['id', 'reason']);
+  const operator = { who: operatorName(), reason: String(values.reason).trim() };
+  if (!operator.reason) throw new UsageError('--reason must say why');
+  await withOwnerDatabase(async (db) => {
+    const { createAccountsService } = await import('../modules/accounts/index.ts');
+    const { NotFoundError } = await import('../platform/errors.ts');
+    // Operator commands need no session settings.
+    const accounts = createAccountsService(db, { idleSeconds: 1, absoluteSeconds: 1 });
+    try {
+      if (action === 'create') {
         console.log(
-          `Demo users: ${DEMO_USERS.map((u) => `${u.username} (${u.roles.join(', ')})`).join(', ')}`,
+          await accounts.createApiTokenAsOperator(String(values.user), String(values.name), operator),
         );
+      } else {
+        await accounts.revokeApiTokenAsOperator(String(values.id), operator);
+        console.log('Token revoked.');
       }
-      console.log('Press Ctrl+C to stop.');
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        console.log(`\n${signal}: stopping Lantern…`);
-        await server.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', () => void stop('SIGINT'));
-      process.on('SIGTERM', () => void stop('SIGTERM'));
-      return;
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new CommandError(error.message);
+      throw error;
     }
-    case 'migrate': {
-      const config = loadConfig();
-      const target = await connectDatabase(config);
-      try {
-        const { applied } = await migrate(target.url);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
-      } finally {
-        await target.stop();
-      }
-      return;
+  });
+}
+
+async function link(values: Record<string, string | boolean | undefined>) {
+  required(values, ['input', 'id', 'map', 'output']);
+  if (values.format !== 'pairs' && values.format !== 'clusters')
+    throw new UsageError('--format must be pairs or clusters');
+  const threshold = probability(values.threshold, 'threshold');
+  const { runLink } = await import('./link.ts');
+  const { ExtractError } = await import('../modules/matching/index.ts');
+  let target: DatabaseTarget | undefined;
+  try {
+    if (values.against === 'people') {
+      target = await connectDatabase(loadConfig());
+      await migrate(target.url);
     }
-    case 'seed': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          seed: { type: 'string', default: '2026' },
-          people: { type: 'string', default: '2000' },
-          reset: { type: 'boolean', default: false },
-        },
+    const started = Date.now();
+    const result = await runLink({
+      input: values.input as string,
+      against: values.against as string | undefined,
+      id: values.id as string,
+      map: values.map as string,
+      output: values.output as string,
+      format: values.format,
+      threshold,
+      seed: wholeNumber(values.seed, 'seed', 0, 2 ** 31 - 1),
+      databaseUrl: target?.url,
+    });
+    console.log(
+      `Linked ${result.records.toLocaleString('en-GB')} records in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+        (values.format === 'pairs'
+          ? `${result.pairsWritten} pairs at or above ${threshold}`
+          : `${result.clusters} clusters`) +
+        ` written to ${values.output}`,
+    );
+  } catch (error) {
+    if (error instanceof ExtractError) throw new UsageError(error.message);
+    throw error;
+  } finally {
+    await target?.stop();
+  }
+}
+
+async function importCommand(values: Record<string, string | boolean | undefined>) {
+  required(values, ['input', 'agency', 'id', 'map']);
+  const auto = probability(values.auto, 'auto');
+  const review = probability(values.review, 'review');
+  const { importExtract, ExtractError, parseFieldMap, readExtract } = await import(
+    '../modules/matching/index.ts'
+  );
+  const { progressReporter } = await import('./progress.ts');
+  let records: ReturnType<typeof readExtract>;
+  try {
+    records = readExtract(values.input as string, values.id as string, parseFieldMap(values.map as string));
+  } catch (error) {
+    if (error instanceof ExtractError) throw new UsageError(error.message);
+    throw error;
+  }
+  await withOwnerDatabase(async (db) => {
+    const progress = progressReporter();
+    try {
+      const started = Date.now();
+      const result = await importExtract(db, {
+        agencyCode: values.agency as string,
+        sourceName: path.basename(values.input as string),
+        records,
+        autoThreshold: auto,
+        reviewThreshold: review,
+        seed: wholeNumber(values.seed, 'seed', 0, 2 ** 31 - 1),
+        progress: progress.update,
       });
-      const seed = Number(values.seed);
-      const people = Number(values.people);
-      if (!Number.isInteger(seed)) fail('--seed must be a whole number');
-      if (!Number.isInteger(people) || people < 0 || people > 10_000_000)
-        fail('--people must be a whole number from 0 to 10,000,000');
-      const config = loadConfig();
-      const target = await connectDatabase(config);
-      try {
-        if (values.reset) {
-          const db = openDatabase(target.url, { appRole: false, max: 1 });
-          await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-          await db.close();
-        }
-        await migrate(target.url);
-        if (!(await isEmpty(target.url)))
-          fail('The database already holds a partnership. Run with --reset to wipe it and seed again.');
-        const started = Date.now();
-        await seedDemo(target.url, {
-          seed,
-          people,
-          demoUsers: config.env !== 'production',
-          demoPassword: config.demoPassword,
-          say: console.log,
-          progress: progressBar,
-        });
-        console.log(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      } finally {
-        await target.stop();
-      }
-      return;
-    }
-    case 'audit': {
-      if (rest[0] !== 'verify') fail('Usage: lantern audit verify');
-      await withDatabase(async (target) => {
-        const db = openDatabase(target.url, { appRole: false, max: 2 });
-        try {
-          const result = await verifyAuditChain(db.pool);
-          const bad = result.firstBad;
-          if (!bad) {
-            console.log(`Audit trail intact: ${result.events} events; head ${result.head ?? '(empty)'}`);
-          } else {
-            console.error(
-              `Audit trail BROKEN at event ${bad.seq}: ${bad.problem === 'altered' ? 'its contents were altered' : 'the event before it was altered or removed'}.`,
-            );
-            process.exitCode = 1;
-          }
-        } finally {
-          await db.close();
-        }
-      });
-      return;
-    }
-    case 'token': {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: {
-          user: { type: 'string' },
-          name: { type: 'string', default: 'Command line token' },
-          id: { type: 'string' },
-        },
-      });
-      const action = positionals[0];
-      if (action !== 'create' && action !== 'revoke')
-        fail('Usage: lantern token create --user USERNAME | lantern token revoke --id ID');
-      await withDatabase(async (target) => {
-        const { createTokenAsOperator, revokeTokenAsOperator } = await import('./operator.ts');
-        const db = openDatabase(target.url);
-        try {
-          if (action === 'create') {
-            if (!values.user) fail('--user USERNAME is required');
-            const token = await createTokenAsOperator(db, values.user, values.name as string);
-            console.log(token);
-          } else {
-            if (!values.id) fail('--id TOKEN_ID is required');
-            await revokeTokenAsOperator(db, values.id);
-            console.log('Token revoked.');
-          }
-        } finally {
-          await db.close();
-        }
-      });
-      return;
-    }
-    case 'link': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          input: { type: 'string' },
-          against: { type: 'string' },
-          id: { type: 'string' },
-          map: { type: 'string' },
-          output: { type: 'string' },
-          format: { type: 'string', default: 'pairs' },
-          threshold: { type: 'string', default: '0.5' },
-          seed: { type: 'string', default: '42' },
-        },
-      });
-      for (const required of ['input', 'id', 'map', 'output'] as const)
-        if (!values[required]) fail(`--${required} is required.\n\n${HELP}`);
-      if (values.format !== 'pairs' && values.format !== 'clusters')
-        fail('--format must be pairs or clusters');
-      const threshold = Number(values.threshold);
-      if (!(threshold > 0 && threshold <= 1))
-        fail('--threshold must be a probability above 0 and at most 1, like 0.5');
-      const { runLink } = await import('./link.ts');
-      const { ExtractError } = await import('../modules/matching/index.ts');
-      let target: DatabaseTarget | undefined;
-      try {
-        if (values.against === 'people') {
-          target = await connectDatabase(loadConfig());
-          await migrate(target.url);
-        }
-        const started = Date.now();
-        const result = await runLink({
-          input: values.input as string,
-          against: values.against,
-          id: values.id as string,
-          map: values.map as string,
-          output: values.output as string,
-          format: values.format,
-          threshold,
-          seed: Number(values.seed),
-          databaseUrl: target?.url,
-        });
-        console.log(
-          `Linked ${result.records.toLocaleString('en-GB')} records in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
-            (values.format === 'pairs'
-              ? `${result.pairsWritten} pairs at or above ${threshold}`
-              : `${result.clusters} clusters`) +
-            ` written to ${values.output}`,
-        );
-      } catch (error) {
-        if (error instanceof ExtractError) fail(error.message);
-        throw error;
-      } finally {
-        await target?.stop();
-      }
-      return;
-    }
-    case 'import': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          input: { type: 'string' },
-          agency: { type: 'string' },
-          id: { type: 'string' },
-          map: { type: 'string' },
-          auto: { type: 'string', default: '0.95' },
-          review: { type: 'string', default: '0.5' },
-          seed: { type: 'string', default: '42' },
-        },
-      });
-      for (const required of ['input', 'agency', 'id', 'map'] as const)
-        if (!values[required]) fail(`--${required} is required.\n\n${HELP}`);
-      const { importExtract, ExtractError, parseFieldMap, readExtract } = await import(
-        '../modules/matching/index.ts'
+      progress.stop();
+      console.log(
+        `Imported ${result.rowsRead.toLocaleString('en-GB')} rows from ${result.agencyName} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
+          `  ${result.linked.toLocaleString('en-GB')} linked to people already in Lantern\n` +
+          `  ${result.created.toLocaleString('en-GB')} new people\n` +
+          `  ${result.updated.toLocaleString('en-GB')} records seen before, refreshed\n` +
+          `  ${result.forReview.toLocaleString('en-GB')} pairs for clerical review (/matching/review)\n` +
+          `  ${result.refused.length.toLocaleString('en-GB')} rows refused`,
       );
-      const { progressReporter } = await import('./progress.ts');
-      let records: ReturnType<typeof readExtract>;
-      try {
-        records = readExtract(
-          values.input as string,
-          values.id as string,
-          parseFieldMap(values.map as string),
-        );
-      } catch (error) {
-        if (error instanceof ExtractError) fail(error.message);
-        throw error;
-      }
-      await withDatabase(async (target) => {
-        const db = openDatabase(target.url);
-        const progress = progressReporter();
-        try {
-          const started = Date.now();
-          const result = await importExtract(db, {
-            agencyCode: values.agency as string,
-            sourceName: path.basename(values.input as string),
-            records,
-            autoThreshold: Number(values.auto),
-            reviewThreshold: Number(values.review),
-            seed: Number(values.seed),
-            progress: progress.update,
-          });
-          progress.stop();
-          console.log(
-            `Imported ${result.rowsRead.toLocaleString('en-GB')} rows from ${result.agencyName} in ${((Date.now() - started) / 1000).toFixed(1)} s:\n` +
-              `  ${result.linked.toLocaleString('en-GB')} linked to people already in Lantern\n` +
-              `  ${result.created.toLocaleString('en-GB')} new people\n` +
-              `  ${result.updated.toLocaleString('en-GB')} records seen before, refreshed\n` +
-              `  ${result.forReview.toLocaleString('en-GB')} pairs for clerical review (/matching/review)\n` +
-              `  ${result.refused.length.toLocaleString('en-GB')} rows refused`,
-          );
-          for (const r of result.refused.slice(0, 20)) console.log(`    ${r.id}: ${r.reason}`);
-          if (result.refused.length > 20) console.log(`    … and ${result.refused.length - 20} more`);
-        } catch (error) {
-          progress.stop();
-          if (error instanceof ExtractError) fail(error.message);
-          throw error;
-        } finally {
-          await db.close();
-        }
-      });
-      return;
+      for (const r of result.refused.slice(0, 20)) console.log(`    ${r.id}: ${r.reason}`);
+      if (result.refused.length > 20) console.log(`    … and ${result.refused.length - 20} more`);
+    } catch (error) {
+      progress.stop();
+      if (error instanceof ExtractError) throw new UsageError(error.message);
+      throw error;
     }
-    case 'test': {
-      const { runTests } = await import('./test-runner.ts');
-      process.exitCode = await runTests(rest);
-      return;
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(HELP);
-      return;
-    default:
-      fail(`Unknown command "${command}".\n\n${HELP}`);
+  });
+}
+
+async function main(argv: string[]) {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(HELP);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`Unknown command "${name}"`, HELP);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`Usage: ${command.usage}`);
+    return;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: command.options ?? {},
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, `Usage: ${command.usage}`);
+  }
+  try {
+    await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  } catch (error) {
+    if (error instanceof UsageError && !error.usage)
+      throw new UsageError(error.message, `Usage: ${command.usage}`);
+    throw error;
   }
 }
 
@@ -332,7 +503,22 @@ main(process.argv.slice(2))
     if (process.argv[2] !== 'start') process.exit(process.exitCode ?? 0);
   })
   .catch((error) => {
-    if (error instanceof ConfigError) fail(`Configuration problem: ${error.message}`);
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    if (error instanceof UsageError) {
+      console.error(`${error.message}${error.usage ? `\n\n${error.usage}` : ''}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      console.error(`Configuration problem: ${error.message}`);
+      process.exit(2);
+    }
+    if (error instanceof CommandError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    // Anything else is a fault in Lantern or its surroundings: say what, without a stack trace
+    // unless asked for one.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`lantern: ${message}`);
+    if (process.env.LANTERN_DEBUG && error instanceof Error) console.error(error.stack);
     process.exit(1);
   });

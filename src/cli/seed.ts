@@ -93,6 +93,8 @@ export const DEMO_USERS: { username: string; displayName: string; agency: string
   { username: 'keyworker', displayName: 'Jordan Akhtar', agency: 'trp', roles: ['service_worker'] },
   { username: 'manager', displayName: 'Helen Sutcliffe', agency: 'csc', roles: ['manager'] },
   { username: 'admin', displayName: 'Ravi Mistry', agency: 'bu', roles: ['administrator'] },
+  // A second administrator: roles that reach people's records need two to grant.
+  { username: 'admin2', displayName: 'Grace Oyelaran', agency: 'bu', roles: ['administrator'] },
   { username: 'councillor', displayName: 'Cllr Pat Greenwood', agency: 'bu', roles: ['elected_member'] },
 ];
 
@@ -374,8 +376,8 @@ export async function seedDemo(
       const passwordHash = await hashPassword(opts.demoPassword);
       for (const user of DEMO_USERS) {
         await client.query(
-          `INSERT INTO app_user (partnership_id, username, display_name, email, agency_id, roles, password_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          `INSERT INTO app_user (partnership_id, username, username_key, display_name, email, agency_id, roles, password_hash)
+           VALUES ($1, $2, lower($2), $3, $4, $5, $6, $7)`,
           [
             partnershipId,
             user.username,
@@ -537,8 +539,8 @@ export async function seedDemo(
     await flush();
     opts.progress?.(total, total);
     await client.query(
-      `INSERT INTO audit_event (partnership_id, actor_username, action, details, prev_hash, hash)
-       VALUES ($1, 'system', 'demo.seeded', $2, '', '')`,
+      `INSERT INTO audit_event (partnership_id, actor_username, action, details)
+       VALUES ($1, 'system', 'demo.seeded', $2)`,
       [partnershipId, JSON.stringify({ seed: opts.seed, people: total, demoUsers: opts.demoUsers })],
     );
     await client.query('COMMIT');

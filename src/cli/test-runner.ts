@@ -7,6 +7,10 @@ import pg from 'pg';
 import { ensureDatabase, withDatabase } from '../db/database.ts';
 import { startEmbedded } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
+import { ensureServiceLogin, serviceLoginPassword } from '../db/roles.ts';
+
+/** The session secret every test process uses; the service login's password derives from it. */
+export const TEST_SESSION_SECRET = 'test-secret-that-is-long-enough-0123456789';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = (name: string) => path.join(ROOT, 'node_modules/.bin', name);
@@ -79,6 +83,7 @@ export async function runTests(files: string[]): Promise<number> {
     await admin.query(`DROP DATABASE IF EXISTS ${template}`);
     await admin.query(`CREATE DATABASE ${template}`);
     await migrate(withDatabase(adminUrl, template));
+    await ensureServiceLogin(withDatabase(adminUrl, template), serviceLoginPassword(TEST_SESSION_SECRET));
 
     const testFiles = only
       ? files.map((f) => path.resolve(f))

@@ -5,45 +5,178 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 // bigint counts fit comfortably in a JS number for this system's sizes.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+/** Anything a repository can run SQL on: a scope, a pool or a transaction's client. */
+export interface Queryable {
+  query: pg.ClientBase['query'];
+}
 
-export interface Database {
-  pool: pg.Pool;
+/**
+ * Connections that see one partnership's rows only. Row-level security reads the partnership from
+ * the connection's `lantern.partnership_id` setting, fixed when the connection is opened, so a
+ * query that forgets its partnership filter still cannot see another partnership's data.
+ */
+export interface Scope extends Queryable {
+  readonly partnershipId: string | null;
   /** Runs fn in one transaction: commit on success, roll back on any error. */
   tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  /**
+   * Connections with no partnership. For the service's login, row-level security hides every
+   * partnership's data from them except the identity tables needed to find who is signing in.
+   */
+  readonly pool: Scope;
+  tx: Scope['tx'];
+  /** The scope of an actor's (or a job's) partnership. */
+  for(who: { partnershipId: string }): Scope;
+  /** Pools' health, for /health and the bench. */
+  stats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
-/** The role every application query runs as: it cannot alter or remove audit events. */
+/** The group role that holds the service's privileges (granted by the migrations). */
 export const APP_ROLE = 'lantern_app';
+/** The login the service connects as: member of APP_ROLE only, never superuser or owner. */
+export const SERVICE_LOGIN = 'lantern_service';
 
-export function openDatabase(url: string, options: { appRole?: boolean; max?: number } = {}): Database {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    application_name: 'lantern',
-    // The role is a start-up parameter: a connection that cannot take it fails, never runs as owner.
-    options: options.appRole === false ? undefined : `-c role=${APP_ROLE}`,
-  });
-  // A broken idle connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** SQLSTATEs and socket errors that mean "the database is not there right now". */
+const UNAVAILABLE_CODES = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, shutting down, recovering)
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300', // too_many_connections
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** The database cannot be reached (or went away mid-request): the service answers 503, not 500. */
+export class DatabaseUnavailableError extends Error {
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super('The database is not available', { cause });
+  }
+}
+
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  // pg's own words when a connection ends under it or cannot be made in time.
+  return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+    e.message ?? '',
+  );
+}
+
+/** Rethrows "database away" errors as DatabaseUnavailableError; everything else unchanged. */
+function translate(error: unknown): never {
+  if (isUnavailable(error) && !(error instanceof DatabaseUnavailableError))
+    throw new DatabaseUnavailableError(error);
+  throw error;
+}
+
+export interface OpenOptions {
+  /** Connections per partnership pool (and for the partnership-less pool). */
+  max?: number;
+  applicationName?: string;
+}
+
+export function openDatabase(url: string, options: OpenOptions = {}): Database {
+  const pools = new Map<string, pg.Pool>();
+
+  function poolFor(partnershipId: string | null): pg.Pool {
+    const key = partnershipId ?? '';
+    let pool = pools.get(key);
+    if (pool) return pool;
+    if (partnershipId !== null && !UUID.test(partnershipId)) throw new Error('not a partnership id');
+    pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 10,
+      application_name: options.applicationName ?? 'lantern',
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      // Fixed at connection start: the connection's partnership for row-level security.
+      options: partnershipId ? `-c lantern.partnership_id=${partnershipId}` : undefined,
+    });
+    // A broken idle connection must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    pools.set(key, pool);
+    return pool;
+  }
+
+  function scope(partnershipId: string | null): Scope {
+    const pool = poolFor(partnershipId);
+    return {
+      partnershipId,
+      query: ((...args: Parameters<pg.Pool['query']>) =>
+        (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch(translate)) as Scope['query'],
+      async tx(fn) {
+        const client = await pool.connect().catch(translate);
+        // A connection that dies while checked out emits 'error'; without a listener the process
+        // would crash. The failed query rejects on its own, so the event itself needs no action.
+        let broken = false;
+        const onError = () => {
+          broken = true;
+        };
+        client.on('error', onError);
+        try {
+          await client.query('BEGIN');
+          const result = await fn(client);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+          return translate(error);
+        } finally {
+          client.removeListener('error', onError);
+          // A connection that failed is not given back for reuse.
+          client.release(broken || undefined);
+        }
+      },
+    };
+  }
+
+  const scopes = new Map<string, Scope>();
+  const system = scope(null);
   return {
-    pool,
-    async tx(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+    pool: system,
+    tx: system.tx,
+    for(who) {
+      let found = scopes.get(who.partnershipId);
+      if (!found) {
+        found = scope(who.partnershipId);
+        scopes.set(who.partnershipId, found);
       }
+      return found;
     },
-    close: () => pool.end(),
+    stats() {
+      let total = 0;
+      let idle = 0;
+      let waiting = 0;
+      for (const p of pools.values()) {
+        total += p.totalCount;
+        idle += p.idleCount;
+        waiting += p.waitingCount;
+      }
+      return { total, idle, waiting };
+    },
+    async close() {
+      await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
+      pools.clear();
+      scopes.clear();
+    },
   };
 }
 
@@ -51,6 +184,14 @@ export function openDatabase(url: string, options: { appRole?: boolean; max?: nu
 export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** Replaces the user and password in a connection string. */
+export function withLogin(url: string, user: string, password: string | undefined): string {
+  const parsed = new URL(url);
+  parsed.username = encodeURIComponent(user);
+  parsed.password = password ? encodeURIComponent(password) : '';
   return parsed.toString();
 }
 

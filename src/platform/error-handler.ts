@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseUnavailableError, isUnavailable } from '../db/database.ts';
 import { ForbiddenError } from './access.ts';
-import { ConflictError, NotFoundError, UnauthenticatedError, ValidationError } from './errors.ts';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from './errors.ts';
 import { renderPage } from './web.ts';
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
@@ -14,7 +21,43 @@ interface Problem {
   plainPage?: boolean;
 }
 
+/** PostgreSQL refused a character: a NUL byte or text the database's encoding cannot hold. */
+const BAD_TEXT_CODES = new Set(['22021', '22P05']);
+
 function problemFor(error: FastifyError | Error): Problem {
+  if (error instanceof DatabaseUnavailableError || isUnavailable(error)) {
+    return {
+      status: 503,
+      title: 'Service Unavailable',
+      detail:
+        'The database is not available at the moment. Nothing already saved is lost; try again shortly.',
+    };
+  }
+  const code = (error as { code?: string }).code;
+  // Safety nets: input checks refuse these first, naming the field; this keeps any that slip
+  // through from being a 500.
+  if (code && BAD_TEXT_CODES.has(code)) {
+    return {
+      status: 400,
+      title: 'Bad Request',
+      detail: 'The request contains characters that cannot be stored (such as a NUL byte)',
+    };
+  }
+  if (code === '40P01' || code === '40001') {
+    return {
+      status: 409,
+      title: 'Conflict',
+      detail: 'Someone else changed the same records at the same moment. Reload and try again.',
+    };
+  }
+  if (error instanceof BadRequestError) {
+    return {
+      status: 400,
+      title: 'Bad Request',
+      detail: 'The request cannot be accepted',
+      errors: error.errors,
+    };
+  }
   if (error instanceof ValidationError) {
     return {
       status: 422,
@@ -68,7 +111,9 @@ function problemFor(error: FastifyError | Error): Problem {
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const problem = problemFor(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status === 503)
+      request.log.warn({ code: (error as FastifyError).code }, 'database unavailable');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: problem.status, code: (error as FastifyError).code }, 'request refused');
     if (isApi(request)) {
       return reply
@@ -82,6 +127,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         });
     }
     reply.code(problem.status);
+    if (problem.status === 503) reply.header('Retry-After', '10');
     return renderErrorPage(request, reply, problem);
   });
 
@@ -105,8 +151,10 @@ function renderErrorPage(request: FastifyRequest, reply: FastifyReply, problem: 
       ? 'errors/404.njk'
       : problem.status === 403
         ? 'errors/403.njk'
-        : problem.status >= 500
-          ? 'errors/500.njk'
-          : 'errors/problem.njk';
+        : problem.status === 503
+          ? 'errors/503.njk'
+          : problem.status >= 500
+            ? 'errors/500.njk'
+            : 'errors/problem.njk';
   return renderPage(request, reply, template, { problem, requestId: request.id });
 }

@@ -13,6 +13,14 @@ export class ValidationError extends Error {
   }
 }
 
+/** The request itself cannot be accepted (malformed text, a bad header): 400, naming the field. */
+export class BadRequestError extends Error {
+  readonly status = 400;
+  constructor(readonly errors: FieldError[]) {
+    super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  }
+}
+
 export class NotFoundError extends Error {
   readonly status = 404;
   constructor(message = 'Not found') {

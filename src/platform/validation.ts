@@ -19,6 +19,11 @@ export class Checker {
       this.add(field, `${opts.label} must be text`);
       return undefined;
     }
+    const bad = badTextMessage(value ?? '');
+    if (bad) {
+      this.add(field, `${opts.label} ${bad}`);
+      return undefined;
+    }
     const text = (value ?? '').trim();
     if (!text) {
       if (opts.required) this.add(field, opts.requiredMessage ?? `Enter ${opts.label.toLowerCase()}`);
@@ -62,4 +67,38 @@ export const ID_PARAMS = {
 export function asList(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
   return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/**
+ * Why a string cannot be stored, or undefined when it can: PostgreSQL cannot hold a NUL character,
+ * and a lone UTF-16 surrogate is not text at all (it would silently become U+FFFD).
+ */
+export function badTextMessage(value: string): string | undefined {
+  if (value.includes('\u0000')) return 'must not contain a NUL character';
+  if (!value.isWellFormed()) return 'contains characters that are not valid Unicode';
+  return undefined;
+}
+
+/** The first string anywhere in a request's body, query or path that cannot be stored. */
+export function findBadText(value: unknown, path: string): { field: string; message: string } | undefined {
+  if (typeof value === 'string') {
+    const bad = badTextMessage(value);
+    return bad ? { field: path, message: bad } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findBadText(item, `${path}.${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const keyBad = badTextMessage(key);
+      if (keyBad) return { field: path, message: `has a field name that ${keyBad}` };
+      const found = findBadText(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }

@@ -92,6 +92,7 @@ describe('browser journeys', { timeout: 170_000 }, () => {
       keyworker: ['People'],
       manager: ['Work', 'Contacts', 'People', 'Match review', 'Ward reports', 'Clock settings', 'Matching'],
       admin: ['Users', 'Clock settings', 'Matching'],
+      admin2: ['Users', 'Clock settings', 'Matching'],
       councillor: ['Ward reports'],
     };
     for (const user of DEMO_USERS) {

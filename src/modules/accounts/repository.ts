@@ -14,6 +14,7 @@ export interface UserRecord {
   roles: Role[];
   active: boolean;
   version: number;
+  mustChangePassword: boolean;
 }
 
 export interface Credentials {
@@ -26,41 +27,61 @@ export interface Credentials {
   username: string;
 }
 
-export interface Throttle {
-  failures: number;
-  lastFailureAt: Date;
-  lockedUntil: Date | null;
-}
-
-export async function findCredentials(db: Queryable, username: string): Promise<Credentials | undefined> {
+/** By the normalised username key (see usernameKey): the one lookup sign-in makes. */
+export async function findCredentials(db: Queryable, usernameKey: string): Promise<Credentials | undefined> {
   const { rows } = await db.query(
     `SELECT id, partnership_id AS "partnershipId", password_hash AS "passwordHash", active,
             agency_id AS "agencyId", roles, username
-       FROM app_user WHERE lower(username) = lower($1)`,
-    [username],
+       FROM app_user WHERE username_key = $1`,
+    [usernameKey],
   );
   return rows[0];
 }
 
-export async function findThrottle(db: Queryable, keyHash: string): Promise<Throttle | undefined> {
-  const { rows } = await db.query(
-    `SELECT failures, last_failure_at AS "lastFailureAt", locked_until AS "lockedUntil"
-       FROM sign_in_throttle WHERE key_hash = $1`,
-    [keyHash],
-  );
-  return rows[0];
+export interface ThrottleRule {
+  kind: 'username' | 'address';
+  /** Failures after which each further try waits (doubling from 1 s, at most 60 s); null: never. */
+  backoffAfter: number | null;
+  lockAfter: number;
+  lockMinutes: number;
+  /** A count older than this starts again from nothing; null: it never lapses. */
+  windowSeconds: number | null;
 }
 
-export async function recordFailure(db: Queryable, keyHash: string, lockAfter: number, lockMinutes: number) {
+/**
+ * Takes one try from the key's budget before the password is checked, in one statement: the row
+ * lock makes concurrent attempts queue, so N attempts take N tries and none gets past a backoff or
+ * lock that an earlier one set. Returns the tries used, or undefined when throttled (nothing taken).
+ */
+export async function takeAttempt(
+  db: Queryable,
+  keyHash: string,
+  rule: ThrottleRule,
+): Promise<number | undefined> {
   const { rows } = await db.query(
-    `INSERT INTO sign_in_throttle (key_hash, failures, last_failure_at) VALUES ($1, 1, now())
-     ON CONFLICT (key_hash) DO UPDATE SET failures = sign_in_throttle.failures + 1, last_failure_at = now(),
-       locked_until = CASE WHEN sign_in_throttle.failures + 1 >= $2
-                           THEN now() + make_interval(mins => $3) ELSE NULL END
-     RETURNING failures, locked_until AS "lockedUntil"`,
-    [keyHash, lockAfter, lockMinutes],
+    `INSERT INTO sign_in_throttle AS t (key_hash, kind, failures, last_failure_at, locked_until)
+     VALUES ($1, $2, 1, now(), CASE WHEN 1 >= $4 THEN now() + make_interval(mins => $5) END)
+     ON CONFLICT (key_hash) DO UPDATE SET
+       failures = CASE WHEN $6::int IS NOT NULL AND t.last_failure_at < now() - make_interval(secs => $6) THEN 1 ELSE t.failures + 1 END,
+       last_failure_at = now(),
+       locked_until = CASE
+         WHEN (CASE WHEN $6::int IS NOT NULL AND t.last_failure_at < now() - make_interval(secs => $6) THEN 1 ELSE t.failures + 1 END) >= $4
+         THEN now() + make_interval(mins => $5) END
+     WHERE (t.locked_until IS NULL OR t.locked_until <= now())
+       AND ($3::int IS NULL OR t.failures < $3
+            OR ($6::int IS NOT NULL AND t.last_failure_at < now() - make_interval(secs => $6))
+            OR t.last_failure_at + make_interval(secs => least(power(2, t.failures - $3), 60)) <= now())
+     RETURNING failures`,
+    [keyHash, rule.kind, rule.backoffAfter, rule.lockAfter, rule.lockMinutes, rule.windowSeconds],
   );
-  return rows[0] as { failures: number; lockedUntil: Date | null };
+  return rows[0]?.failures;
+}
+
+/** Gives back a try taken for an attempt that was never checked (the other key refused it). */
+export async function returnAttempt(db: Queryable, keyHash: string): Promise<void> {
+  await db.query('UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) WHERE key_hash = $1', [
+    keyHash,
+  ]);
 }
 
 export async function clearThrottle(db: Queryable, keyHash: string): Promise<void> {
@@ -86,14 +107,15 @@ export interface SessionRow {
 }
 
 export async function findSession(db: Queryable, idHash: string): Promise<SessionRow | undefined> {
-  const { rows } = await db.query(
-    `SELECT ${ACTOR_COLUMNS}, u.active,
-            extract(epoch FROM now() - s.last_seen_at)::float AS "idleSecondsUsed",
-            s.absolute_expires_at <= now() AS "absoluteExpired"
-       FROM user_session s JOIN app_user u ON u.id = s.user_id JOIN agency a ON a.id = u.agency_id
-      WHERE s.id_hash = $1`,
-    [idHash],
-  );
+  const { rows } = await db.query({
+    name: 'accounts-session-actor',
+    text: `SELECT ${ACTOR_COLUMNS}, u.active, u.must_change_password AS "mustChangePassword",
+                  extract(epoch FROM now() - s.last_seen_at)::float AS "idleSecondsUsed",
+                  s.absolute_expires_at <= now() AS "absoluteExpired"
+             FROM user_session s JOIN app_user u ON u.id = s.user_id JOIN agency a ON a.id = u.agency_id
+            WHERE s.id_hash = $1`,
+    values: [idHash],
+  });
   const row = rows[0];
   if (!row) return undefined;
   const { idleSecondsUsed, absoluteExpired, active, ...actor } = row;
@@ -101,7 +123,11 @@ export async function findSession(db: Queryable, idHash: string): Promise<Sessio
 }
 
 export async function touchSession(db: Queryable, idHash: string): Promise<void> {
-  await db.query('UPDATE user_session SET last_seen_at = now() WHERE id_hash = $1', [idHash]);
+  await db.query({
+    name: 'accounts-session-touch',
+    text: 'UPDATE user_session SET last_seen_at = now() WHERE id_hash = $1',
+    values: [idHash],
+  });
 }
 
 export async function deleteSession(db: Queryable, idHash: string): Promise<void> {
@@ -121,15 +147,27 @@ export async function deleteExpiredSessions(db: Queryable, idleSeconds: number):
   return result.rowCount ?? 0;
 }
 
-export async function findActorByToken(db: Queryable, tokenHash: string): Promise<Actor | undefined> {
-  const { rows } = await db.query(
-    `UPDATE api_token t SET last_used_at = now()
-       FROM app_user u JOIN agency a ON a.id = u.agency_id
-      WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.id = t.user_id AND u.active
-      RETURNING ${ACTOR_COLUMNS}`,
-    [tokenHash],
-  );
-  return rows[0];
+/** The token's user, and how long ago the token was last marked as used. */
+export async function findActorByToken(
+  db: Queryable,
+  tokenHash: string,
+): Promise<{ actor: Actor; tokenId: string; usedSecondsAgo: number | null } | undefined> {
+  const { rows } = await db.query({
+    name: 'accounts-token-actor',
+    text: `SELECT ${ACTOR_COLUMNS}, t.id AS "tokenId",
+                  extract(epoch FROM now() - t.last_used_at)::float AS "usedSecondsAgo"
+             FROM api_token t JOIN app_user u ON u.id = t.user_id JOIN agency a ON a.id = u.agency_id
+            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active`,
+    values: [tokenHash],
+  });
+  const row = rows[0];
+  if (!row) return undefined;
+  const { tokenId, usedSecondsAgo, ...actor } = row;
+  return { actor, tokenId, usedSecondsAgo };
+}
+
+export async function markTokenUsed(db: Queryable, tokenId: string): Promise<void> {
+  await db.query('UPDATE api_token SET last_used_at = now() WHERE id = $1', [tokenId]);
 }
 
 export async function insertToken(
@@ -180,7 +218,7 @@ export async function revokeToken(db: Queryable, partnershipId: string, tokenId:
 }
 
 const USER_COLUMNS = `u.id, u.username, u.display_name AS "displayName", u.email, u.agency_id AS "agencyId",
-  a.name AS "agencyName", u.roles, u.active, u.version`;
+  a.name AS "agencyName", u.roles, u.active, u.version, u.must_change_password AS "mustChangePassword"`;
 
 export async function listUsers(db: Queryable, partnershipId: string): Promise<UserRecord[]> {
   const { rows } = await db.query(
@@ -215,12 +253,23 @@ export interface UserWrite {
 export async function insertUser(
   db: Queryable,
   partnershipId: string,
-  u: UserWrite & { passwordHash: string },
+  u: UserWrite & { usernameKey: string; passwordHash: string; mustChangePassword: boolean },
 ): Promise<string> {
   const { rows } = await db.query(
-    `INSERT INTO app_user (partnership_id, username, display_name, email, agency_id, roles, password_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [partnershipId, u.username, u.displayName, u.email, u.agencyId, u.roles, u.passwordHash],
+    `INSERT INTO app_user (partnership_id, username, username_key, display_name, email, agency_id, roles,
+       password_hash, must_change_password)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [
+      partnershipId,
+      u.username,
+      u.usernameKey,
+      u.displayName,
+      u.email,
+      u.agencyId,
+      u.roles,
+      u.passwordHash,
+      u.mustChangePassword,
+    ],
   );
   return rows[0].id;
 }
@@ -242,10 +291,108 @@ export async function updateUser(
   return result.rowCount === 1;
 }
 
-export async function setPassword(db: Queryable, partnershipId: string, id: string, hash: string) {
+/** A reset by an administrator must be replaced by the user at their next sign-in. */
+export async function setPassword(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  hash: string,
+  mustChange: boolean,
+) {
   await db.query(
-    'UPDATE app_user SET password_hash = $3, updated_at = now() WHERE partnership_id = $1 AND id = $2',
-    [partnershipId, id, hash],
+    `UPDATE app_user SET password_hash = $3, must_change_password = $4, updated_at = now()
+      WHERE partnership_id = $1 AND id = $2`,
+    [partnershipId, id, hash, mustChange],
+  );
+}
+
+export async function passwordHashOf(db: Queryable, id: string): Promise<string | undefined> {
+  const { rows } = await db.query('SELECT password_hash AS "hash" FROM app_user WHERE id = $1', [id]);
+  return rows[0]?.hash;
+}
+
+export async function addRoles(db: Queryable, partnershipId: string, id: string, roles: Role[]) {
+  await db.query(
+    `UPDATE app_user SET roles = ARRAY(SELECT DISTINCT r FROM unnest(roles || $3::text[]) r ORDER BY r),
+            updated_at = now(), version = version + 1
+      WHERE partnership_id = $1 AND id = $2`,
+    [partnershipId, id, roles],
+  );
+}
+
+export interface RoleRequest {
+  id: string;
+  userId: string;
+  userDisplayName: string;
+  username: string;
+  roles: Role[];
+  reason: string | null;
+  requestedById: string;
+  requestedBy: string;
+  requestedAt: Date;
+}
+
+const REQUEST_COLUMNS = `r.id, r.user_id AS "userId", u.display_name AS "userDisplayName", u.username, r.roles,
+  r.reason, r.requested_by AS "requestedById", q.display_name AS "requestedBy", r.requested_at AS "requestedAt"`;
+
+/** A new request replaces one still waiting for the same user (it is withdrawn, not lost). */
+export async function requestRoles(
+  db: Queryable,
+  partnershipId: string,
+  r: { userId: string; roles: Role[]; reason: string | null; requestedBy: string },
+): Promise<string> {
+  await db.query(
+    `UPDATE account_change SET status = 'withdrawn', decided_at = now()
+      WHERE partnership_id = $1 AND user_id = $2 AND status = 'pending'`,
+    [partnershipId, r.userId],
+  );
+  const { rows } = await db.query(
+    `INSERT INTO account_change (partnership_id, user_id, kind, roles, reason, requested_by)
+     VALUES ($1, $2, 'grant_roles', $3, $4, $5) RETURNING id`,
+    [partnershipId, r.userId, r.roles, r.reason, r.requestedBy],
+  );
+  return rows[0].id;
+}
+
+export async function pendingRoleRequests(
+  db: Queryable,
+  partnershipId: string,
+  userId?: string,
+): Promise<RoleRequest[]> {
+  const { rows } = await db.query(
+    `SELECT ${REQUEST_COLUMNS}
+       FROM account_change r JOIN app_user u ON u.id = r.user_id JOIN app_user q ON q.id = r.requested_by
+      WHERE r.partnership_id = $1 AND r.status = 'pending' AND ($2::uuid IS NULL OR r.user_id = $2)
+      ORDER BY r.requested_at`,
+    [partnershipId, userId ?? null],
+  );
+  return rows;
+}
+
+/** Locks the request while it is decided, so two administrators cannot both decide it. */
+export async function lockRoleRequest(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<RoleRequest | undefined> {
+  const { rows } = await db.query(
+    `SELECT ${REQUEST_COLUMNS}
+       FROM account_change r JOIN app_user u ON u.id = r.user_id JOIN app_user q ON q.id = r.requested_by
+      WHERE r.partnership_id = $1 AND r.id = $2 AND r.status = 'pending'
+      FOR UPDATE OF r`,
+    [partnershipId, id],
+  );
+  return rows[0];
+}
+
+export async function decideRoleRequest(
+  db: Queryable,
+  id: string,
+  d: { status: 'approved' | 'rejected'; decidedBy: string; note: string | null },
+) {
+  await db.query(
+    `UPDATE account_change SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1`,
+    [id, d.status, d.decidedBy, d.note],
   );
 }
 

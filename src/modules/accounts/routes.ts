@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { AGENCY_KIND_NAMES, ROLE_NAMES, ROLES } from '../../platform/access.ts';
-import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
-import { Checker } from '../../platform/validation.ts';
+import { ConflictError, type FieldError, ForbiddenError, ValidationError } from '../../platform/errors.ts';
+import { Checker, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
 
@@ -53,42 +53,41 @@ export function accountsRoutes(services: Services, config: Config) {
       });
     });
 
-    app.post(
-      '/sign-in',
-      { config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } } },
-      async (request, reply) => {
-        const body = (request.body ?? {}) as Form;
-        const check = new Checker();
-        const username = check.text(body.username, 'username', {
-          label: 'Username',
-          required: true,
-          max: 200,
+    app.post('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Form;
+      const check = new Checker();
+      const username = check.text(body.username, 'username', {
+        label: 'Username',
+        required: true,
+        max: 200,
+      });
+      const password = typeof body.password === 'string' ? body.password : '';
+      if (!password) check.add('password', 'Enter your password');
+      const next = safeNext(body.next);
+      const again = (errors: { field: string; message: string }[]) =>
+        renderPage(request, reply.code(errors.length ? 422 : 200), 'accounts/views/sign-in.njk', {
+          title: 'Sign in',
+          errors,
+          values: { username: body.username },
+          next,
         });
-        const password = typeof body.password === 'string' ? body.password : '';
-        if (!password) check.add('password', 'Enter your password');
-        const next = safeNext(body.next);
-        const again = (errors: { field: string; message: string }[]) =>
-          renderPage(request, reply.code(errors.length ? 422 : 200), 'accounts/views/sign-in.njk', {
-            title: 'Sign in',
-            errors,
-            values: { username: body.username },
-            next,
-          });
-        if (check.errors.length) return again(check.errors);
-        const result = await accounts.signIn(username as string, password, request.id);
-        if (!result.ok) {
-          const message =
-            result.reason === 'throttled'
-              ? 'There have been too many attempts to sign in. Wait a few minutes and try again.'
-              : 'Enter a correct username and password';
-          return again([{ field: 'username', message }]);
-        }
-        // A fresh session id at every sign-in: any earlier session on this browser ends.
-        if (request.session) await accounts.signOut(request.session.token, undefined);
-        setSessionCookie(reply, result.sessionToken);
-        return reply.redirect(next);
-      },
-    );
+      if (check.errors.length) return again(check.errors);
+      const result = await accounts.signIn(username as string, password, {
+        requestId: request.id,
+        address: request.ip,
+      });
+      if (!result.ok) {
+        const message =
+          result.reason === 'throttled'
+            ? 'There have been too many attempts to sign in. Wait a few minutes and try again.'
+            : 'Enter a correct username and password';
+        return again([{ field: 'username', message }]);
+      }
+      // A fresh session id at every sign-in: any earlier session on this browser ends.
+      if (request.session) await accounts.signOut(request.session.token, undefined);
+      setSessionCookie(reply, result.sessionToken);
+      return reply.redirect(next);
+    });
 
     app.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
       if (request.session) await accounts.signOut(request.session.token, request.actor);
@@ -107,14 +106,102 @@ export function accountsRoutes(services: Services, config: Config) {
       reply.code(204).send(),
     );
 
-    app.get('/account', { config: { access: 'signed-in' } }, async (request, reply) =>
-      renderPage(request, reply, 'accounts/views/account.njk', { title: 'Your account' }),
+    async function accountPage(request: FastifyRequest, reply: FastifyReply, extra: Form = {}) {
+      const query = request.query as Record<string, string>;
+      return renderPage(request, reply, 'accounts/views/account.njk', {
+        title: 'Your account',
+        tokens: await accounts.ownTokens(actorOf(request)),
+        passwordChanged: query.password === 'changed',
+        revoked: query.revoked === '1',
+        ...extra,
+      });
+    }
+
+    app.get('/account', { config: { access: 'signed-in' } }, (request, reply) => accountPage(request, reply));
+
+    // Users make their own API tokens; nobody can make one for someone else.
+    app.post('/account/tokens', { config: { access: 'signed-in' } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Form;
+      const check = new Checker();
+      const name = check.text(body.name, 'token-name', { label: 'Token name', max: 100 }) ?? 'API token';
+      if (check.errors.length)
+        return accountPage(request, reply.code(422), { errors: check.errors, values: body });
+      const token = await accounts.createOwnToken(actorOf(request), name);
+      return renderPage(request, reply, 'accounts/views/token-created.njk', {
+        title: 'API token created',
+        token,
+      });
+    });
+
+    app.post(
+      '/account/tokens/:id/revoke',
+      { config: { access: 'signed-in' }, schema: { params: ID_PARAMS } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        await accounts.revokeOwnToken(actorOf(request), id);
+        return reply.redirect('/account?revoked=1', 303);
+      },
     );
+
+    const passwordPage = (request: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) =>
+      renderPage(request, reply, 'accounts/views/password.njk', {
+        title: 'Change your password',
+        required: !!request.actor?.mustChangePassword,
+        errors,
+      });
+
+    app.get('/account/password', { config: { access: 'signed-in' } }, (request, reply) =>
+      passwordPage(request, reply),
+    );
+
+    app.post('/account/password', { config: { access: 'signed-in' } }, async (request, reply) => {
+      try {
+        await accounts.changeOwnPassword(actorOf(request), (request.body ?? {}) as Form);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        // Passwords are never sent back into the page.
+        return passwordPage(request, reply.code(422), error.errors);
+      }
+      return reply.redirect('/account?password=changed', 303);
+    });
 
     app.get('/admin/users', { config: ADMIN }, async (request, reply) => {
       const users = await accounts.listUsers(actorOf(request));
-      return renderPage(request, reply, 'accounts/views/users.njk', { title: 'Users', users });
+      const query = request.query as Record<string, string>;
+      return renderPage(request, reply, 'accounts/views/users.njk', {
+        title: 'Users',
+        users,
+        requests: users.requests,
+        decided: query.decided,
+      });
     });
+
+    // A second administrator approves or rejects roles another administrator asked for.
+    app.post(
+      '/admin/role-requests/:id',
+      { config: ADMIN, schema: { params: ID_PARAMS } },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = (request.body ?? {}) as Form;
+        try {
+          await accounts.decideRoleRequest(actorOf(request), id, body);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ForbiddenError)) throw error;
+          const found = (await accounts.roleRequests(actorOf(request))).find((r) => r.id === id);
+          if (!found) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
+          return editPage(request, reply.code(error instanceof ForbiddenError ? 403 : 422), found.userId, {
+            errors,
+            decision: body,
+          });
+        }
+        return reply.redirect(
+          `/admin/users?decided=${body.decision === 'approve' ? 'approved' : 'rejected'}`,
+          303,
+        );
+      },
+    );
 
     app.get('/admin/users/new', { config: ADMIN }, async (request, reply) =>
       userForm(request, reply, 'accounts/views/user-new.njk', {
@@ -127,8 +214,8 @@ export function accountsRoutes(services: Services, config: Config) {
     app.post('/admin/users', { config: ADMIN }, async (request, reply) => {
       const body = (request.body ?? {}) as Form;
       try {
-        const id = await accounts.createUser(actorOf(request), body);
-        return reply.redirect(`/admin/users/${id}?created=1`);
+        const { id, requested } = await accounts.createUser(actorOf(request), body);
+        return reply.redirect(`/admin/users/${id}?created=1${requested.length ? '&requested=1' : ''}`);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         const { password: _password, ...kept } = body;
@@ -145,14 +232,27 @@ export function accountsRoutes(services: Services, config: Config) {
       request: FastifyRequest,
       reply: FastifyReply,
       id: string,
-      extra: { errors?: FieldError[]; values?: Form; created?: boolean; saved?: boolean } = {},
+      extra: {
+        errors?: FieldError[];
+        values?: Form;
+        created?: boolean;
+        saved?: boolean;
+        requested?: boolean;
+        decision?: Form;
+      } = {},
     ) {
-      const { user, tokens } = await accounts.getUser(actorOf(request), id);
+      const actor = actorOf(request);
+      const { user, tokens, requests } = await accounts.getUser(actor, id);
       const values = extra.values ?? { ...user, active: String(user.active) };
       return userForm(request, reply, 'accounts/views/user-edit.njk', {
         title: user.displayName,
         user,
         tokens,
+        requests: requests.map((r) => ({
+          ...r,
+          // The one who asked, or the account's own holder, cannot decide it.
+          decidable: r.requestedById !== actor.userId && r.userId !== actor.userId,
+        })),
         ...extra,
         values,
         roleItems: roleItems([values.roles ?? []].flat() as string[]),
@@ -162,15 +262,19 @@ export function accountsRoutes(services: Services, config: Config) {
     app.get('/admin/users/:id', { config: ADMIN }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as Record<string, string>;
-      return editPage(request, reply, id, { created: query.created === '1', saved: query.saved === '1' });
+      return editPage(request, reply, id, {
+        created: query.created === '1',
+        saved: query.saved === '1',
+        requested: query.requested === '1',
+      });
     });
 
     app.post('/admin/users/:id', { config: ADMIN }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as Form;
       try {
-        await accounts.updateUser(actorOf(request), id, body);
-        return reply.redirect(`/admin/users/${id}?saved=1`);
+        const { requested } = await accounts.updateUser(actorOf(request), id, body);
+        return reply.redirect(`/admin/users/${id}?saved=1${requested.length ? '&requested=1' : ''}`);
       } catch (error) {
         if (error instanceof ValidationError)
           return editPage(request, reply.code(422), id, { errors: error.errors, values: body });
@@ -199,19 +303,6 @@ export function accountsRoutes(services: Services, config: Config) {
         throw error;
       }
       return reply.redirect(`/admin/users/${id}?saved=1`);
-    });
-
-    app.post('/admin/users/:id/tokens', { config: ADMIN }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      const name =
-        typeof body.name === 'string' && body.name.trim() ? body.name.trim().slice(0, 100) : 'API token';
-      const token = await accounts.createApiToken(actorOf(request), { userId: id, name });
-      return renderPage(request, reply, 'accounts/views/token-created.njk', {
-        title: 'API token created',
-        token,
-        userId: id,
-      });
     });
 
     app.post('/admin/tokens/:id/revoke', { config: ADMIN }, async (request, reply) => {

@@ -3,6 +3,7 @@ import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import {
   type AssessedLevel,
@@ -12,7 +13,7 @@ import {
   LEVEL_NAMES,
 } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
+import { addChronologyEntry } from '../people/index.ts';
 import * as repo from './repository.ts';
 import { ANSWERS, type Answer, CURRENT_RULES, type RuleSet, rulesFor, type Scored, score } from './rules.ts';
 
@@ -172,7 +173,7 @@ export function createAssessmentsService(db: Database) {
     /** Reading an assessment is reading about the person: audited. */
     async get(actor: Actor, id: string) {
       assessmentsPolicy.assert(actor, 'view');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const assessment = await load(c, actor, id);
         await audit(c, actor, {
           action: 'assessment.viewed',
@@ -186,8 +187,8 @@ export function createAssessmentsService(db: Database) {
 
     async forPerson(actor: Actor, personId: string) {
       assessmentsPolicy.assert(actor, 'view');
-      await assertCanSeePerson(db.pool, actor, personId);
-      const list = await repo.assessmentsOfPerson(db.pool, actor.partnershipId, personId);
+      await assertCanSeePerson(db.for(actor), actor, personId);
+      const list = await repo.assessmentsOfPerson(db.for(actor), actor.partnershipId, personId);
       const statusText = {
         in_progress: 'in progress',
         awaiting_approval: 'awaiting approval',
@@ -201,7 +202,7 @@ export function createAssessmentsService(db: Database) {
 
     async start(actor: Actor, personId: string, reason = 'Started by a practitioner') {
       assessmentsPolicy.assert(actor, 'record');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
         return startAssessment(c, actor, { personId, contactId: null, flagTypes: [], reason });
       });
@@ -210,7 +211,7 @@ export function createAssessmentsService(db: Database) {
     /** Saves progress, or submits: scored, flagged and taken off the clock (or sent for approval). */
     async save(actor: Actor, id: string, version: number, raw: Record<string, unknown>, submitting: boolean) {
       assessmentsPolicy.assert(actor, 'record');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const before = await load(c, actor, id);
         if (before.status !== 'in_progress')
           throw new ConflictError('This assessment has already been submitted.');
@@ -287,7 +288,7 @@ export function createAssessmentsService(db: Database) {
       const note = check.text(raw.note, 'note', { label: 'Note', max: 2000 });
       if (decision === 'decline' && !note) check.add('note', 'Say why the override is declined');
       check.throwIfAny();
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const assessment = await load(c, actor, id);
         if (
           assessment.status !== 'awaiting_approval' ||

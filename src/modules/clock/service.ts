@@ -3,8 +3,9 @@ import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
+import { addChronologyEntry } from '../people/index.ts';
 import { clockPolicy } from './policy.ts';
 import * as repo from './repository.ts';
 import {
@@ -84,25 +85,25 @@ export function createClockService(db: Database) {
   return {
     async queues(actor: Actor, now = new Date()) {
       clockPolicy.assert(actor, 'view_queues');
-      return classify(await repo.openWork(db.pool, actor.partnershipId), now);
+      return classify(await repo.openWork(db.for(actor), actor.partnershipId), now);
     },
 
     /** Counts for the banner that keeps overdue work and risk reviews in view on every page. */
     async attention(actor: Actor) {
       clockPolicy.assert(actor, 'view_queues');
-      return repo.attentionCounts(db.pool, actor.partnershipId);
+      return repo.attentionCounts(db.for(actor), actor.partnershipId);
     },
 
     async forPerson(actor: Actor, personId: string) {
       clockPolicy.assert(actor, 'view_person');
-      await assertCanSeePerson(db.pool, actor, personId);
-      return repo.workForPerson(db.pool, actor.partnershipId, personId);
+      await assertCanSeePerson(db.for(actor), actor, personId);
+      return repo.workForPerson(db.for(actor), actor.partnershipId, personId);
     },
 
     async item(actor: Actor, id: string) {
       clockPolicy.assert(actor, 'view_queues');
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such work item');
-      const item = await repo.findWorkItem(db.pool, actor.partnershipId, id);
+      const item = await repo.findWorkItem(db.for(actor), actor.partnershipId, id);
       if (!item) throw new NotFoundError('No such work item');
       return { item, completableHere: COMPLETED_ON_ITEM.includes(item.kind) };
     },
@@ -118,7 +119,7 @@ export function createClockService(db: Database) {
         requiredMessage: 'Record the outcome of the review',
       });
       check.throwIfAny();
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         const item = await repo.findWorkItem(c, actor.partnershipId, id);
         if (!item) throw new NotFoundError('No such work item');
         if (!COMPLETED_ON_ITEM.includes(item.kind)) {
@@ -148,7 +149,7 @@ export function createClockService(db: Database) {
 
     async rules(actor: Actor) {
       clockPolicy.assert(actor, 'manage_rules');
-      const saved = await repo.rulesFor(db.pool, actor.partnershipId);
+      const saved = await repo.rulesFor(db.for(actor), actor.partnershipId);
       return WORK_KINDS.map(
         (kind) =>
           saved.find((r) => r.kind === kind) ??
@@ -172,7 +173,7 @@ export function createClockService(db: Database) {
         if (unit) rules.push({ kind, amount, unit });
       }
       check.throwIfAny();
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         for (const rule of rules) await repo.saveRule(c, actor.partnershipId, rule);
         await audit(c, actor, { action: 'clock.rules_updated', details: { rules } });
       });

@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   type TestApp,
   type TestDatabase,
+  tokenFor,
 } from '../../../test/helpers.ts';
 import { CURRENT_RULES, rulesFor } from '../assessments/index.ts';
 
@@ -27,10 +28,7 @@ describe('Front Door API', () => {
     const admin = await ta.services.accounts.signIn('admin', 'correct-horse-battery');
     assert.ok(admin.ok);
     for (const u of await ta.services.accounts.listUsers(admin.actor)) {
-      tokens[u.username] = await ta.services.accounts.createApiToken(admin.actor, {
-        userId: u.id,
-        name: 'test',
-      });
+      tokens[u.username] = await tokenFor(ta.services, u.username);
     }
     schoolId = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
     const created = await call('POST', '/api/v1/people', 'police', {

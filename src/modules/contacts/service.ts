@@ -3,17 +3,12 @@ import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { startAssessment } from '../assessments/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import {
-  addChronologyEntry,
-  ageInYears,
-  assertCanSeePerson,
-  noteAgencyKnows,
-  type PeopleService,
-} from '../people/index.ts';
+import { addChronologyEntry, ageInYears, noteAgencyKnows, type PeopleService } from '../people/index.ts';
 import { CATEGORY_FLAGS, CATEGORY_NAMES, OUTCOME_NAMES, PARTS, type Part } from './reference.ts';
 import * as repo from './repository.ts';
 import { readContactInput, readDecisionInput } from './schema.ts';
@@ -128,9 +123,9 @@ export function createContactsService(db: Database, people: PeopleService) {
     async list(actor: Actor) {
       contactsPolicy.assert(actor, 'view');
       const [drafts, undecided, recent] = await Promise.all([
-        repo.listContacts(db.pool, actor.partnershipId, { draftsOf: actor.userId, limit: 50 }),
-        repo.listContacts(db.pool, actor.partnershipId, { undecided: true, limit: 100 }),
-        repo.listContacts(db.pool, actor.partnershipId, { limit: 30 }),
+        repo.listContacts(db.for(actor), actor.partnershipId, { draftsOf: actor.userId, limit: 50 }),
+        repo.listContacts(db.for(actor), actor.partnershipId, { undecided: true, limit: 100 }),
+        repo.listContacts(db.for(actor), actor.partnershipId, { limit: 30 }),
       ]);
       return { drafts, undecided, recent: recent.filter((r) => r.status === 'submitted') };
     },
@@ -138,7 +133,7 @@ export function createContactsService(db: Database, people: PeopleService) {
     /** Reading a contact reads about the people in it: audited against each of them. */
     async get(actor: Actor, id: string) {
       contactsPolicy.assert(actor, 'view');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const contact = await load(c, actor, id);
         for (const p of contact.people) {
           await audit(c, actor, {
@@ -160,7 +155,7 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async createDraft(actor: Actor, raw: Record<string, unknown>): Promise<string> {
       contactsPolicy.assert(actor, 'record');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const input = readContactInput(raw, await agencyIds(c, actor), false);
         const id = await repo.insertContact(c, actor.partnershipId, actor.userId, input, null);
         await repo.replacePlaces(c, actor.partnershipId, id, input.places);
@@ -171,7 +166,7 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async updateDraft(actor: Actor, id: string, version: number, raw: Record<string, unknown>) {
       contactsPolicy.assert(actor, 'record');
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         await loadDraft(c, actor, id, version);
         const input = readContactInput(raw, await agencyIds(c, actor), false);
         if (!(await repo.updateDraft(c, actor.partnershipId, id, version, input))) {
@@ -189,7 +184,7 @@ export function createContactsService(db: Database, people: PeopleService) {
       const check = new Checker();
       const chosen = check.oneOf(part, 'part', PARTS, { label: 'Part in the concern', required: true });
       check.throwIfAny();
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         await loadDraft(c, actor, id);
         await assertCanSeePerson(c, actor, personId);
         await repo.linkPerson(c, actor.partnershipId, id, personId, chosen as Part);
@@ -207,9 +202,9 @@ export function createContactsService(db: Database, people: PeopleService) {
       const check = new Checker();
       const part = check.oneOf(raw.part, 'part', PARTS, { label: 'Part in the concern', required: true });
       check.throwIfAny();
-      await loadDraft(db.pool, actor, id);
+      await loadDraft(db.for(actor), actor, id);
       const personId = await people.create(actor, raw);
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         await repo.linkPerson(c, actor.partnershipId, id, personId, part as Part);
         await audit(c, actor, {
           action: 'contact.person_added',
@@ -222,7 +217,7 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async removePerson(actor: Actor, id: string, personId: string) {
       contactsPolicy.assert(actor, 'record');
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         await loadDraft(c, actor, id);
         await repo.unlinkPerson(c, id, personId);
         await audit(c, actor, {
@@ -235,7 +230,7 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async submit(actor: Actor, id: string, version: number) {
       contactsPolicy.assert(actor, 'record');
-      await db.tx(async (c) => submit(c, actor, await loadDraft(c, actor, id, version)));
+      await db.for(actor).tx(async (c) => submit(c, actor, await loadDraft(c, actor, id, version)));
     },
 
     /**
@@ -250,7 +245,7 @@ export function createContactsService(db: Database, people: PeopleService) {
       contactsPolicy.assert(actor, 'record');
       if (idempotencyKey) {
         const existing = await repo.findByIdempotencyKey(
-          db.pool,
+          db.for(actor),
           actor.partnershipId,
           actor.userId,
           idempotencyKey,
@@ -268,7 +263,7 @@ export function createContactsService(db: Database, people: PeopleService) {
         check.add('people', 'Include the person the concern is about, with part "subject"');
       check.throwIfAny();
       try {
-        const id = await db.tx(async (c) => {
+        const id = await db.for(actor).tx(async (c) => {
           const input = readContactInput(raw, await agencyIds(c, actor), true);
           const contactId = await repo.insertContact(
             c,
@@ -296,7 +291,7 @@ export function createContactsService(db: Database, people: PeopleService) {
         // Two retries racing: the unique key lets one win; the other returns the winner.
         if (idempotencyKey && (error as { code?: string }).code === '23505') {
           const existing = await repo.findByIdempotencyKey(
-            db.pool,
+            db.for(actor),
             actor.partnershipId,
             actor.userId,
             idempotencyKey,
@@ -314,7 +309,7 @@ export function createContactsService(db: Database, people: PeopleService) {
     async decide(actor: Actor, id: string, raw: Record<string, unknown>) {
       contactsPolicy.assert(actor, 'decide');
       const input = readDecisionInput(raw);
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const contact = await load(c, actor, id);
         if (contact.status !== 'submitted')
           throw new ConflictError('Submit the contact before deciding on it.');
@@ -401,7 +396,7 @@ export function createContactsService(db: Database, people: PeopleService) {
       const note = check.text(raw.note, 'note', { label: 'Note', max: 5000 }) ?? null;
       if (decision === 'decline' && !note) check.add('note', 'Say why, so the Front Door can decide again');
       check.throwIfAny();
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         const contact = await load(c, actor, id);
         if (contact.decision?.signoffStatus !== 'pending')
           throw new ConflictError('This decision is not awaiting sign-off.');
@@ -438,8 +433,8 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async aboutPerson(actor: Actor, personId: string) {
       contactsPolicy.assert(actor, 'view');
-      await assertCanSeePerson(db.pool, actor, personId);
-      return repo.contactsAboutPerson(db.pool, actor.partnershipId, personId);
+      await assertCanSeePerson(db.for(actor), actor, personId);
+      return repo.contactsAboutPerson(db.for(actor), actor.partnershipId, personId);
     },
   };
 }

@@ -3,8 +3,9 @@ import { type Actor, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
-import { addChronologyEntry, assertCanSeePerson } from '../people/index.ts';
+import { addChronologyEntry } from '../people/index.ts';
 import {
   type AssessedLevel,
   FLAG_NAMES,
@@ -150,7 +151,7 @@ export function createFlagsService(db: Database) {
     /** Reading a person's flags is reading about them: audited, in the same transaction. */
     async forPerson(actor: Actor, personId: string) {
       flagsPolicy.assert(actor, 'view');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
         const current = await repo.currentFlags(c, actor.partnershipId, personId);
         const history = await repo.flagHistory(c, actor.partnershipId, personId);
@@ -175,7 +176,7 @@ export function createFlagsService(db: Database) {
         requiredMessage: 'Enter why the flag is being set, changed or ended',
       });
       check.throwIfAny();
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
         if (level === 'ended') {
           if (
@@ -196,7 +197,7 @@ export function createFlagsService(db: Database) {
 
     async flaggedDuring(actor: Actor, from: Date, to: Date) {
       flagsPolicy.assert(actor, 'view');
-      return repo.flaggedDuring(db.pool, actor.partnershipId, from, to);
+      return repo.flaggedDuring(db.for(actor), actor.partnershipId, from, to);
     },
   };
 }

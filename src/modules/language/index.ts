@@ -49,7 +49,7 @@ export function createLanguageService(db: Database) {
     },
     async practice(actor: Actor, since: Date) {
       languagePolicy.assert(actor, 'view_practice');
-      return repo.countsByPhrase(db.pool, actor.partnershipId, since);
+      return repo.countsByPhrase(db.for(actor), actor.partnershipId, since);
     },
   };
 }

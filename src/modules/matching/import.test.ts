@@ -225,10 +225,10 @@ describe('lantern import and clerical review', () => {
   it('refuses an unknown agency or a bad map clearly, writing nothing', async () => {
     const before = await count('record_import');
     const unknown = importPolice('nope');
-    assert.equal(unknown.status, 1);
+    assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /No agency has the code "nope"/);
     const badMap = importPolice('police', 'surname=Surname');
-    assert.equal(badMap.status, 1);
+    assert.equal(badMap.status, 2);
     assert.match(badMap.stderr, /not a Lantern field/);
     assert.equal(await count('record_import'), before);
   });

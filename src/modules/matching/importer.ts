@@ -108,7 +108,8 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
   }
   const agency = agencies[0];
   const partnershipId = agency.partnershipId;
-  const owners = await agencyRecordOwners(db.pool, partnershipId, agency.id);
+  const scope = db.for({ partnershipId });
+  const owners = await agencyRecordOwners(scope, partnershipId, agency.id);
 
   const refused: ImportSummary['refused'] = [];
   const known: AgencyRecordInput[] = [];
@@ -133,7 +134,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
 
   // Link the new records with everyone recorded (merged records included: a match on any name a
   // person was known by counts, and leads to the person they belong to now).
-  const people = await repo.allPeople(db.pool, partnershipId, true);
+  const people = await repo.allPeople(scope, partnershipId, true);
   const all = [...people.map(personRecord), ...fresh.map((f) => normaliseRecord(f.raw))];
   const compared = compareCandidates(all, null, { progress: options.progress });
   const params = trainModel(all, null, { seed: options.seed ?? 42, progress: options.progress, compared });
@@ -222,7 +223,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
 
   options.progress?.('saving', 0, 1);
   const importId = randomUUID();
-  const summary = await db.tx(async (c) => {
+  const summary = await scope.tx(async (c) => {
     const modelVersion = await repo.saveModel(c, partnershipId, params, null);
     const counts = {
       rowsRead: options.records.length,

@@ -6,6 +6,7 @@ import {
   TEST_PASSWORD,
   type TestApp,
   type TestDatabase,
+  tokenFor,
 } from '../../../test/helpers.ts';
 import type { Actor } from '../../platform/access.ts';
 import { ValidationError } from '../../platform/errors.ts';
@@ -34,10 +35,7 @@ describe('"Already known?" in real time', () => {
       postcode: 'BD7 1AB',
     });
     for (const u of await ta.services.accounts.listUsers(actors.admin)) {
-      tokens[u.username] = await ta.services.accounts.createApiToken(actors.admin, {
-        userId: u.id,
-        name: 't',
-      });
+      tokens[u.username] = await tokenFor(ta.services, u.username);
     }
   });
   after(async () => {

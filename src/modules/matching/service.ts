@@ -3,7 +3,8 @@ import { type Actor, CASEWORK_ROLES, definePolicy } from '../../platform/access.
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson, mergePeople } from '../people/index.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { mergePeople } from '../people/index.ts';
 import { COMPARISON_COUNT, compareAt, compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
@@ -86,16 +87,16 @@ export function createMatchingService(db: Database) {
   async function currentModel(actor: Actor) {
     const cached = cache.get(actor.partnershipId);
     if (cached && Date.now() - (checkedAt.get(actor.partnershipId) ?? 0) < RECHECK_MS) return cached;
-    const latest = await repo.latestVersion(db.pool, actor.partnershipId);
+    const latest = await repo.latestVersion(db.for(actor), actor.partnershipId);
     checkedAt.set(actor.partnershipId, Date.now());
     if (cached && cached.version === latest) return cached;
-    const stored = latest ? await repo.activeModel(db.pool, actor.partnershipId) : undefined;
+    const stored = latest ? await repo.activeModel(db.for(actor), actor.partnershipId) : undefined;
     if (stored) {
       cache.set(actor.partnershipId, stored);
       return stored;
     }
     // First use: learn from the people already recorded.
-    const { version, params } = await trainAndStore(db.pool, actor.partnershipId, null);
+    const { version, params } = await trainAndStore(db.for(actor), actor.partnershipId, null);
     return { version, params, trainedAt: new Date(), trainedBy: null };
   }
 
@@ -131,7 +132,7 @@ export function createMatchingService(db: Database) {
       const model = await currentModel(actor);
       const onlyAgency = actor.roles.every((r) => r === 'service_worker') ? actor.agencyId : undefined;
       const rows = await repo.candidates(
-        db.pool,
+        db.for(actor),
         actor.partnershipId,
         {
           name: [query.given, query.family].filter(Boolean).join(' ') || null,
@@ -165,7 +166,7 @@ export function createMatchingService(db: Database) {
       const rootRows = new Map(
         (
           await repo.peopleByIds(
-            db.pool,
+            db.for(actor),
             actor.partnershipId,
             shortlist.filter((b) => b.row.root_id !== b.row.id).map((b) => b.row.root_id),
           )
@@ -187,7 +188,7 @@ export function createMatchingService(db: Database) {
           explanation,
         };
       });
-      await audit(db.pool, actor, {
+      await audit(db.for(actor), actor, {
         action: 'people.matched',
         details: { candidates: top.length, modelVersion: model.version },
       });
@@ -211,7 +212,7 @@ export function createMatchingService(db: Database) {
       check.throwIfAny();
       const personId = String(raw.personId ?? '');
       const contactId = typeof raw.contactId === 'string' && raw.contactId ? raw.contactId : null;
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
         const id = await repo.insertDecision(c, actor.partnershipId, {
           personId,
@@ -235,8 +236,8 @@ export function createMatchingService(db: Database) {
     async reviews(actor: Actor, limit = 200) {
       matchingPolicy.assert(actor, 'review');
       const [items, open] = await Promise.all([
-        repo.openReviews(db.pool, actor.partnershipId, limit),
-        repo.countOpenReviews(db.pool, actor.partnershipId),
+        repo.openReviews(db.for(actor), actor.partnershipId, limit),
+        repo.countOpenReviews(db.for(actor), actor.partnershipId),
       ]);
       return { items, open };
     },
@@ -244,7 +245,7 @@ export function createMatchingService(db: Database) {
     /** One pair side by side with the model's evidence; reading both people is audited. */
     async review(actor: Actor, id: string) {
       matchingPolicy.assert(actor, 'review');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const item = await repo.findReview(c, actor.partnershipId, id);
         if (!item) throw new NotFoundError('No such review');
         await assertCanSeePerson(c, actor, item.personA);
@@ -287,7 +288,7 @@ export function createMatchingService(db: Database) {
       });
       const note = check.text(raw.note, 'note', { label: 'Note', max: 2000 });
       check.throwIfAny();
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const item = await repo.findReview(c, actor.partnershipId, id, true);
         if (!item) throw new NotFoundError('No such review');
         await assertCanSeePerson(c, actor, item.personA);
@@ -329,16 +330,16 @@ export function createMatchingService(db: Database) {
     async model(actor: Actor) {
       matchingPolicy.assert(actor, 'view_model');
       const [current, versions, decisions] = await Promise.all([
-        repo.activeModel(db.pool, actor.partnershipId),
-        repo.modelVersions(db.pool, actor.partnershipId),
-        repo.decisionCounts(db.pool, actor.partnershipId),
+        repo.activeModel(db.for(actor), actor.partnershipId),
+        repo.modelVersions(db.for(actor), actor.partnershipId),
+        repo.decisionCounts(db.for(actor), actor.partnershipId),
       ]);
       return { current, versions, decisions };
     },
 
     async train(actor: Actor) {
       matchingPolicy.assert(actor, 'train');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const { version, params } = await trainAndStore(c, actor.partnershipId, actor.userId);
         await audit(c, actor, {
           action: 'match.model_trained',

@@ -19,7 +19,6 @@ export { ageInYears, formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';
 export {
   addChronologyEntry,
-  assertCanSeePerson,
   createPeopleService,
   noteAgencyKnows,
   type PeopleService,

@@ -3,9 +3,9 @@ import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
+import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { peoplePolicy } from './policy.ts';
 import * as repo from './repository.ts';
-import { assertCanSeePerson } from './visibility.ts';
 
 const fullName = (p: repo.PersonHead) => `${p.givenName} ${p.familyName}`;
 

@@ -2,7 +2,6 @@ import {
   CASEWORK_ROLES as CASEWORK,
   definePolicy,
   RECORDING_ROLES as RECORDING,
-  type Role,
 } from '../../platform/access.ts';
 
 export const peoplePolicy = definePolicy('people', {
@@ -14,9 +13,3 @@ export const peoplePolicy = definePolicy('people', {
   // Joining two records is a casework decision; so is undoing one that proved wrong.
   merge: ['front_door', 'police_intelligence', 'manager'],
 });
-
-/**
- * Roles whose access to a person needs a legitimate relationship: a service worker sees only the
- * people their own agency knows (e.g. those referred to their service).
- */
-export const RELATIONSHIP_LIMITED: Role[] = ['service_worker'];

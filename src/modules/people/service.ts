@@ -2,13 +2,11 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { assertCanSeePerson, relationshipAgency } from '../../platform/visibility/index.ts';
 import { mergePeople, unmergePeople } from './merge.ts';
 import { peoplePolicy } from './policy.ts';
 import * as repo from './repository.ts';
 import { type PersonInput, readPersonInput, readPersonSearch } from './schema.ts';
-import { assertCanSeePerson, limitedTo } from './visibility.ts';
-
-export { assertCanSeePerson };
 
 export const SEARCH_LIMIT = 50;
 
@@ -55,9 +53,9 @@ export function createPeopleService(db: Database) {
     async search(actor: Actor, raw: Record<string, unknown>) {
       peoplePolicy.assert(actor, 'search');
       const criteria = readPersonSearch(raw);
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const results = await repo.searchPeople(c, actor.partnershipId, criteria, {
-          onlyKnownToAgency: limitedTo(actor),
+          onlyKnownToAgency: relationshipAgency(actor),
           limit: SEARCH_LIMIT,
         });
         await audit(c, actor, {
@@ -74,7 +72,7 @@ export function createPeopleService(db: Database) {
     /** Every view of a person is audited, in the same transaction as the read. */
     async view(actor: Actor, id: string, reason?: string) {
       peoplePolicy.assert(actor, 'view');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const person = await visiblePerson(c, actor, id);
         await audit(c, actor, { action: 'person.viewed', subjectPersonId: id, reason: reason ?? null });
         return person;
@@ -83,13 +81,13 @@ export function createPeopleService(db: Database) {
 
     async chronology(actor: Actor, id: string, kind?: string) {
       peoplePolicy.assert(actor, 'view');
-      const person = await visiblePerson(db.pool, actor, id);
-      return { person, entries: await repo.chronology(db.pool, actor.partnershipId, id, kind) };
+      const person = await visiblePerson(db.for(actor), actor, id);
+      return { person, entries: await repo.chronology(db.for(actor), actor.partnershipId, id, kind) };
     },
 
     async accessLog(actor: Actor, id: string) {
       peoplePolicy.assert(actor, 'view_access_log');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const person = await visiblePerson(c, actor, id);
         await audit(c, actor, { action: 'person.access_log_viewed', subjectPersonId: id });
         return { person, events: await accessLogFor(c, actor.partnershipId, id, 500) };
@@ -98,17 +96,17 @@ export function createPeopleService(db: Database) {
 
     async agencies(actor: Actor) {
       peoplePolicy.assert(actor, 'view');
-      return repo.agencyIds(db.pool, actor.partnershipId);
+      return repo.agencyIds(db.for(actor), actor.partnershipId);
     },
 
     async create(actor: Actor, raw: Record<string, unknown>): Promise<string> {
       peoplePolicy.assert(actor, 'create');
-      const agencies = await repo.agencyIds(db.pool, actor.partnershipId);
+      const agencies = await repo.agencyIds(db.for(actor), actor.partnershipId);
       const input = readPersonInput(
         raw,
         agencies.map((a) => a.id),
       );
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         const ward = input.postcode
           ? await repo.wardForPostcode(c, actor.partnershipId, input.postcode)
           : null;
@@ -132,7 +130,7 @@ export function createPeopleService(db: Database) {
     /** Each agency's own records behind this person, and the records merged into them. */
     async records(actor: Actor, id: string) {
       peoplePolicy.assert(actor, 'view');
-      return db.tx(async (c) => {
+      return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, id);
         const agencyRecords = await repo.agencyRecordsOf(c, actor.partnershipId, id);
         const merges = await repo.activeMergesInto(c, actor.partnershipId, id);
@@ -143,24 +141,24 @@ export function createPeopleService(db: Database) {
 
     async merge(actor: Actor, input: { survivorId: string; absorbedId: string; reason: unknown }) {
       peoplePolicy.assert(actor, 'merge');
-      return db.tx((c) => mergePeople(c, actor, input));
+      return db.for(actor).tx((c) => mergePeople(c, actor, input));
     },
 
     /** Undoes a merge; given the person's id (as in a URL), only a merge into that person. */
     async unmerge(actor: Actor, mergeId: string, reason: unknown, personId?: string) {
       peoplePolicy.assert(actor, 'merge');
-      return db.tx((c) => unmergePeople(c, actor, { mergeId, reason, personId }));
+      return db.for(actor).tx((c) => unmergePeople(c, actor, { mergeId, reason, personId }));
     },
 
     /** Saves an edit made from `version`; refuses a stale edit rather than overwrite someone's change. */
     async update(actor: Actor, id: string, version: number, raw: Record<string, unknown>): Promise<void> {
       peoplePolicy.assert(actor, 'edit');
-      const agencies = await repo.agencyIds(db.pool, actor.partnershipId);
+      const agencies = await repo.agencyIds(db.for(actor), actor.partnershipId);
       const input = readPersonInput(
         raw,
         agencies.map((a) => a.id),
       );
-      await db.tx(async (c) => {
+      await db.for(actor).tx(async (c) => {
         const before = await visiblePerson(c, actor, id);
         if (before.version !== version) throw staleEdit();
         const ward = input.postcode

@@ -14,8 +14,8 @@ export function createReportsService(db: Database) {
   return {
     async wards(actor: Actor) {
       reportsPolicy.assert(actor, 'view_wards');
-      const wards = await repo.listWards(db.pool, actor.partnershipId);
-      await audit(db.pool, actor, { action: 'report.wards_viewed' });
+      const wards = await repo.listWards(db.for(actor), actor.partnershipId);
+      await audit(db.for(actor), actor, { action: 'report.wards_viewed' });
       return { wards, districtPopulation: wards.reduce((sum, w) => sum + w.under18Population, 0) };
     },
   };
