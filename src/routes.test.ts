@@ -19,29 +19,50 @@ const userOf = (role: Role) => {
   return user.username;
 };
 
-describe('every route × every role', () => {
+/** Everyone the test signs in as: each role alone, and people who hold several (a common case). */
+const SUBJECTS: { name: string; roles: Role[] }[] = [
+  ...ROLES.map((role) => ({ name: role, roles: [role] })),
+  { name: 'service_worker+elected_member', roles: ['service_worker', 'elected_member'] },
+  { name: 'analyst+elected_member', roles: ['analyst', 'elected_member'] },
+  { name: 'administrator+service_worker', roles: ['administrator', 'service_worker'] },
+  { name: 'front_door+manager', roles: ['front_door', 'manager'] },
+];
+
+describe('every route × every role (and users with several)', () => {
   let t: TestDatabase;
   let ta: TestApp;
-  const clients = new Map<Role, Client>();
-  const tokens = new Map<Role, string>();
+  const clients = new Map<string, Client>();
+  const tokens = new Map<string, string>();
   const ids: Record<string, string> = {};
 
   before(async () => {
     t = await createTestDatabase({ people: 60 });
     ta = await createTestApp(t);
-    for (const role of ROLES) {
+    // Users holding several roles, made directly (granting them would need two administrators).
+    const trp = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'trp'")).rows[0].id;
+    const hash = (await t.owner.pool.query("SELECT password_hash FROM app_user WHERE username = 'admin'"))
+      .rows[0].password_hash;
+    for (const subject of SUBJECTS.filter((s) => s.roles.length > 1)) {
+      const username = subject.name.replace(/\+/g, '.').replace(/_/g, '-');
+      await t.owner.pool.query(
+        `INSERT INTO app_user (partnership_id, username, username_key, display_name, agency_id, roles, password_hash)
+         VALUES ($1, $2, $2, $3, $4, $5, $6)`,
+        [t.partnershipId, username, `Several roles ${username}`, trp, subject.roles, hash],
+      );
+    }
+    const usernameOf = (subject: { name: string; roles: Role[] }) =>
+      subject.roles.length > 1
+        ? subject.name.replace(/\+/g, '.').replace(/_/g, '-')
+        : userOf(subject.roles[0]);
+    for (const subject of SUBJECTS) {
       const client = new Client(ta.app);
-      await client.signIn(userOf(role));
-      clients.set(role, client);
+      await client.signIn(usernameOf(subject));
+      clients.set(subject.name, client);
+      tokens.set(subject.name, await tokenFor(ta.services, usernameOf(subject), subject.name));
     }
     const admin = await ta.services.accounts.signIn('admin', 'correct-horse-battery');
     assert.ok(admin.ok);
     const users = await ta.services.accounts.listUsers(admin.actor);
-    for (const role of ROLES) {
-      const user = users.find((u) => u.username === userOf(role));
-      assert.ok(user);
-      tokens.set(role, await tokenFor(ta.services, user.username, role));
-    }
     // A person every person-viewing role may see: known to the service worker's agency.
     ids.person = await personIdWhere(
       t,
@@ -91,6 +112,18 @@ describe('every route × every role', () => {
     await tokenFor(ta.services, 'frontdoor', 'to be revoked');
     const { rows } = await t.owner.pool.query("SELECT id FROM api_token WHERE name = 'to be revoked'");
     ids.token = rows[0].id;
+    // A role request waiting for a second administrator.
+    await ta.services.accounts.updateUser(admin.actor, ids.user, {
+      displayName: 'Sam Whitaker',
+      agencyId: (await t.owner.pool.query('SELECT agency_id FROM app_user WHERE id = $1', [ids.user])).rows[0]
+        .agency_id,
+      roles: ['front_door', 'analyst'],
+      active: 'true',
+      version: String(
+        (await t.owner.pool.query('SELECT version FROM app_user WHERE id = $1', [ids.user])).rows[0].version,
+      ),
+    });
+    ids.roleRequest = (await ta.services.accounts.roleRequests(admin.actor))[0].id;
   });
   after(async () => {
     await ta.app.close();
@@ -102,6 +135,8 @@ describe('every route × every role', () => {
       .replace('/people/:id', `/people/${ids.person}`)
       .replace('/admin/users/:id', `/admin/users/${ids.user}`)
       .replace('/admin/tokens/:id', `/admin/tokens/${ids.token}`)
+      .replace('/account/tokens/:id', `/account/tokens/${ids.token}`)
+      .replace('/role-requests/:id', `/role-requests/${ids.roleRequest}`)
       .replace('/contacts/:id', `/contacts/${ids.contact}`)
       .replace('/assessments/:id', `/assessments/${ids.assessment}`)
       .replace('/work/:id', `/work/${ids.work}`)
@@ -128,11 +163,11 @@ describe('every route × every role', () => {
   it('refuses each role exactly where its policy says, and lets it through elsewhere', async () => {
     const failures: string[] = [];
     for (const route of routes()) {
-      for (const role of ROLES) {
+      for (const { name: role, roles } of SUBJECTS) {
         const allowed =
           route.access === 'public' ||
           route.access === 'signed-in' ||
-          hasPermission({ roles: [role] } as never, route.access);
+          hasPermission({ roles } as never, route.access);
         const url = concrete(route.url);
         let status: number;
         if (url.startsWith('/api/')) {
@@ -174,7 +209,7 @@ describe('every route × every role', () => {
   });
 
   it('gives each role what its job needs (hand-written expectations)', async () => {
-    const expect = async (role: Role, url: string, status: number) => {
+    const expect = async (role: string, url: string, status: number) => {
       const response = await (clients.get(role) as Client).get(concrete(url));
       assert.equal(response.statusCode, status, `${role} GET ${url}`);
     };
@@ -190,5 +225,9 @@ describe('every route × every role', () => {
     await expect('service_worker', '/people/new', 403);
     await expect('police_intelligence', '/people/:id/edit', 200);
     await expect('analyst', '/people/:id/edit', 403);
+    // A second role widens nothing it does not grant: still only the people their agency knows.
+    await expect('service_worker+elected_member', '/people/:id', 200);
+    await expect('service_worker+elected_member', '/reports/wards', 200);
+    await expect('administrator+service_worker', '/admin/users', 200);
   });
 });

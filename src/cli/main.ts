@@ -310,7 +310,8 @@ async function auditCommand(values: Record<string, string | boolean | undefined>
       const file = loadConfig().auditAnchorFile;
       if (existsSync(file)) {
         heads = readAnchors(readFileSync(file, 'utf8'));
-        source = `the anchor log ${path.relative(process.cwd(), file) || file}`;
+        const shown = path.relative(process.cwd(), file);
+        source = `the anchor log ${shown.startsWith('..') ? file : shown}`;
       }
     }
     const report = await verifyAuditTrail(db, { heads, partnership });

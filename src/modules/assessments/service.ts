@@ -3,7 +3,7 @@ import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import {
   type AssessedLevel,
@@ -24,6 +24,7 @@ export const assessmentsPolicy = definePolicy('assessments', {
   record: RECORDING,
   approve: ['manager'],
 });
+defineRecordKind('assessment', 'assessments:view', 'Assessment (details restricted)');
 
 const LEVELS: AssessedLevel[] = ['none', 'emerging', 'moderate', 'significant'];
 

@@ -1,4 +1,5 @@
 import { definePolicy } from '../../platform/access.ts';
+import { defineRecordKind } from '../../platform/visibility/index.ts';
 
 export const clockPolicy = definePolicy('clock', {
   view_queues: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
@@ -8,3 +9,4 @@ export const clockPolicy = definePolicy('clock', {
   // Recording the outcome of a review (risk review, flag review, allegation) on its work item.
   complete: ['front_door', 'meeting_chair', 'manager'],
 });
+defineRecordKind('review', 'clock:view_person', 'Review (details restricted)');

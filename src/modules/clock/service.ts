@@ -3,7 +3,7 @@ import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, onlyVisible } from '../../platform/visibility/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry } from '../people/index.ts';
 import { clockPolicy } from './policy.ts';
@@ -83,9 +83,23 @@ export const openWorkForPerson = (c: Queryable, partnershipId: string, personId:
 
 export function createClockService(db: Database) {
   return {
+    /** The work queues. They name people, so showing them is audited against each one. */
     async queues(actor: Actor, now = new Date()) {
       clockPolicy.assert(actor, 'view_queues');
-      return classify(await repo.openWork(db.for(actor), actor.partnershipId), now);
+      return db.for(actor).tx(async (c) => {
+        const work = await onlyVisible(
+          c,
+          actor,
+          await repo.openWork(c, actor.partnershipId),
+          (w) => w.personId,
+        );
+        await audit(c, actor, {
+          action: 'work_queues.viewed',
+          listedPersonIds: [...new Set(work.map((w) => w.personId).filter((id): id is string => !!id))],
+          details: { items: work.length },
+        });
+        return classify(work, now);
+      });
     },
 
     /** Counts for the banner that keeps overdue work and risk reviews in view on every page. */
@@ -103,9 +117,19 @@ export function createClockService(db: Database) {
     async item(actor: Actor, id: string) {
       clockPolicy.assert(actor, 'view_queues');
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such work item');
-      const item = await repo.findWorkItem(db.for(actor), actor.partnershipId, id);
-      if (!item) throw new NotFoundError('No such work item');
-      return { item, completableHere: COMPLETED_ON_ITEM.includes(item.kind) };
+      return db.for(actor).tx(async (c) => {
+        const item = await repo.findWorkItem(c, actor.partnershipId, id);
+        if (!item) throw new NotFoundError('No such work item');
+        if (item.personId) {
+          await assertCanSeePerson(c, actor, item.personId);
+          await audit(c, actor, {
+            action: 'work_item.viewed',
+            subjectPersonId: item.personId,
+            details: { workItemId: id },
+          });
+        }
+        return { item, completableHere: COMPLETED_ON_ITEM.includes(item.kind) };
+      });
     },
 
     /** Records the outcome of a review and takes it off the clock; it goes on the person's chronology. */

@@ -91,6 +91,7 @@ export interface ContactListRow {
   receivedAt: Date | null;
   createdAt: Date;
   subjects: string | null;
+  subjectIds?: string[] | null;
   outcome: Outcome | null;
 }
 
@@ -103,6 +104,8 @@ export async function listContacts(
     `SELECT c.id, c.reference, c.status, c.categories, c.received_at AS "receivedAt", c.created_at AS "createdAt",
             (SELECT string_agg(p.given_name || ' ' || p.family_name, ', ') FROM contact_person cp JOIN person p ON p.id = cp.person_id
               WHERE cp.contact_id = c.id AND cp.part = 'subject') AS subjects,
+            (SELECT array_agg(cp.person_id) FROM contact_person cp
+              WHERE cp.contact_id = c.id AND cp.part = 'subject') AS "subjectIds",
             d.outcome
        FROM contact c LEFT JOIN front_door_decision d ON d.contact_id = c.id
       WHERE c.partnership_id = $1
@@ -121,7 +124,7 @@ export async function contactsAboutPerson(
 ): Promise<ContactListRow[]> {
   const { rows } = await db.query(
     `SELECT c.id, c.reference, c.status, c.categories, c.received_at AS "receivedAt", c.created_at AS "createdAt",
-            NULL AS subjects, d.outcome
+            NULL AS subjects, NULL AS "subjectIds", d.outcome
        FROM contact c LEFT JOIN front_door_decision d ON d.contact_id = c.id
       WHERE c.partnership_id = $1 AND c.status = 'submitted'
         AND EXISTS (SELECT 1 FROM contact_person cp WHERE cp.contact_id = c.id AND cp.person_id IN (SELECT person_group($2)))

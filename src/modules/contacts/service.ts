@@ -3,7 +3,7 @@ import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
 import { startAssessment } from '../assessments/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
@@ -21,6 +21,9 @@ export const contactsPolicy = definePolicy('contacts', {
   decide: ['front_door', 'meeting_chair', 'manager'],
   sign_off: ['manager'],
 });
+// What a contact or decision says is for those who may open contacts, wherever it appears.
+defineRecordKind('contact', 'contacts:view', 'Contact received (details restricted)');
+defineRecordKind('decision', 'contacts:view', 'Front Door decision (details restricted)');
 
 export function createContactsService(db: Database, people: PeopleService) {
   async function agencyIds(c: Queryable, actor: Actor) {
@@ -120,14 +123,21 @@ export function createContactsService(db: Database, people: PeopleService) {
   }
 
   return {
+    /** The contact lists name each contact's subjects: showing them is audited against each one. */
     async list(actor: Actor) {
       contactsPolicy.assert(actor, 'view');
-      const [drafts, undecided, recent] = await Promise.all([
-        repo.listContacts(db.for(actor), actor.partnershipId, { draftsOf: actor.userId, limit: 50 }),
-        repo.listContacts(db.for(actor), actor.partnershipId, { undecided: true, limit: 100 }),
-        repo.listContacts(db.for(actor), actor.partnershipId, { limit: 30 }),
-      ]);
-      return { drafts, undecided, recent: recent.filter((r) => r.status === 'submitted') };
+      return db.for(actor).tx(async (c) => {
+        const [drafts, undecided, recent] = [
+          await repo.listContacts(c, actor.partnershipId, { draftsOf: actor.userId, limit: 50 }),
+          await repo.listContacts(c, actor.partnershipId, { undecided: true, limit: 100 }),
+          (await repo.listContacts(c, actor.partnershipId, { limit: 30 })).filter(
+            (r) => r.status === 'submitted',
+          ),
+        ];
+        const listed = [...new Set([...drafts, ...undecided, ...recent].flatMap((r) => r.subjectIds ?? []))];
+        await audit(c, actor, { action: 'contacts.listed', listedPersonIds: listed });
+        return { drafts, undecided, recent };
+      });
     },
 
     /** Reading a contact reads about the people in it: audited against each of them. */

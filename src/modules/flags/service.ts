@@ -3,7 +3,7 @@ import { type Actor, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
 import { completeWork, schedule } from '../clock/index.ts';
 import { addChronologyEntry } from '../people/index.ts';
 import {
@@ -22,6 +22,7 @@ export const flagsPolicy = definePolicy('flags', {
   // Setting or ending a flag by hand is a meeting or management decision; assessments set them too.
   set: ['meeting_chair', 'manager'],
 });
+defineRecordKind('flag', 'flags:view', 'Flag changed (details restricted)');
 
 /**
  * Sets (or changes the level of) a flag: the current period ends and a new one starts, so the

@@ -3,7 +3,7 @@ import { type Actor, CASEWORK_ROLES, definePolicy } from '../../platform/access.
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, onlyVisible, relationshipAgency } from '../../platform/visibility/index.ts';
 import { mergePeople } from '../people/index.ts';
 import { COMPARISON_COUNT, compareAt, compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
@@ -130,7 +130,7 @@ export function createMatchingService(db: Database) {
       check.throwIfAny();
       const query = normaliseRecord(input);
       const model = await currentModel(actor);
-      const onlyAgency = actor.roles.every((r) => r === 'service_worker') ? actor.agencyId : undefined;
+      const onlyAgency = relationshipAgency(actor);
       const rows = await repo.candidates(
         db.for(actor),
         actor.partnershipId,
@@ -188,8 +188,10 @@ export function createMatchingService(db: Database) {
           explanation,
         };
       });
+      // Each person shown as a candidate appears in their access log.
       await audit(db.for(actor), actor, {
         action: 'people.matched',
+        listedPersonIds: top.map((c) => c.person.id),
         details: { candidates: top.length, modelVersion: model.version },
       });
       return { modelVersion: model.version, candidates: top };
@@ -235,11 +237,18 @@ export function createMatchingService(db: Database) {
     /** Pairs of people who may be one person, waiting for a practitioner. */
     async reviews(actor: Actor, limit = 200) {
       matchingPolicy.assert(actor, 'review');
-      const [items, open] = await Promise.all([
-        repo.openReviews(db.for(actor), actor.partnershipId, limit),
-        repo.countOpenReviews(db.for(actor), actor.partnershipId),
-      ]);
-      return { items, open };
+      return db.for(actor).tx(async (c) => {
+        const all = await repo.openReviews(c, actor.partnershipId, limit);
+        const items = await onlyVisible(c, actor, all, (r) => r.personA);
+        const shown = await onlyVisible(c, actor, items, (r) => r.personB);
+        const open = await repo.countOpenReviews(c, actor.partnershipId);
+        await audit(c, actor, {
+          action: 'matching.reviews_listed',
+          listedPersonIds: shown.flatMap((r) => [r.personA, r.personB]),
+          details: { shown: shown.length },
+        });
+        return { items: shown, open };
+      });
     },
 
     /** One pair side by side with the model's evidence; reading both people is audited. */

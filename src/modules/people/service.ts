@@ -2,7 +2,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
-import { assertCanSeePerson, relationshipAgency } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, redactEntries, relationshipAgency } from '../../platform/visibility/index.ts';
 import { mergePeople, unmergePeople } from './merge.ts';
 import { peoplePolicy } from './policy.ts';
 import * as repo from './repository.ts';
@@ -60,6 +60,7 @@ export function createPeopleService(db: Database) {
         });
         await audit(c, actor, {
           action: 'people.searched',
+          listedPersonIds: results.map((r) => r.id),
           details: {
             criteria: Object.keys(criteria).filter((k) => criteria[k as keyof typeof criteria]),
             results: results.length,
@@ -82,7 +83,8 @@ export function createPeopleService(db: Database) {
     async chronology(actor: Actor, id: string, kind?: string) {
       peoplePolicy.assert(actor, 'view');
       const person = await visiblePerson(db.for(actor), actor, id);
-      return { person, entries: await repo.chronology(db.for(actor), actor.partnershipId, id, kind) };
+      const entries = await repo.chronology(db.for(actor), actor.partnershipId, id, kind);
+      return { person, entries: redactEntries(actor, entries) };
     },
 
     async accessLog(actor: Actor, id: string) {

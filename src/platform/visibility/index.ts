@@ -53,15 +53,33 @@ export async function onlyVisible<T>(
   });
 }
 
-const recordKinds = new Map<string, string>();
+const recordKinds = new Map<string, { permission: string; restrictedTitle: string }>();
 
-/** A module declares which permission reads its kind of record about a person (e.g. contacts). */
-export function defineRecordKind(kind: string, permission: string): void {
-  recordKinds.set(kind, permission);
+/**
+ * A module declares which permission reads its kind of record about a person (e.g. contacts), and
+ * how an entry is titled for someone who may not read it (that something happened, not what).
+ */
+export function defineRecordKind(kind: string, permission: string, restrictedTitle: string): void {
+  recordKinds.set(kind, { permission, restrictedTitle });
 }
 
 /** May the actor read the details of this kind of record? (Kinds nobody declared: yes.) */
 export function canReadRecordKind(actor: Actor, kind: string): boolean {
-  const permission = recordKinds.get(kind);
-  return !permission || hasPermission(actor, permission);
+  const declared = recordKinds.get(kind);
+  return !declared || hasPermission(actor, declared.permission);
+}
+
+/**
+ * Chronology entries as the actor may see them: those of a kind they may not read keep their date
+ * and a plain title, never their details.
+ */
+export function redactEntries<T extends { kind: string; title: string; detail: string | null }>(
+  actor: Actor,
+  entries: T[],
+): (T & { restricted: boolean })[] {
+  return entries.map((e) =>
+    canReadRecordKind(actor, e.kind)
+      ? { ...e, restricted: false }
+      : { ...e, title: recordKinds.get(e.kind)?.restrictedTitle ?? 'Record', detail: null, restricted: true },
+  );
 }
