@@ -77,10 +77,11 @@ export async function findByIdempotencyKey(
   key: string,
 ) {
   const { rows } = await db.query(
-    'SELECT id FROM contact WHERE partnership_id = $1 AND created_by = $2 AND idempotency_key = $3',
+    `SELECT id, idempotency_body_hash AS "bodyHash" FROM contact
+      WHERE partnership_id = $1 AND created_by = $2 AND idempotency_key = $3`,
     [partnershipId, userId, key],
   );
-  return rows[0]?.id as string | undefined;
+  return rows[0] as { id: string; bodyHash: string | null } | undefined;
 }
 
 export interface ContactListRow {
@@ -154,13 +155,14 @@ export async function insertContact(
   partnershipId: string,
   userId: string,
   c: ContactInput,
-  idempotencyKey: string | null,
+  idempotency: { key: string; bodyHash: string } | null,
 ): Promise<string> {
   const { rows } = await db.query(
-    `INSERT INTO contact (partnership_id, created_by, idempotency_key, source_kind, source_agency_id, source_name,
-       source_contact_details, anonymous, occurred_on, occurred_time, location, categories, narrative)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-    [partnershipId, userId, idempotencyKey, ...contactValues(c)],
+    `INSERT INTO contact (partnership_id, created_by, idempotency_key, idempotency_body_hash, source_kind,
+       source_agency_id, source_name, source_contact_details, anonymous, occurred_on, occurred_time, location,
+       categories, narrative)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+    [partnershipId, userId, idempotency?.key ?? null, idempotency?.bodyHash ?? null, ...contactValues(c)],
   );
   return rows[0].id;
 }

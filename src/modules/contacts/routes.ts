@@ -350,7 +350,19 @@ export function contactsRoutes(services: Services) {
           tags,
           summary:
             'Receive a contact (created and submitted at once). Send an Idempotency-Key header: a retry returns the first contact.',
-          headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', maxLength: 200 } } },
+          headers: {
+            type: 'object',
+            properties: {
+              'idempotency-key': {
+                type: 'string',
+                minLength: 1,
+                maxLength: 200,
+                pattern: '^[\\x21-\\x7e]+$',
+                description:
+                  'Visible ASCII, unique per contact; a retry with the same key and body returns the first',
+              },
+            },
+          },
           body: contactSchema,
         },
       },

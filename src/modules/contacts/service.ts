@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
@@ -24,6 +25,23 @@ export const contactsPolicy = definePolicy('contacts', {
 // What a contact or decision says is for those who may open contacts, wherever it appears.
 defineRecordKind('contact', 'contacts:view', 'Contact received (details restricted)');
 defineRecordKind('decision', 'contacts:view', 'Front Door decision (details restricted)');
+
+/** A stable digest of a request body: the same JSON in any key order gives the same hash. */
+function bodyHash(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
+}
 
 export function createContactsService(db: Database, people: PeopleService) {
   async function agencyIds(c: Queryable, actor: Actor) {
@@ -253,15 +271,28 @@ export function createContactsService(db: Database, people: PeopleService) {
       idempotencyKey: string | null,
     ): Promise<{ id: string; created: boolean }> {
       contactsPolicy.assert(actor, 'record');
-      if (idempotencyKey) {
+      const idempotency = idempotencyKey ? { key: idempotencyKey, bodyHash: bodyHash(raw) } : null;
+      // A retry of the same request returns the first contact; the same key with something else
+      // is a mistake in the calling system, refused rather than silently answered with the first.
+      const earlier = async () => {
+        if (!idempotency) return undefined;
         const existing = await repo.findByIdempotencyKey(
           db.for(actor),
           actor.partnershipId,
           actor.userId,
-          idempotencyKey,
+          idempotency.key,
         );
-        if (existing) return { id: existing, created: false };
-      }
+        if (existing?.bodyHash && existing.bodyHash !== idempotency.bodyHash)
+          throw new ValidationError([
+            {
+              field: 'Idempotency-Key',
+              message: 'This key was already used for a different contact: send a new key for a new contact',
+            },
+          ]);
+        return existing?.id;
+      };
+      const existing = await earlier();
+      if (existing) return { id: existing, created: false };
       const list = Array.isArray(raw.people) ? (raw.people as Record<string, unknown>[]) : [];
       const check = new Checker();
       list.forEach((p, i) => {
@@ -280,7 +311,7 @@ export function createContactsService(db: Database, people: PeopleService) {
             actor.partnershipId,
             actor.userId,
             input,
-            idempotencyKey,
+            idempotency,
           );
           await repo.replacePlaces(c, actor.partnershipId, contactId, input.places);
           for (const [i, p] of list.entries()) {
@@ -299,14 +330,9 @@ export function createContactsService(db: Database, people: PeopleService) {
         return { id, created: true };
       } catch (error) {
         // Two retries racing: the unique key lets one win; the other returns the winner.
-        if (idempotencyKey && (error as { code?: string }).code === '23505') {
-          const existing = await repo.findByIdempotencyKey(
-            db.for(actor),
-            actor.partnershipId,
-            actor.userId,
-            idempotencyKey,
-          );
-          if (existing) return { id: existing, created: false };
+        if (idempotency && (error as { code?: string }).code === '23505') {
+          const winner = await earlier();
+          if (winner) return { id: winner, created: false };
         }
         throw error;
       }

@@ -38,6 +38,11 @@ export async function mergePeople(
     max: 2000,
   });
   check.throwIfAny();
+  await assertCanSeePerson(c, actor, input.survivorId);
+  await assertCanSeePerson(c, actor, input.absorbedId);
+  // Two opposite merges at once (A←B and B←A) must not deadlock: both lock the pair in the same
+  // order, so the second waits, then finds them already one person and is refused.
+  await repo.lockPeopleInOrder(c, actor.partnershipId, [input.survivorId, input.absorbedId]);
   const survivor = await rootOf(c, actor, input.survivorId);
   const absorbed = await rootOf(c, actor, input.absorbedId);
   if (survivor.id === absorbed.id) throw new ConflictError('These records are already the same person.');

@@ -289,6 +289,14 @@ export interface PersonHead {
 }
 
 /** Locks a person's row for a merge or unmerge, so two people cannot change the same group at once. */
+/** Locks several people's rows in one fixed order (by id), so two merges cannot deadlock. */
+export async function lockPeopleInOrder(db: Queryable, partnershipId: string, ids: string[]): Promise<void> {
+  await db.query(
+    'SELECT id FROM person WHERE partnership_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
+    [partnershipId, ids],
+  );
+}
+
 export async function lockPerson(
   db: Queryable,
   partnershipId: string,
