@@ -4,6 +4,7 @@ import {
   Client,
   createTestApp,
   createTestDatabase,
+  formValues,
   personIdWhere,
   type TestApp,
   type TestDatabase,
@@ -117,6 +118,50 @@ describe('pages', () => {
       assert.ok(response.body.includes(kept), `kept ${kept}`);
     }
     assert.match(response.body, /<title>Error: /);
+  });
+
+  it('a stale edit keeps neither version silently: the other change is taken in, a clash is chosen', async () => {
+    const id = await personIdWhere(t, 'merged_into IS NULL AND town IS NOT NULL');
+    const a = new Client(ta.app);
+    const b = new Client(ta.app);
+    await a.signIn('frontdoor');
+    await b.signIn('manager');
+    // Both open the form; the manager changes the last name and saves first.
+    const formA = formValues((await a.get(`/people/${id}/edit`)).body, 'person-form');
+    const formB = formValues((await b.get(`/people/${id}/edit`)).body, 'person-form');
+    assert.equal((await b.post(`/people/${id}`, { ...formB, familyName: 'Managersurname' })).statusCode, 302);
+    // The Front Door changed only the town: the manager's last name comes into the form, said so.
+    const stale = await a.post(`/people/${id}`, { ...formA, town: 'Frontdoortown' });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Their changes to the last name are now in the form/);
+    const again = formValues(stale.body, 'person-form');
+    assert.equal(again.familyName, 'Managersurname');
+    assert.equal(again.town, 'Frontdoortown');
+    assert.equal((await a.post(`/people/${id}`, again)).statusCode, 302);
+    const saved = (await t.owner.pool.query('SELECT family_name, town FROM person WHERE id = $1', [id]))
+      .rows[0];
+    assert.deepEqual(saved, { family_name: 'Managersurname', town: 'Frontdoortown' });
+    // Now both change the last name: a clash, which must be chosen, not saved either way.
+    const formA2 = formValues((await a.get(`/people/${id}/edit`)).body, 'person-form');
+    const formB2 = formValues((await b.get(`/people/${id}/edit`)).body, 'person-form');
+    assert.equal((await b.post(`/people/${id}`, { ...formB2, familyName: 'Theirchoice' })).statusCode, 302);
+    const clash = await a.post(`/people/${id}`, { ...formA2, familyName: 'Mychoice' });
+    assert.equal(clash.statusCode, 409);
+    assert.match(clash.body, /Which last name should be saved\?/);
+    assert.match(clash.body, /Yours: Mychoice/);
+    assert.match(clash.body, /The one saved since: Theirchoice/);
+    const unchosen = await a.post(`/people/${id}`, formValues(clash.body, 'person-form'));
+    assert.equal(unchosen.statusCode, 422);
+    assert.match(unchosen.body, /href="#resolve-familyName">Choose which last name to keep/);
+    const chosen = await a.post(`/people/${id}`, {
+      ...formValues(clash.body, 'person-form'),
+      'resolve-familyName': 'theirs',
+    });
+    assert.equal(chosen.statusCode, 302);
+    assert.equal(
+      (await t.owner.pool.query('SELECT family_name FROM person WHERE id = $1', [id])).rows[0].family_name,
+      'Theirchoice',
+    );
   });
 
   it('shows a stale edit with the other change and the words typed', async () => {

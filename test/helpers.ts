@@ -159,3 +159,43 @@ export async function tokenFor(services: Services, username: string, name = 'tes
   if (!signedIn.ok) throw new Error(`sign-in as ${username} failed`);
   return services.accounts.createOwnToken(signedIn.actor, name);
 }
+
+const decodeHtml = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/**
+ * The values a browser would send for the form in `html` (the first, or the one with this
+ * data-qa): text and hidden inputs, checked radios and checkboxes, textareas and selected options.
+ */
+export function formValues(html: string, qa?: string): Record<string, string | string[]> {
+  let form = html;
+  const start = qa ? html.indexOf(`data-qa="${qa}"`) : html.indexOf('<form');
+  if (start >= 0) form = html.slice(html.lastIndexOf('<form', start), html.indexOf('</form>', start));
+  const out: Record<string, string | string[]> = {};
+  const add = (name: string, value: string) => {
+    const existing = out[name];
+    if (existing === undefined) out[name] = value;
+    else out[name] = [existing, value].flat();
+  };
+  for (const tag of form.match(/<input\b[^>]*>/g) ?? []) {
+    const attr = (n: string) => new RegExp(`\\s${n}="([^"]*)"`).exec(tag)?.[1];
+    const name = attr('name');
+    if (!name) continue;
+    const type = attr('type') ?? 'text';
+    if ((type === 'radio' || type === 'checkbox') && !/\schecked\b/.test(tag)) continue;
+    add(decodeHtml(name), decodeHtml(attr('value') ?? ''));
+  }
+  for (const m of form.matchAll(/<textarea\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    add(decodeHtml(m[1]), decodeHtml(m[2].replace(/^\n/, '')));
+  for (const m of form.matchAll(/<select\b[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option value="([^"]*)"[^>]*selected/.exec(m[2]);
+    add(decodeHtml(m[1]), decodeHtml(selected?.[1] ?? ''));
+  }
+  delete out._csrf;
+  return out;
+}

@@ -4,7 +4,7 @@ import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
-import { completeWork, schedule } from '../clock/index.ts';
+import { bringForward, completeWork, schedule } from '../clock/index.ts';
 import {
   type AssessedLevel,
   applyAssessedLevel,
@@ -35,11 +35,25 @@ const LEVELS: AssessedLevel[] = ['none', 'emerging', 'moderate', 'significant'];
 export async function startAssessment(
   c: Queryable,
   actor: Actor,
-  p: { personId: string; contactId: string | null; flagTypes: FlagType[]; from?: Date; reason: string },
+  p: {
+    personId: string;
+    contactId: string | null;
+    flagTypes: FlagType[];
+    from?: Date;
+    /** An urgent decision's deadline: the assessment is due by then if the rule would allow longer. */
+    dueBy?: Date | null;
+    reason: string;
+  },
 ): Promise<{ id: string; dueAt: Date | null }> {
   const existing = await repo.openAssessmentOf(c, actor.partnershipId, p.personId);
-  // One open assessment per person: a new concern feeds into it rather than starting another.
-  if (existing) return { id: existing, dueAt: null };
+  // One open assessment per person: a new concern feeds into it rather than starting another —
+  // and an urgent one brings its deadline forward.
+  if (existing) {
+    const dueAt = p.dueBy
+      ? await bringForward(c, actor.partnershipId, { kind: 'assessment', assessmentId: existing }, p.dueBy)
+      : null;
+    return { id: existing, dueAt };
+  }
   const id = await repo.insertAssessment(c, actor.partnershipId, {
     personId: p.personId,
     contactId: p.contactId,
@@ -55,6 +69,7 @@ export async function startAssessment(
     contactId: p.contactId,
     assessmentId: id,
     from: p.from,
+    dueBy: p.dueBy ?? undefined,
   });
   await addChronologyEntry(c, actor, {
     personId: p.personId,

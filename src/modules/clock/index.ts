@@ -4,6 +4,7 @@ export type { WorkItemRow } from './repository.ts';
 export { clockRoutes } from './routes.ts';
 export { DEFAULT_CLOCK_RULES, dueAt, WORK_KIND_NAMES, type WorkKind } from './rules.ts';
 export {
+  bringForward,
   type ClockService,
   classify,
   completeWork,

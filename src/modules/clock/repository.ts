@@ -77,6 +77,30 @@ export async function completeWork(
   return result.rowCount ?? 0;
 }
 
+export async function bringForward(
+  db: Queryable,
+  partnershipId: string,
+  match: WorkMatch,
+  dueBy: Date,
+): Promise<Date | null> {
+  const { rows } = await db.query(
+    `UPDATE work_item SET due_at = least(due_at, $6)
+      WHERE partnership_id = $1 AND kind = $2 AND completed_at IS NULL
+        AND ($3::uuid IS NULL OR person_id = $3) AND ($4::uuid IS NULL OR contact_id = $4)
+        AND ($5::uuid IS NULL OR assessment_id = $5)
+      RETURNING due_at AS "dueAt"`,
+    [
+      partnershipId,
+      match.kind,
+      match.personId ?? null,
+      match.contactId ?? null,
+      match.assessmentId ?? null,
+      dueBy,
+    ],
+  );
+  return rows[0]?.dueAt ?? null;
+}
+
 export interface WorkItemRow {
   id: string;
   kind: WorkKind;

@@ -61,15 +61,28 @@ export function classify(items: repo.WorkItemRow[], now: Date): Queues {
 export async function schedule(
   c: Queryable,
   partnershipId: string,
-  item: Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueAt?: Date },
+  item: Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueAt?: Date; dueBy?: Date },
 ): Promise<{ id: string; dueAt: Date }> {
   const rules = await repo.rulesFor(c, partnershipId);
   const rule =
     rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
   if (!rule) throw new Error(`no clock rule for ${item.kind}`);
-  const due = item.dueAt ?? dueAt(rule, item.from ?? new Date());
-  const id = await repo.insertWorkItem(c, partnershipId, { ...item, dueAt: due });
+  let due = item.dueAt ?? dueAt(rule, item.from ?? new Date());
+  // An urgent decision sets a deadline sooner than the rule: the sooner one stands.
+  if (item.dueBy && item.dueBy < due) due = item.dueBy;
+  const { dueBy: _dueBy, from: _from, ...stored } = item;
+  const id = await repo.insertWorkItem(c, partnershipId, { ...stored, dueAt: due });
   return { id, dueAt: due };
+}
+
+/** Brings open work's deadline forward to `dueBy` (never later); returns the deadline now. */
+export async function bringForward(
+  c: Queryable,
+  partnershipId: string,
+  match: repo.WorkMatch,
+  dueBy: Date,
+): Promise<Date | null> {
+  return repo.bringForward(c, partnershipId, match, dueBy);
 }
 
 /** Marks matching open work done. For use inside another module's transaction. */

@@ -93,6 +93,16 @@ export const OUTCOME_NAMES: Record<Outcome, string> = {
 
 export const URGENCIES = ['immediate', 'within_24_hours', 'within_72_hours', 'routine'] as const;
 export type Urgency = (typeof URGENCIES)[number];
+/**
+ * How soon the work a decision starts (the assessment or strategy discussion) is due. Routine work
+ * follows the partnership's clock rule; an urgent decision brings it forward, never back.
+ */
+export const URGENCY_HOURS: Record<Urgency, number | null> = {
+  immediate: 4,
+  within_24_hours: 24,
+  within_72_hours: 72,
+  routine: null,
+};
 export const URGENCY_NAMES: Record<Urgency, string> = {
   immediate: 'Immediate',
   within_24_hours: 'Within 24 hours',

@@ -10,7 +10,15 @@ import { completeWork, schedule } from '../clock/index.ts';
 import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry, ageInYears, noteAgencyKnows, type PeopleService } from '../people/index.ts';
-import { CATEGORY_FLAGS, CATEGORY_NAMES, OUTCOME_NAMES, PARTS, type Part } from './reference.ts';
+import {
+  CATEGORY_FLAGS,
+  CATEGORY_NAMES,
+  OUTCOME_NAMES,
+  PARTS,
+  type Part,
+  URGENCY_HOURS,
+  URGENCY_NAMES,
+} from './reference.ts';
 import * as repo from './repository.ts';
 import { readContactInput, readDecisionInput } from './schema.ts';
 
@@ -396,6 +404,8 @@ export function createContactsService(db: Database, people: PeopleService) {
           });
         }
         let assessments: { personId: string; assessmentId: string; dueAt: Date | null }[] = [];
+        const hours = URGENCY_HOURS[input.urgency];
+        const urgentBy = hours === null ? null : new Date(now.getTime() + hours * 3_600_000);
         if (input.outcome === 'exploitation_assessment' || input.outcome === 'strategy_discussion') {
           const flagTypes = [
             ...new Set(contact.categories.map((k) => CATEGORY_FLAGS[k]).filter((f): f is FlagType => !!f)),
@@ -407,7 +417,8 @@ export function createContactsService(db: Database, people: PeopleService) {
               contactId: id,
               flagTypes,
               from: now,
-              reason: `Front Door decision on ${contact.reference}: ${OUTCOME_NAMES[input.outcome]}`,
+              dueBy: urgentBy,
+              reason: `Front Door decision on ${contact.reference}: ${OUTCOME_NAMES[input.outcome]} (${URGENCY_NAMES[input.urgency].toLowerCase()})`,
             });
             assessments.push({ personId: s.personId, assessmentId: started.id, dueAt: started.dueAt });
           }

@@ -4,6 +4,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { asList, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { Services } from '../../services.ts';
+import { applyResolutions, type Conflict, type FieldGroup, threeWayMerge } from './edit-merge.ts';
 import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
 import type { PersonRecord } from './repository.ts';
 import { personBodySchema, personResponseSchema, personSearchQuerySchema } from './schema.ts';
@@ -90,6 +91,39 @@ function personToForm(p: PersonRecord): Form {
   };
 }
 
+/** How a part of the form reads back to a person, for choosing between two versions. */
+function shown(values: Form, group: FieldGroup): string {
+  if (group.id === 'dateOfBirth') {
+    const precision = { exact: 'exact', approximate: 'approximate', unknown: 'not known' }[
+      String(values.dobPrecision ?? '')
+    ];
+    const date = ['dateOfBirth-day', 'dateOfBirth-month', 'dateOfBirth-year']
+      .map((k) => values[k])
+      .filter(Boolean)
+      .join('/');
+    return [date, precision && `(${precision})`].filter(Boolean).join(' ') || '(blank)';
+  }
+  if (group.id === 'gender')
+    return GENDER_NAMES[String(values.gender) as keyof typeof GENDER_NAMES] ?? '(blank)';
+  if (group.id === 'ethnicity')
+    return ETHNICITY_NAMES[String(values.ethnicity) as keyof typeof ETHNICITY_NAMES] ?? '(blank)';
+  return (
+    group.keys
+      .map((k) => values[k])
+      .filter(Boolean)
+      .join(' ') || '(blank)'
+  );
+}
+
+const conflictView = (conflicts: Conflict[]) =>
+  conflicts.map((c) => ({
+    id: c.group.id,
+    label: c.group.label,
+    mine: shown(c.mine, c.group),
+    theirs: shown(c.theirs, c.group),
+    theirsValues: Object.entries(c.theirs).map(([key, value]) => ({ key, value: value ?? '' })),
+  }));
+
 const ethnicityItems = (selected: unknown) => [
   { value: '', text: 'Select ethnicity' },
   ...ETHNICITY_GROUPS.flatMap((g) =>
@@ -123,7 +157,8 @@ export function peopleRoutes(services: Services) {
       values: Form;
       errors?: FieldError[];
       person?: PersonRecord;
-      current?: PersonRecord;
+      /** A stale edit: the parts taken from the other change, and those to choose between. */
+      stale?: { takenFromTheirs: string[]; conflicts: ReturnType<typeof conflictView> };
     },
   ) {
     const agencies = await people.agencies(actorOf(request));
@@ -288,10 +323,12 @@ export function peopleRoutes(services: Services) {
     app.get('/people/:id/edit', { config: { access: 'people:edit' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const person = await people.view(actorOf(request), id, 'edit');
+      const values = personToForm(person);
       return formPage(request, reply, {
         title: `Change details of ${person.givenName} ${person.familyName}`,
         action: `/people/${id}`,
-        values: { ...personToForm(person), version: String(person.version) },
+        // What the form starts from, so a stale save can tell whose change is whose.
+        values: { ...values, version: String(person.version), original: JSON.stringify(values) },
         person,
       });
     });
@@ -299,23 +336,67 @@ export function peopleRoutes(services: Services) {
     app.post('/people/:id', { config: { access: 'people:edit' } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as Form;
+      const actor = actorOf(request);
+      const title = (p: PersonRecord) => `Change details of ${p.givenName} ${p.familyName}`;
+      // Sent back from a stale-edit page: each conflicting part must have been chosen.
+      const { values, unresolved } = applyResolutions(body);
+      if (unresolved.length) {
+        const current = await people.view(actor, id, 'edit');
+        const theirs = personToForm(current);
+        const conflicts = unresolved.map((group) => ({
+          group,
+          mine: Object.fromEntries(group.keys.map((k) => [k, body[k]])),
+          theirs: Object.fromEntries(group.keys.map((k) => [k, body[`theirs-${k}`] ?? theirs[k]])),
+        }));
+        return formPage(request, reply.code(422), {
+          title: title(current),
+          action: `/people/${id}`,
+          values: body,
+          errors: unresolved.map((g) => ({
+            field: `resolve-${g.id}`,
+            message: `Choose which ${g.label} to keep`,
+          })),
+          person: current,
+          stale: { takenFromTheirs: [], conflicts: conflictView(conflicts) },
+        });
+      }
       try {
-        await people.update(actorOf(request), id, Number(body.version), formToPersonInput(body));
+        await people.update(actor, id, Number(values.version), formToPersonInput(values));
         return reply.redirect(`/people/${id}?saved=1`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const current = await people.view(actorOf(request), id, 'edit');
-        const conflict = error instanceof ConflictError;
-        return formPage(request, reply.code(conflict ? 409 : 422), {
-          title: `Change details of ${current.givenName} ${current.familyName}`,
+        const current = await people.view(actor, id, 'edit');
+        if (error instanceof ValidationError) {
+          return formPage(request, reply.code(422), {
+            title: title(current),
+            action: `/people/${id}`,
+            values,
+            errors: error.errors,
+            person: current,
+          });
+        }
+        // Someone saved meanwhile: keep what was typed, take their changes to the parts not typed
+        // over, and ask about the parts both changed. Nothing is saved until the person says.
+        const theirs = personToForm(current);
+        let base: Form = {};
+        try {
+          base = JSON.parse(String(body.original ?? '{}')) as Form;
+        } catch {
+          base = {};
+        }
+        const { merged, conflicts, takenFromTheirs } = threeWayMerge(base, values, theirs);
+        return formPage(request, reply.code(409), {
+          title: title(current),
           action: `/people/${id}`,
-          // Keep every word typed; on a conflict, show what is saved now and let them save over it knowingly.
-          values: { ...body, version: conflict ? String(current.version) : body.version },
-          errors: conflict
-            ? [{ field: 'givenName', message: error.message }]
-            : (error as ValidationError).errors,
+          values: { ...merged, version: String(current.version), original: JSON.stringify(theirs) },
+          errors: [
+            {
+              field: conflicts.length ? `resolve-${conflicts[0].group.id}` : 'givenName',
+              message: error.message,
+            },
+          ],
           person: current,
-          current: conflict ? current : undefined,
+          stale: { takenFromTheirs: takenFromTheirs.map((g) => g.label), conflicts: conflictView(conflicts) },
         });
       }
     });
