@@ -5,7 +5,6 @@ import type { Actor } from '../../platform/access.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { createServices, type Services } from '../../services.ts';
 import { CURRENT_RULES, rulesFor } from '../assessments/index.ts';
-import { addWorkingDays } from '../clock/index.ts';
 
 const rules = rulesFor(CURRENT_RULES);
 const requiredNo = Object.fromEntries(
@@ -110,10 +109,11 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     assert.equal(decided.needsSignoff, false);
     assert.equal((await openWork('front_door_decision', child)).length, 0, 'the decision item is done');
     const [assessmentItem] = await openWork('assessment', child);
-    const expectedDue = addWorkingDays(new Date(assessmentItem.created_at), 10);
+    // "Within 24 hours" drives the clock: not the 10 working days of a routine assessment.
+    const expectedDue = new Date(new Date(assessmentItem.created_at).getTime() + 24 * 3_600_000);
     assert.ok(
       Math.abs(assessmentItem.due_at.getTime() - expectedDue.getTime()) < 5_000,
-      'due in 10 working days',
+      `due within 24 hours of the decision, not ${assessmentItem.due_at.toISOString()}`,
     );
 
     const assessmentId = decided.assessments[0].assessmentId;

@@ -20,6 +20,7 @@ export { isRealDate, readPersonInput } from './schema.ts';
 export {
   addChronologyEntry,
   createPeopleService,
+  DuplicateIdentifierError,
   noteAgencyKnows,
   type PeopleService,
   SEARCH_LIMIT,

@@ -4,6 +4,7 @@ import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from '../../../t
 import type { Actor } from '../../platform/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { createServices, type Services } from '../../services.ts';
+import { nhsNumberFrom } from './index.ts';
 
 describe('people', () => {
   let t: TestDatabase;
@@ -11,6 +12,9 @@ describe('people', () => {
   const actors: Record<string, Actor> = {};
   let postcode: { postcode: string; ward_code: string; name: string };
 
+  // Each Amira is a different child, so each has her own (valid) NHS number.
+  let nhsSerial = 943476591;
+  const nextNhs = (): string => nhsNumberFrom(String(nhsSerial++)) ?? nextNhs();
   const amira = () => ({
     givenName: 'Amira',
     familyName: 'Testperson',
@@ -19,7 +23,7 @@ describe('people', () => {
     gender: 'female',
     ethnicity: 'asian_pakistani',
     postcode: postcode.postcode.toLowerCase().replace(' ', ''),
-    nhsNumber: '9434765919',
+    nhsNumber: nextNhs(),
     aliases: [{ givenName: 'Mira', familyName: 'Testperson', kind: 'nickname' }],
   });
 

@@ -290,6 +290,24 @@ export interface PersonHead {
 
 /** Locks a person's row for a merge or unmerge, so two people cannot change the same group at once. */
 /** Locks several people's rows in one fixed order (by id), so two merges cannot deadlock. */
+/** People (not merged away) already recorded with this NHS number or UPN. */
+export async function withSameIdentifiers(
+  db: Queryable,
+  partnershipId: string,
+  ids: { nhsNumber: string | null; upn: string | null },
+  except?: string,
+): Promise<{ id: string; field: 'nhsNumber' | 'upn' }[]> {
+  if (!ids.nhsNumber && !ids.upn) return [];
+  const { rows } = await db.query(
+    `SELECT id, CASE WHEN nhs_number = $2 THEN 'nhsNumber' ELSE 'upn' END AS field FROM person
+      WHERE partnership_id = $1 AND merged_into IS NULL AND ($4::uuid IS NULL OR id <> $4)
+        AND (nhs_number = $2 OR upn = $3)
+        AND ($4::uuid IS NULL OR id NOT IN (SELECT person_group($4)))`,
+    [partnershipId, ids.nhsNumber, ids.upn, except ?? null],
+  );
+  return rows;
+}
+
 export async function lockPeopleInOrder(db: Queryable, partnershipId: string, ids: string[]): Promise<void> {
   await db.query(
     'SELECT id FROM person WHERE partnership_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',

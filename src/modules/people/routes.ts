@@ -8,6 +8,7 @@ import { applyResolutions, type Conflict, type FieldGroup, threeWayMerge } from 
 import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
 import type { PersonRecord } from './repository.ts';
 import { personBodySchema, personResponseSchema, personSearchQuerySchema } from './schema.ts';
+import { DuplicateIdentifierError } from './service.ts';
 
 type Form = Record<string, string | string[] | undefined>;
 
@@ -59,6 +60,7 @@ export function formToPersonInput(body: Form): Record<string, unknown> {
         'nhsNumber',
         'upn',
         'policeRef',
+        'duplicateReason',
       ].map((k) => [k, text(k)]),
     ),
     dateOfBirth,
@@ -159,6 +161,8 @@ export function peopleRoutes(services: Services) {
       person?: PersonRecord;
       /** A stale edit: the parts taken from the other change, and those to choose between. */
       stale?: { takenFromTheirs: string[]; conflicts: ReturnType<typeof conflictView> };
+      /** Records that already hold the NHS number or UPN typed. */
+      duplicates?: { id: string; field: string }[];
     },
   ) {
     const agencies = await people.agencies(actorOf(request));
@@ -213,21 +217,67 @@ export function peopleRoutes(services: Services) {
       }),
     );
 
+    /**
+     * Adding a person first asks "already known?": if the matching engine finds people who may be
+     * this one, they are shown, and the person is only added when the practitioner says none of
+     * them is. A second record with the same NHS number or UPN needs a reason.
+     */
     app.post('/people', { config: { access: 'people:create' } }, async (request, reply) => {
       const body = (request.body ?? {}) as Form;
+      const actor = actorOf(request);
+      const input = formToPersonInput(body);
+      const againForm = (errors?: FieldError[], duplicates?: { id: string; field: string }[]) =>
+        formPage(request, reply.code(errors ? 422 : 200), {
+          title: 'Add a person',
+          action: '/people',
+          values: { ...body, confirmedNew: duplicates ? '1' : body.confirmedNew },
+          errors,
+          duplicates,
+        });
+      if (body.edit === '1') return againForm();
+      if (body.confirmedNew !== '1' && hasPermission(actor, 'matching:search')) {
+        const candidates = await possibleMatches(actor, input);
+        if (candidates.length) {
+          return renderPage(request, reply, 'people/views/possible-matches.njk', {
+            title: 'This person may already be known',
+            candidates,
+            hidden: Object.entries(body)
+              .filter(([k]) => k !== '_csrf' && k !== 'confirmedNew' && k !== 'edit')
+              .flatMap(([name, v]) => [v ?? ''].flat().map((value) => ({ name, value }))),
+          });
+        }
+      }
       try {
-        const id = await people.create(actorOf(request), formToPersonInput(body));
+        const id = await people.create(actor, input);
         return reply.redirect(`/people/${id}?created=1`);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
-        return formPage(request, reply.code(422), {
-          title: 'Add a person',
-          action: '/people',
-          values: body,
-          errors: error.errors,
-        });
+        return againForm(
+          error.errors,
+          error instanceof DuplicateIdentifierError ? error.existing : undefined,
+        );
       }
     });
+
+    /** People who may be the one being added (probability 0.5 or more), most likely first. */
+    async function possibleMatches(actor: ReturnType<typeof actorOf>, input: Record<string, unknown>) {
+      const query = {
+        given_name: input.givenName,
+        family_name: input.familyName,
+        dob: input.dateOfBirth || undefined,
+        postcode: input.postcode,
+        nhs_number: input.nhsNumber,
+        upn: input.upn,
+      };
+      try {
+        const { candidates } = await services.matching.match(actor, query, 5);
+        return candidates.filter((c) => c.probability >= 0.5);
+      } catch (error) {
+        // Too little typed to search on: the form's own checks say what is missing.
+        if (error instanceof ValidationError) return [];
+        throw error;
+      }
+    }
 
     /** Everything on a person's page; each part only for roles that may see it. */
     async function personPage(request: FastifyRequest, id: string, kind: string | undefined) {

@@ -39,6 +39,8 @@ export interface PersonInput {
   policeRef: string | null;
   aliases: AliasInput[];
   agencyIds: string[];
+  /** Why this is a different person from one recorded with the same NHS number or UPN. */
+  duplicateReason?: string | null;
 }
 
 export interface PersonSearch {
@@ -134,6 +136,11 @@ export function readPersonInput(raw: Record<string, unknown>, knownAgencyIds: st
       'Police reference must only include letters, numbers, spaces, slashes, dots and hyphens',
     );
   }
+  const duplicateReason =
+    check.text(raw.duplicateReason, 'duplicateReason', {
+      label: 'Why this is a different person',
+      max: 1000,
+    }) ?? null;
   const aliases = readAliases(check, raw.aliases);
   const agencyIds = Array.isArray(raw.agencyIds) ? raw.agencyIds.map(String) : [];
   const unknown = agencyIds.filter((id) => !knownAgencyIds.includes(id));
@@ -155,6 +162,7 @@ export function readPersonInput(raw: Record<string, unknown>, knownAgencyIds: st
     policeRef,
     aliases,
     agencyIds: [...new Set(agencyIds)],
+    duplicateReason,
   };
 }
 

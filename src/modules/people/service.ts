@@ -1,7 +1,7 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit } from '../../platform/audit/index.ts';
-import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { assertCanSeePerson, redactEntries, relationshipAgency } from '../../platform/visibility/index.ts';
 import { mergePeople, unmergePeople } from './merge.ts';
 import { peoplePolicy } from './policy.ts';
@@ -9,6 +9,21 @@ import * as repo from './repository.ts';
 import { type PersonInput, readPersonInput, readPersonSearch } from './schema.ts';
 
 export const SEARCH_LIMIT = 50;
+
+/**
+ * Someone is already recorded with the same NHS number or UPN. The person is asked to open that
+ * record instead, or to say why this is someone else (twins are not, but a data error might be).
+ */
+export class DuplicateIdentifierError extends ValidationError {
+  constructor(readonly existing: { id: string; field: 'nhsNumber' | 'upn' }[]) {
+    super(
+      existing.map((e) => ({
+        field: e.field,
+        message: `A person with this ${e.field === 'nhsNumber' ? 'NHS number' : 'unique pupil number'} is already recorded. Open their record instead, or say why this is a different person`,
+      })),
+    );
+  }
+}
 
 const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
   givenName: 'first name',
@@ -109,6 +124,8 @@ export function createPeopleService(db: Database) {
         agencies.map((a) => a.id),
       );
       return db.for(actor).tx(async (c) => {
+        const same = await repo.withSameIdentifiers(c, actor.partnershipId, input);
+        if (same.length && !input.duplicateReason) throw new DuplicateIdentifierError(same);
         const ward = input.postcode
           ? await repo.wardForPostcode(c, actor.partnershipId, input.postcode)
           : null;
@@ -121,10 +138,15 @@ export function createPeopleService(db: Database) {
           personId: id,
           kind: 'record',
           title: 'Person record created',
-          detail: `Recorded by ${actor.agencyName}`,
+          detail: `Recorded by ${actor.agencyName}${same.length ? `. Shares an identifier with another record: ${input.duplicateReason}` : ''}`,
           recordedBy: actor.userId,
         });
-        await audit(c, actor, { action: 'person.created', subjectPersonId: id });
+        await audit(c, actor, {
+          action: 'person.created',
+          subjectPersonId: id,
+          reason: same.length ? input.duplicateReason : null,
+          details: same.length ? { sharesIdentifierWith: same.map((d) => d.id) } : {},
+        });
         return id;
       });
     },
@@ -163,6 +185,8 @@ export function createPeopleService(db: Database) {
       await db.for(actor).tx(async (c) => {
         const before = await visiblePerson(c, actor, id);
         if (before.version !== version) throw staleEdit();
+        const same = await repo.withSameIdentifiers(c, actor.partnershipId, input, id);
+        if (same.length && !input.duplicateReason) throw new DuplicateIdentifierError(same);
         const ward = input.postcode
           ? await repo.wardForPostcode(c, actor.partnershipId, input.postcode)
           : null;
