@@ -182,6 +182,7 @@ describe('every route × every role (and users with several)', () => {
           const client = clients.get(role) as Client;
           status = (route.method === 'GET' ? await client.get(url) : await client.post(url, {})).statusCode;
         }
+        if (status >= 500) failures.push(`${role} got ${status} from ${route.method} ${url}`);
         if (allowed && (status === 401 || status === 403))
           failures.push(`${role} was refused ${route.method} ${url} (${status})`);
         if (!allowed && status !== 403)

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { DEMO_USERS } from '../../src/cli/seed.ts';
 import { importExtract } from '../../src/modules/matching/index.ts';
 import {
@@ -12,25 +10,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../helpers.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** Runs axe-core on the page as it stands; fails listing each WCAG A/AA violation. */
-async function assertAccessible(page: Page, label: string) {
-  // Evaluated through the DevTools protocol: the page's real CSP stays in force.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async (tags) => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return result.violations.map(
-      (v: { id: string; nodes: { target: string[] }[] }) =>
-        `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-  }, WCAG_TAGS);
-  assert.deepEqual(violations, [], `axe violations on ${label}`);
-}
+import { assertAccessible, launchBrowser, signedIn as signInAs } from './browser.ts';
 
 describe('browser journeys', { timeout: 170_000 }, () => {
   let t: TestDatabase;
@@ -41,29 +21,13 @@ describe('browser journeys', { timeout: 170_000 }, () => {
   let browser: Browser;
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `Chromium is needed for the browser tests: install Debian's "chromium" package or set CHROMIUM_PATH (looked for ${CHROMIUM})`,
-    );
     t = await createTestDatabase({ people: 30 });
     ta = await createTestApp(t);
     base = await ta.app.listen({ port: 0, host: '127.0.0.1' });
     // A second server with a short idle timeout, to watch the warning and the sign-out happen.
     quick = await createTestApp(t, { sessionIdleSeconds: 14, sessionWarningSeconds: 7 });
     quickBase = await quick.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
@@ -72,16 +36,7 @@ describe('browser journeys', { timeout: 170_000 }, () => {
     await t?.close();
   });
 
-  async function signedIn(username: string, at = base) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${at}/sign-in`);
-    await page.fill('#username', username);
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('[data-qa=sign-in]');
-    await page.waitForSelector('[data-qa=signed-in-user]');
-    return page;
-  }
+  const signedIn = (username: string, at = base) => signInAs(browser, at, username);
 
   it('signs in as each demo role and shows only what that role may use', async () => {
     const expected: Record<string, string[]> = {
