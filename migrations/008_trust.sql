@@ -100,6 +100,21 @@ ALTER TABLE sign_in_throttle ADD COLUMN kind text NOT NULL DEFAULT 'username' CH
 ALTER TABLE contact ADD COLUMN idempotency_body_hash text;
 
 ------------------------------------------------------------------------------------------------
+-- A person's merged group, as one SELECT so the planner can inline it and use the indexes (the
+-- UNION form was planned as a set of unknown size: every read of a person scanned person_agency).
+-- Callers write `= ANY(ARRAY(SELECT g FROM person_group(x) g))`: the group (one or a few ids) is
+-- found first and the other table's person index used, whatever plan a prepared statement has.
+CREATE OR REPLACE FUNCTION person_group(root uuid) RETURNS SETOF uuid LANGUAGE sql STABLE AS $$
+  SELECT id FROM person WHERE id = root OR merged_into = root
+$$;
+
+------------------------------------------------------------------------------------------------
+-- The "needs attention" counts on every page of those who work the queues: counted from the
+-- index alone (kind included), not by visiting every open work item's row.
+DROP INDEX work_item_open;
+CREATE INDEX work_item_open ON work_item (partnership_id, due_at) INCLUDE (kind) WHERE completed_at IS NULL;
+
+------------------------------------------------------------------------------------------------
 -- Row-level security: every partnership table shows a connection only its own partnership's rows.
 -- The service's connections carry their partnership as the setting lantern.partnership_id, fixed
 -- when each connection is opened. The owner (migrations, operators' commands) is not subject to it.

@@ -12,6 +12,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
@@ -90,6 +91,8 @@ export async function createApp(services: Services, config: Config): Promise<Fas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
+    // One log line per request, when it completes (see the onResponse hook), not two.
+    logController: new LogController({ disableRequestLogging: true }),
     logger: {
       level: config.logLevel,
       // No personal data in logs: paths without query strings, no bodies, no cookies or tokens.
@@ -255,6 +258,10 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     if (isApi(request) || request.method !== 'GET' || !request.actor) return;
     if (!hasPermission(request.actor, 'clock:view_queues')) return;
     request.attention = await services.clock.attention(request.actor);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ req: request, res: reply, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
 
   app.addHook('onSend', async (request, reply) => {

@@ -20,6 +20,7 @@ export function createServices(
     accounts: createAccountsService(db, {
       idleSeconds: config.sessionIdleSeconds,
       absoluteSeconds: config.sessionAbsoluteSeconds,
+      cache: true,
     }),
     people,
     contacts: createContactsService(db, people),

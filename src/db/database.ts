@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 // Dates (no time) are calendar facts: keep them as 'YYYY-MM-DD' strings, never shift them by time zone.
@@ -32,6 +33,12 @@ export interface Database {
   for(who: { partnershipId: string }): Scope;
   /** Pools' health, for /health and the bench. */
   stats(): { total: number; idle: number; waiting: number };
+  /**
+   * Hears PostgreSQL NOTIFY on a channel, over one connection kept for listening (reconnected by
+   * itself). `onState(true)` once listening, `onState(false)` whenever notifications may have
+   * been missed (the connection dropped): a cache must not trust itself then.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onState: (listening: boolean) => void): void;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,55 @@ function translate(error: unknown): never {
   throw error;
 }
 
+/**
+ * Every parameterised statement becomes a named prepared statement (named by a hash of its text),
+ * and the service's connections use its generic plan (plan_cache_mode=force_generic_plan): each
+ * connection parses and plans a statement once instead of on every call, which was most of a
+ * short query's database time. A statement whose best plan depends on the values (a LIKE prefix,
+ * trigram thresholds) starts with CUSTOM_PLAN and stays unnamed, so it is planned with them.
+ * Statements without parameters may hold several commands, so they stay simple.
+ */
+export const CUSTOM_PLAN = '/* custom-plan */';
+const names = new Map<string, string>();
+function prepared(args: unknown[]): unknown[] {
+  const [first, values] = args;
+  if (typeof first === 'string') {
+    if (!Array.isArray(values) || args.length > 2 || first.startsWith(CUSTOM_PLAN)) return args;
+    return [{ name: nameOf(first), text: first, values }];
+  }
+  if (first && typeof first === 'object' && !('name' in first) && 'text' in first) {
+    const config = first as pg.QueryConfig;
+    if (
+      !config.values?.length ||
+      (config as { types?: unknown }).types ||
+      config.text.startsWith(CUSTOM_PLAN)
+    )
+      return args;
+    return [{ ...config, name: nameOf(config.text) }, ...args.slice(1)];
+  }
+  return args;
+}
+function nameOf(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = `q${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    if (names.size < 10_000) names.set(text, name);
+  }
+  return name;
+}
+
+/** The transaction's client as repositories see it: queries prepared as above. */
+function preparing(client: pg.PoolClient): pg.PoolClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'query')
+        return (...args: unknown[]) => (target.query as (...a: unknown[]) => unknown)(...prepared(args));
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export interface OpenOptions {
   /** Connections per partnership pool (and for the partnership-less pool). */
   max?: number;
@@ -95,8 +151,10 @@ export interface OpenOptions {
 
 export function openDatabase(url: string, options: OpenOptions = {}): Database {
   const pools = new Map<string, pg.Pool>();
+  let closed = false;
 
   function poolFor(partnershipId: string | null): pg.Pool {
+    if (closed) throw new Error('The database connections were closed');
     const key = partnershipId ?? '';
     let pool = pools.get(key);
     if (pool) return pool;
@@ -107,8 +165,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       application_name: options.applicationName ?? 'lantern',
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30_000,
-      // Fixed at connection start: the connection's partnership for row-level security.
-      options: partnershipId ? `-c lantern.partnership_id=${partnershipId}` : undefined,
+      // Fixed at connection start: the connection's partnership for row-level security, and
+      // prepared statements' plans made once (see `prepared`).
+      options: `-c plan_cache_mode=force_generic_plan${partnershipId ? ` -c lantern.partnership_id=${partnershipId}` : ''}`,
     });
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
@@ -120,8 +179,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     const pool = poolFor(partnershipId);
     return {
       partnershipId,
-      query: ((...args: Parameters<pg.Pool['query']>) =>
-        (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch(translate)) as Scope['query'],
+      query: ((...args: unknown[]) =>
+        (pool.query as (...a: unknown[]) => Promise<unknown>)(...prepared(args)).catch(
+          translate,
+        )) as Scope['query'],
       async tx(fn) {
         const client = await pool.connect().catch(translate);
         // A connection that dies while checked out emits 'error'; without a listener the process
@@ -133,7 +194,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         client.on('error', onError);
         try {
           await client.query('BEGIN');
-          const result = await fn(client);
+          const result = await fn(preparing(client));
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -150,6 +211,47 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
 
   const scopes = new Map<string, Scope>();
   const system = scope(null);
+
+  const listeners = new Map<
+    string,
+    { onNotify: (payload: string) => void; onState: (ok: boolean) => void }[]
+  >();
+  let listener: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const allStates = (ok: boolean) => {
+    for (const subs of listeners.values()) for (const s of subs) s.onState(ok);
+  };
+  async function connectListener(delayMs = 0): Promise<void> {
+    if (closed || listener) return;
+    const client = new pg.Client({
+      connectionString: url,
+      application_name: `${options.applicationName ?? 'lantern'}-listen`,
+      connectionTimeoutMillis: 5000,
+    });
+    listener = client;
+    const lost = () => {
+      if (listener !== client) return;
+      listener = undefined;
+      allStates(false);
+      client.end().catch(() => undefined);
+      if (!closed)
+        retry = setTimeout(() => void connectListener(), Math.min(Math.max(delayMs * 2, 250), 5000));
+      retry?.unref();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (n) => {
+      for (const s of listeners.get(n.channel) ?? []) s.onNotify(n.payload ?? '');
+    });
+    try {
+      await client.connect();
+      for (const channel of listeners.keys())
+        await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+      allStates(true);
+    } catch {
+      lost();
+    }
+  }
   return {
     pool: system,
     tx: system.tx,
@@ -160,6 +262,21 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         scopes.set(who.partnershipId, found);
       }
       return found;
+    },
+    listen(channel, onNotify, onState) {
+      const subs = listeners.get(channel) ?? [];
+      subs.push({ onNotify, onState });
+      const fresh = !listeners.has(channel);
+      listeners.set(channel, subs);
+      onState(false);
+      if (!listener) void connectListener();
+      else if (fresh) {
+        // Already connected: listen on this channel too (until then, the subscriber distrusts itself).
+        listener
+          .query(`LISTEN ${listener.escapeIdentifier(channel)}`)
+          .then(() => onState(true))
+          .catch(() => undefined);
+      } else onState(true);
     },
     stats() {
       let total = 0;
@@ -173,6 +290,11 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
       return { total, idle, waiting };
     },
     async close() {
+      closed = true;
+      if (retry) clearTimeout(retry);
+      const l = listener;
+      listener = undefined;
+      await l?.end().catch(() => undefined);
       await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
       pools.clear();
       scopes.clear();

@@ -27,6 +27,15 @@ export interface Credentials {
   username: string;
 }
 
+/**
+ * Tells every web process that who-is-who changed (a token revoked, a user changed, a session
+ * ended), so their caches forget. Delivered when the calling transaction commits.
+ */
+export const IDENTITY_CHANNEL = 'lantern_identity';
+export async function notifyIdentityChanged(db: Queryable, what: string): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [IDENTITY_CHANNEL, what]);
+}
+
 /** By the normalised username key (see usernameKey): the one lookup sign-in makes. */
 export async function findCredentials(db: Queryable, usernameKey: string): Promise<Credentials | undefined> {
   const { rows } = await db.query(
@@ -103,6 +112,7 @@ export interface SessionRow {
   actor: Actor;
   idleSecondsUsed: number;
   absoluteExpired: boolean;
+  absoluteSecondsLeft: number;
   active: boolean;
 }
 
@@ -111,15 +121,15 @@ export async function findSession(db: Queryable, idHash: string): Promise<Sessio
     name: 'accounts-session-actor',
     text: `SELECT ${ACTOR_COLUMNS}, u.active, u.must_change_password AS "mustChangePassword",
                   extract(epoch FROM now() - s.last_seen_at)::float AS "idleSecondsUsed",
-                  s.absolute_expires_at <= now() AS "absoluteExpired"
+                  extract(epoch FROM s.absolute_expires_at - now())::float AS "absoluteSecondsLeft"
              FROM user_session s JOIN app_user u ON u.id = s.user_id JOIN agency a ON a.id = u.agency_id
             WHERE s.id_hash = $1`,
     values: [idHash],
   });
   const row = rows[0];
   if (!row) return undefined;
-  const { idleSecondsUsed, absoluteExpired, active, ...actor } = row;
-  return { actor, idleSecondsUsed, absoluteExpired, active };
+  const { idleSecondsUsed, absoluteSecondsLeft, active, ...actor } = row;
+  return { actor, idleSecondsUsed, absoluteExpired: absoluteSecondsLeft <= 0, absoluteSecondsLeft, active };
 }
 
 export async function touchSession(db: Queryable, idHash: string): Promise<void> {

@@ -5,12 +5,15 @@ import { type Actor, CASEWORK_ROLES, ROLES, type Role } from '../../platform/acc
 import { audit, auditSystem } from '../../platform/audit/index.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { asList, Checker } from '../../platform/validation.ts';
+import { IdentityCache } from './identity-cache.ts';
 import { accountsPolicy } from './policy.ts';
 import * as repo from './repository.ts';
 
 export interface SessionSettings {
   idleSeconds: number;
   absoluteSeconds: number;
+  /** Remember who tokens and sessions belong to between requests (the web service; see IdentityCache). */
+  cache?: boolean;
 }
 
 /** After this many failures a username waits before each further try (doubling, at most a minute). */
@@ -79,12 +82,40 @@ export type SessionLookup =
   | { state: 'active'; actor: Actor; secondsLeft: number }
   | { state: 'expired' | 'none' };
 
+interface CachedToken {
+  actor: Actor;
+  tokenId: string;
+  markedAt: number;
+}
+interface CachedSession {
+  actor: Actor;
+  /** When the session was last marked as used, and when it must end, on this process's clock. */
+  seenAt: number;
+  absoluteAt: number;
+}
+
 export function createAccountsService(db: Database, settings: SessionSettings) {
   // Sign-in happens before anyone's partnership is known: identity lookups use the partnership-less
   // connections (which see only the identity tables); everything else the partnership's own.
   const identity = db.pool;
+  const tokens = new IdentityCache<CachedToken>(60_000);
+  const sessions = new IdentityCache<CachedSession>(30_000);
+  if (settings.cache) {
+    db.listen(
+      repo.IDENTITY_CHANNEL,
+      () => {
+        tokens.clear();
+        sessions.clear();
+      },
+      (listening) => {
+        tokens.setTrusted(listening);
+        sessions.setTrusted(listening);
+      },
+    );
+  }
+  const touchEvery = Math.min(TOUCH_EVERY_SECONDS, settings.idleSeconds / 20);
 
-  return {
+  const service = {
     /**
      * Sign-in: the same answer and timing whether or not the username exists. A try is taken from
      * the username's and the address's budgets before the password is checked.
@@ -143,38 +174,81 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
     /** Finds the session's user; an idle or over-age session is removed and reported as expired. */
     async resolveSession(sessionToken: string, opts: { touch: boolean }): Promise<SessionLookup> {
       const idHash = sha256(sessionToken);
-      const session = await repo.findSession(identity, idHash);
-      if (!session) return { state: 'none' };
-      if (session.absoluteExpired || session.idleSecondsUsed >= settings.idleSeconds || !session.active) {
-        await repo.deleteSession(identity, idHash);
-        return { state: 'expired' };
+      const now = Date.now();
+      let cached = sessions.get(idHash);
+      // Only a session the cache says is still well within its limits is answered from it; one
+      // that looks expired is checked with the database (another process may have touched it).
+      if (cached && ((now - cached.seenAt) / 1000 >= settings.idleSeconds || now >= cached.absoluteAt)) {
+        sessions.delete(idHash);
+        cached = undefined;
+      }
+      if (!cached) {
+        const session = await repo.findSession(identity, idHash);
+        if (!session) return { state: 'none' };
+        if (session.absoluteExpired || session.idleSecondsUsed >= settings.idleSeconds || !session.active) {
+          await repo.deleteSession(identity, idHash);
+          return { state: 'expired' };
+        }
+        cached = {
+          actor: session.actor,
+          seenAt: now - session.idleSecondsUsed * 1000,
+          absoluteAt: now + session.absoluteSecondsLeft * 1000,
+        };
+        sessions.set(idHash, cached);
       }
       // Touching on every page would write the session row on every request; to the nearest few
       // seconds is exact enough for a 30-minute idle limit, and the time left says what is true.
-      let used = session.idleSecondsUsed;
-      if (opts.touch && used >= Math.min(TOUCH_EVERY_SECONDS, settings.idleSeconds / 20)) {
+      let used = (now - cached.seenAt) / 1000;
+      if (opts.touch && used >= touchEvery) {
         await repo.touchSession(identity, idHash);
+        cached.seenAt = now;
         used = 0;
       }
       const secondsLeft = settings.idleSeconds - used;
-      return { state: 'active', actor: session.actor, secondsLeft: Math.max(0, Math.floor(secondsLeft)) };
+      // A copy: each request's actor is its own (request-scoped notes hang on it).
+      return {
+        state: 'active',
+        actor: { ...cached.actor },
+        secondsLeft: Math.max(0, Math.floor(secondsLeft)),
+      };
     },
 
     async signOut(sessionToken: string, actor: Actor | undefined): Promise<void> {
-      if (!actor) return repo.deleteSession(identity, sha256(sessionToken));
+      const idHash = sha256(sessionToken);
+      sessions.delete(idHash);
+      if (!actor) {
+        await repo.deleteSession(identity, idHash);
+        await repo.notifyIdentityChanged(identity, 'session');
+        return;
+      }
       await db.for(actor).tx(async (c) => {
-        await repo.deleteSession(c, sha256(sessionToken));
+        await repo.deleteSession(c, idHash);
+        await repo.notifyIdentityChanged(c, 'session');
         await audit(c, actor, { action: 'sign_out' });
       });
     },
 
     async resolveApiToken(token: string): Promise<Actor | undefined> {
       if (!/^lnt_[A-Za-z0-9_-]{20,}$/.test(token)) return undefined;
-      const found = await repo.findActorByToken(identity, sha256(token));
+      const hash = sha256(token);
+      const cached = tokens.get(hash);
+      const now = Date.now();
+      if (cached) {
+        if (now - cached.markedAt >= TOKEN_TOUCH_EVERY_SECONDS * 1000) {
+          cached.markedAt = now;
+          await repo.markTokenUsed(identity, cached.tokenId);
+        }
+        return { ...cached.actor };
+      }
+      const found = await repo.findActorByToken(identity, hash);
       if (!found) return undefined;
-      if (found.usedSecondsAgo === null || found.usedSecondsAgo >= TOKEN_TOUCH_EVERY_SECONDS)
+      let markedAt = now - (found.usedSecondsAgo ?? Number.POSITIVE_INFINITY) * 1000;
+      if (found.usedSecondsAgo === null || found.usedSecondsAgo >= TOKEN_TOUCH_EVERY_SECONDS) {
         await repo.markTokenUsed(identity, found.tokenId);
-      return found.actor;
+        markedAt = now;
+      }
+      tokens.set(hash, { actor: found.actor, tokenId: found.tokenId, markedAt });
+      return { ...found.actor };
     },
 
     /**
@@ -208,6 +282,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
         const owned = (await repo.tokensOfUser(c, actor.userId)).some((t) => t.id === tokenId);
         if (!owned) throw new NotFoundError('No such token');
         await repo.revokeToken(c, actor.partnershipId, tokenId);
+        await repo.notifyIdentityChanged(c, 'token');
         await audit(c, actor, { action: 'api_token.revoked', details: { tokenId, userId: actor.userId } });
       });
     },
@@ -247,6 +322,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
     ): Promise<void> {
       const found = await repo.revokeTokenAnywhere(identity, tokenId);
       if (!found) throw new NotFoundError('No such token');
+      await repo.notifyIdentityChanged(identity, 'token');
       await auditSystem(db.for(found), found.partnershipId, {
         action: 'api_token.revoked',
         actorUsername: `operator ${operator.who} (lantern token)`,
@@ -261,6 +337,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
       await db.for(actor).tx(async (c) => {
         const revoked = await repo.revokeToken(c, actor.partnershipId, tokenId);
         if (!revoked) throw new NotFoundError('No such token');
+        await repo.notifyIdentityChanged(c, 'token');
         await audit(c, actor, { action: 'api_token.revoked', details: { tokenId, userId: revoked.userId } });
       });
     },
@@ -373,6 +450,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
           );
         }
         if (!active) await repo.deleteSessionsOfUser(c, id);
+        await repo.notifyIdentityChanged(c, 'user');
         await audit(c, actor, { action: 'user.updated', details: { userId: id, roles, active } });
         if (requested.length) await requestRoles(c, actor, id, requested, reason);
         return { requested };
@@ -410,9 +488,11 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
           decidedBy: actor.userId,
           note,
         });
-        if (decision === 'approve')
+        if (decision === 'approve') {
           await repo.addRoles(c, actor.partnershipId, request.userId, request.roles);
-        // Sessions carry no roles (each request reads them afresh), so nothing else to end.
+          // Every process forgets who this user was: their next request has the new roles.
+          await repo.notifyIdentityChanged(c, 'user');
+        }
         await audit(c, actor, {
           action: decision === 'approve' ? 'user.roles_approved' : 'user.roles_rejected',
           reason: note,
@@ -439,6 +519,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
         if (!(await repo.findUser(c, actor.partnershipId, id))) throw new NotFoundError('No such user');
         await repo.setPassword(c, actor.partnershipId, id, hashed, true);
         await repo.deleteSessionsOfUser(c, id);
+        await repo.notifyIdentityChanged(c, 'user');
         await audit(c, actor, { action: 'user.password_reset', details: { userId: id } });
       });
     },
@@ -460,6 +541,7 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
       const hashed = await hashPassword(next);
       await db.for(actor).tx(async (c) => {
         await repo.setPassword(c, actor.partnershipId, actor.userId, hashed, false);
+        await repo.notifyIdentityChanged(c, 'user');
         await audit(c, actor, { action: 'user.password_changed' });
       });
     },
@@ -467,6 +549,30 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
     /** Removes sessions past their idle or absolute limit (run at start and on a schedule). */
     purgeExpiredSessions: () => repo.deleteExpiredSessions(identity, settings.idleSeconds),
   };
+
+  // Changes to who-is-who clear this process's cache as soon as they are done (the NOTIFY they
+  // send clears the others' a moment later).
+  for (const name of [
+    'signOut',
+    'revokeOwnToken',
+    'revokeApiToken',
+    'revokeApiTokenAsOperator',
+    'updateUser',
+    'decideRoleRequest',
+    'resetPassword',
+    'changeOwnPassword',
+  ] as const) {
+    const method = service[name] as (...args: unknown[]) => Promise<unknown>;
+    (service as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      try {
+        return await method(...args);
+      } finally {
+        tokens.clear();
+        sessions.clear();
+      }
+    };
+  }
+  return service;
 
   async function requestRoles(
     c: Parameters<typeof audit>[0],

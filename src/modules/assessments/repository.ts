@@ -63,7 +63,7 @@ export async function assessmentsOfPerson(
   personId: string,
 ): Promise<AssessmentRecord[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE a.partnership_id = $1 AND a.person_id IN (SELECT person_group($2)) ORDER BY a.started_at DESC`,
+    `${SELECT} WHERE a.partnership_id = $1 AND a.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) ORDER BY a.started_at DESC`,
     [partnershipId, personId],
   );
   return rows;

@@ -11,4 +11,5 @@ export {
   createClockService,
   openWorkForPerson,
   schedule,
+  scheduleMany,
 } from './service.ts';

@@ -45,6 +45,34 @@ export async function insertWorkItem(db: Queryable, partnershipId: string, w: Ne
   return rows[0].id;
 }
 
+/** Several work items in one statement; their ids in the same order. */
+export async function insertWorkItems(
+  db: Queryable,
+  partnershipId: string,
+  items: NewWorkItem[],
+): Promise<string[]> {
+  if (!items.length) return [];
+  const { rows } = await db.query(
+    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at)
+     SELECT $1, x.kind, x.title, x.reason, x.person, x.contact, x.assessment, x.due
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[])
+            WITH ORDINALITY AS x(kind, title, reason, person, contact, assessment, due, n)
+      ORDER BY x.n
+     RETURNING id`,
+    [
+      partnershipId,
+      items.map((w) => w.kind),
+      items.map((w) => w.title),
+      items.map((w) => w.reason ?? null),
+      items.map((w) => w.personId ?? null),
+      items.map((w) => w.contactId ?? null),
+      items.map((w) => w.assessmentId ?? null),
+      items.map((w) => w.dueAt),
+    ],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}
+
 export interface WorkMatch {
   kind: WorkKind;
   personId?: string;
@@ -138,8 +166,16 @@ export async function workForPerson(
   partnershipId: string,
   personId: string,
 ): Promise<WorkItemRow[]> {
+  // The person's own page: their name is known, so no join to find it (a join the planner may
+  // make by reading the whole person table).
   const { rows } = await db.query(
-    `${WORK_SELECT} WHERE w.partnership_id = $1 AND w.person_id IN (SELECT person_group($2)) AND w.completed_at IS NULL ORDER BY w.due_at`,
+    `SELECT w.id, w.kind, w.title, w.reason, w.person_id AS "personId", NULL AS "personName",
+            w.contact_id AS "contactId", c.reference AS "contactReference", w.assessment_id AS "assessmentId",
+            w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
+       FROM work_item w LEFT JOIN contact c ON c.id = w.contact_id
+      WHERE w.partnership_id = $1 AND w.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))
+        AND w.completed_at IS NULL
+      ORDER BY w.due_at`,
     [partnershipId, personId],
   );
   return rows;

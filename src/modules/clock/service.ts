@@ -75,6 +75,26 @@ export async function schedule(
   return { id, dueAt: due };
 }
 
+/** Several pieces of work on the clock at once (one read of the rules, one insert). */
+export async function scheduleMany(
+  c: Queryable,
+  partnershipId: string,
+  items: (Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueBy?: Date })[],
+): Promise<{ id: string; dueAt: Date }[]> {
+  if (!items.length) return [];
+  const rules = await repo.rulesFor(c, partnershipId);
+  const timed = items.map(({ from, dueBy, ...item }) => {
+    const rule =
+      rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
+    if (!rule) throw new Error(`no clock rule for ${item.kind}`);
+    let due = dueAt(rule, from ?? new Date());
+    if (dueBy && dueBy < due) due = dueBy;
+    return { ...item, dueAt: due };
+  });
+  const ids = await repo.insertWorkItems(c, partnershipId, timed);
+  return ids.map((id, i) => ({ id, dueAt: timed[i].dueAt }));
+}
+
 /** Brings open work's deadline forward to `dueBy` (never later); returns the deadline now. */
 export async function bringForward(
   c: Queryable,

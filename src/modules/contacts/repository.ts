@@ -128,7 +128,9 @@ export async function contactsAboutPerson(
             NULL AS subjects, NULL AS "subjectIds", d.outcome
        FROM contact c LEFT JOIN front_door_decision d ON d.contact_id = c.id
       WHERE c.partnership_id = $1 AND c.status = 'submitted'
-        AND EXISTS (SELECT 1 FROM contact_person cp WHERE cp.contact_id = c.id AND cp.person_id IN (SELECT person_group($2)))
+        -- The person's contacts first (a few), then each one: never a walk through every contact.
+        AND c.id = ANY(ARRAY(SELECT cp.contact_id FROM contact_person cp
+                              WHERE cp.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))))
       ORDER BY c.received_at DESC`,
     [partnershipId, personId],
   );
@@ -165,6 +167,64 @@ export async function insertContact(
     [partnershipId, userId, idempotency?.key ?? null, idempotency?.bodyHash ?? null, ...contactValues(c)],
   );
   return rows[0].id;
+}
+
+/**
+ * A contact received in one step (the API): stored as submitted. With an idempotency key already
+ * used by this user, nothing is inserted and undefined returned.
+ */
+export async function insertReceivedContact(
+  db: Queryable,
+  partnershipId: string,
+  userId: string,
+  c: ContactInput,
+  idempotency: { key: string; bodyHash: string } | null,
+): Promise<{ id: string; reference: string; receivedAt: Date } | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO contact (partnership_id, created_by, idempotency_key, idempotency_body_hash, source_kind,
+       source_agency_id, source_name, source_contact_details, anonymous, occurred_on, occurred_time, location,
+       categories, narrative, status, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'submitted', now())
+     ON CONFLICT (partnership_id, created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id, reference, received_at AS "receivedAt"`,
+    [partnershipId, userId, idempotency?.key ?? null, idempotency?.bodyHash ?? null, ...contactValues(c)],
+  );
+  return rows[0];
+}
+
+export async function linkPeople(
+  db: Queryable,
+  partnershipId: string,
+  contactId: string,
+  people: { personId: string; part: Part }[],
+) {
+  if (!people.length) return;
+  await db.query(
+    `INSERT INTO contact_person (partnership_id, contact_id, person_id, part)
+     SELECT $1, $2, x.person, x.part FROM unnest($3::uuid[], $4::text[]) AS x(person, part)
+     ON CONFLICT (contact_id, person_id) DO UPDATE SET part = excluded.part`,
+    [partnershipId, contactId, people.map((p) => p.personId), people.map((p) => p.part)],
+  );
+}
+
+export async function insertPlaces(
+  db: Queryable,
+  partnershipId: string,
+  contactId: string,
+  places: ContactInput['places'],
+) {
+  if (!places.length) return;
+  await db.query(
+    `INSERT INTO contact_place (partnership_id, contact_id, description, kind, postcode)
+     SELECT $1, $2, x.description, x.kind, x.postcode FROM unnest($3::text[], $4::text[], $5::text[]) AS x(description, kind, postcode)`,
+    [
+      partnershipId,
+      contactId,
+      places.map((p) => p.description),
+      places.map((p) => p.kind),
+      places.map((p) => p.postcode),
+    ],
+  );
 }
 
 /** Updates a draft if nobody saved it since `version`. */

@@ -4,12 +4,24 @@ import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
-import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
+import { assertCanSeePerson, defineRecordKind, visiblePeople } from '../../platform/visibility/index.ts';
 import { startAssessment } from '../assessments/index.ts';
-import { completeWork, schedule } from '../clock/index.ts';
-import { currentFlagsOf, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
+import { completeWork, schedule, scheduleMany } from '../clock/index.ts';
+import {
+  currentFlagsOf,
+  currentFlagsOfPeople,
+  FLAG_NAMES,
+  type FlagType,
+  LEVEL_NAMES,
+} from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import { addChronologyEntry, ageInYears, noteAgencyKnows, type PeopleService } from '../people/index.ts';
+import {
+  addChronologyEntries,
+  addChronologyEntry,
+  ageInYears,
+  noteAgencyKnows,
+  type PeopleService,
+} from '../people/index.ts';
 import {
   CATEGORY_FLAGS,
   CATEGORY_NAMES,
@@ -79,68 +91,79 @@ export function createContactsService(db: Database, people: PeopleService) {
     return contact;
   }
 
-  /**
-   * Submission: the contact is received, the decision goes on the clock, every person's chronology
-   * shows it, and anyone already flagged gets a "risk review needed" item (changing risk).
-   */
-  async function submit(c: Queryable, actor: Actor, contact: repo.ContactRecord) {
+  /** A submitted draft's checks: everything a submission needs, and a subject. */
+  async function checkSubmittable(c: Queryable, actor: Actor, contact: repo.ContactRecord) {
     const check = new Checker();
     readContactInput({ ...contact, places: contact.places }, await agencyIds(c, actor), true);
     if (!contact.people.some((p) => p.part === 'subject')) {
       check.add('people', 'Add the person the concern is about (the subject)');
     }
     check.throwIfAny();
-    const receivedAt = await repo.markSubmitted(c, actor.partnershipId, contact.id, contact.version);
-    if (!receivedAt)
-      throw new ConflictError(
-        'This contact changed while you were submitting it. Check it and submit again.',
-      );
+  }
+
+  /**
+   * What follows a contact's receipt: the decision goes on the clock, every person's chronology
+   * shows it, anyone already flagged gets a "risk review needed" item (changing risk), and an
+   * allegation against an adult goes on its 45-day clock. Done for all the people at once.
+   */
+  async function received(
+    c: Queryable,
+    actor: Actor,
+    contact: Pick<repo.ContactRecord, 'id' | 'reference' | 'categories' | 'narrative'> & {
+      people: { personId: string; part: Part }[];
+    },
+    receivedAt: Date,
+  ) {
     const concerns = contact.categories.map((k) => CATEGORY_NAMES[k]).join(', ');
-    await schedule(c, actor.partnershipId, {
-      kind: 'front_door_decision',
-      title: 'Make a Front Door decision',
-      reason: concerns,
-      contactId: contact.id,
-      personId: contact.people.find((p) => p.part === 'subject')?.personId ?? null,
-      from: receivedAt,
-    });
+    const ids = contact.people.map((p) => p.personId);
+    const flags = await currentFlagsOfPeople(c, actor.partnershipId, ids);
+    const work: Parameters<typeof scheduleMany>[2] = [
+      {
+        kind: 'front_door_decision',
+        title: 'Make a Front Door decision',
+        reason: concerns,
+        contactId: contact.id,
+        personId: contact.people.find((p) => p.part === 'subject')?.personId ?? null,
+        from: receivedAt,
+      },
+    ];
     for (const person of contact.people) {
-      await addChronologyEntry(c, actor, {
-        personId: person.personId,
-        kind: 'contact',
-        title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
-        detail: `${concerns}. ${contact.narrative.slice(0, 500)}${contact.narrative.length > 500 ? '…' : ''}`,
-        occurredAt: receivedAt,
-      });
-      const flags = await currentFlagsOf(c, actor.partnershipId, person.personId);
-      if (flags.length) {
-        await schedule(c, actor.partnershipId, {
+      const current = flags.get(person.personId) ?? [];
+      if (current.length) {
+        work.push({
           kind: 'risk_review',
           title: 'Risk review needed: new contact about a flagged person',
-          reason: `Contact ${contact.reference} (${concerns}) while flagged ${flags.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
+          reason: `Contact ${contact.reference} (${concerns}) while flagged ${current.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
           personId: person.personId,
           contactId: contact.id,
         });
       }
-    }
-    // An allegation against an adult: strategy discussion and risk assessment within the allegation rule (45 days).
-    if (contact.categories.includes('allegation')) {
-      for (const adult of contact.people.filter((p) => p.part === 'adult_of_concern')) {
-        await schedule(c, actor.partnershipId, {
+      // An allegation against an adult: strategy discussion and risk assessment within the allegation rule (45 days).
+      if (contact.categories.includes('allegation') && person.part === 'adult_of_concern') {
+        work.push({
           kind: 'allegation_strategy',
           title: 'Allegation: hold a strategy discussion and complete a risk assessment',
           reason: `Contact ${contact.reference}`,
-          personId: adult.personId,
+          personId: person.personId,
           contactId: contact.id,
           from: receivedAt,
         });
       }
     }
-    await noteAgencyKnows(
+    await scheduleMany(c, actor.partnershipId, work);
+    const detail = `${concerns}. ${contact.narrative.slice(0, 500)}${contact.narrative.length > 500 ? '…' : ''}`;
+    await addChronologyEntries(
       c,
       actor,
-      contact.people.map((p) => p.personId),
+      contact.people.map((person) => ({
+        personId: person.personId,
+        kind: 'contact',
+        title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
+        detail,
+        occurredAt: receivedAt,
+      })),
     );
+    await noteAgencyKnows(c, actor, ids);
     await checkAndRecord(c, actor, { kind: 'contact', id: contact.id }, { narrative: contact.narrative });
     await audit(c, actor, {
       action: 'contact.submitted',
@@ -266,7 +289,16 @@ export function createContactsService(db: Database, people: PeopleService) {
 
     async submit(actor: Actor, id: string, version: number) {
       contactsPolicy.assert(actor, 'record');
-      await db.for(actor).tx(async (c) => submit(c, actor, await loadDraft(c, actor, id, version)));
+      await db.for(actor).tx(async (c) => {
+        const contact = await loadDraft(c, actor, id, version);
+        await checkSubmittable(c, actor, contact);
+        const receivedAt = await repo.markSubmitted(c, actor.partnershipId, contact.id, contact.version);
+        if (!receivedAt)
+          throw new ConflictError(
+            'This contact changed while you were submitting it. Check it and submit again.',
+          );
+        await received(c, actor, contact, receivedAt);
+      });
     },
 
     /**
@@ -277,7 +309,7 @@ export function createContactsService(db: Database, people: PeopleService) {
       actor: Actor,
       raw: Record<string, unknown>,
       idempotencyKey: string | null,
-    ): Promise<{ id: string; created: boolean }> {
+    ): Promise<{ id: string; created: boolean; contact?: repo.ContactRecord }> {
       contactsPolicy.assert(actor, 'record');
       const idempotency = idempotencyKey ? { key: idempotencyKey, bodyHash: bodyHash(raw) } : null;
       // A retry of the same request returns the first contact; the same key with something else
@@ -311,39 +343,43 @@ export function createContactsService(db: Database, people: PeopleService) {
       if (!list.some((p) => p.part === 'subject'))
         check.add('people', 'Include the person the concern is about, with part "subject"');
       check.throwIfAny();
+      const people = list.map((p) => ({ personId: p.personId as string, part: p.part as Part }));
       try {
-        const id = await db.for(actor).tx(async (c) => {
+        const outcome = await db.for(actor).tx(async (c) => {
           const input = readContactInput(raw, await agencyIds(c, actor), true);
-          const contactId = await repo.insertContact(
+          const visible = await visiblePeople(
+            c,
+            actor,
+            people.map((p) => p.personId),
+          );
+          const unknown = people
+            .map((p, i) => ({ p, i }))
+            .filter(({ p }) => !visible.has(p.personId))
+            .map(({ i }) => ({ field: `people.${i}.personId`, message: 'No such person' }));
+          if (unknown.length) throw new ValidationError(unknown);
+          // Received at once: a submitted contact, never a draft first. A key seen before inserts
+          // nothing (the unique index decides, race-free).
+          const inserted = await repo.insertReceivedContact(
             c,
             actor.partnershipId,
             actor.userId,
             input,
             idempotency,
           );
-          await repo.replacePlaces(c, actor.partnershipId, contactId, input.places);
-          for (const [i, p] of list.entries()) {
-            try {
-              await assertCanSeePerson(c, actor, p.personId as string);
-            } catch {
-              throw new ValidationError([{ field: `people.${i}.personId`, message: 'No such person' }]);
-            }
-            await repo.linkPerson(c, actor.partnershipId, contactId, p.personId as string, p.part as Part);
-          }
-          const contact = await repo.findContact(c, actor.partnershipId, contactId);
-          if (!contact) throw new Error('contact vanished');
-          await submit(c, actor, contact);
-          return contactId;
+          if (!inserted) return undefined;
+          await repo.linkPeople(c, actor.partnershipId, inserted.id, people);
+          await repo.insertPlaces(c, actor.partnershipId, inserted.id, input.places);
+          await received(c, actor, { ...input, ...inserted, people }, inserted.receivedAt);
+          return { id: inserted.id, contact: await repo.findContact(c, actor.partnershipId, inserted.id) };
         });
-        return { id, created: true };
+        if (outcome) return { id: outcome.id, created: true, contact: outcome.contact };
       } catch (error) {
         // Two retries racing: the unique key lets one win; the other returns the winner.
-        if (idempotency && (error as { code?: string }).code === '23505') {
-          const winner = await earlier();
-          if (winner) return { id: winner, created: false };
-        }
-        throw error;
+        if (!(idempotency && (error as { code?: string }).code === '23505')) throw error;
       }
+      const winner = await earlier();
+      if (!winner) throw new ConflictError('The contact with this Idempotency-Key could not be found');
+      return { id: winner, created: false };
     },
 
     /**

@@ -13,6 +13,7 @@ export {
   applyAssessedLevel,
   createFlagsService,
   currentFlagsOf,
+  currentFlagsOfPeople,
   endFlag,
   type FlagsService,
   flagsPolicy,

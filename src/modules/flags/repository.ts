@@ -26,10 +26,29 @@ export async function currentFlags(
   personId: string,
 ): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id IN (SELECT person_group($2)) AND f.valid_to IS NULL ORDER BY f.flag_type`,
+    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) AND f.valid_to IS NULL ORDER BY f.flag_type`,
     [partnershipId, personId],
   );
   return rows;
+}
+
+/** The current flags of each of these people (and anyone merged into them), by person. */
+export async function currentFlagsOfPeople(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+): Promise<Map<string, FlagPeriod[]>> {
+  const out = new Map<string, FlagPeriod[]>(personIds.map((id) => [id, []]));
+  if (!personIds.length) return out;
+  const { rows } = await db.query(
+    `SELECT q.root AS "forPerson", f.* FROM unnest($2::uuid[]) AS q(root)
+       CROSS JOIN LATERAL (${SELECT}
+         WHERE f.partnership_id = $1 AND f.person_id = ANY(ARRAY(SELECT g FROM person_group(q.root) g)) AND f.valid_to IS NULL) f
+      ORDER BY f."flagType"`,
+    [partnershipId, personIds],
+  );
+  for (const { forPerson, ...flag } of rows) out.get(forPerson)?.push(flag as FlagPeriod);
+  return out;
 }
 
 export async function flagHistory(
@@ -38,7 +57,7 @@ export async function flagHistory(
   personId: string,
 ): Promise<FlagPeriod[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id IN (SELECT person_group($2)) ORDER BY f.valid_from DESC, f.flag_type`,
+    `${SELECT} WHERE f.partnership_id = $1 AND f.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) ORDER BY f.valid_from DESC, f.flag_type`,
     [partnershipId, personId],
   );
   return rows;

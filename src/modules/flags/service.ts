@@ -147,18 +147,24 @@ const named = (f: repo.FlagPeriod) => ({
 export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: string) =>
   repo.currentFlags(c, partnershipId, personId);
 
+/** Current flags of several people at once (for another module's transaction). */
+export const currentFlagsOfPeople = (c: Queryable, partnershipId: string, personIds: string[]) =>
+  repo.currentFlagsOfPeople(c, partnershipId, personIds);
+
 export function createFlagsService(db: Database) {
   return {
     /** Reading a person's flags is reading about them: audited, in the same transaction. */
     async forPerson(actor: Actor, personId: string) {
       flagsPolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        await assertCanSeePerson(c, actor, personId);
-        const current = await repo.currentFlags(c, actor.partnershipId, personId);
-        const history = await repo.flagHistory(c, actor.partnershipId, personId);
-        await audit(c, actor, { action: 'flags.viewed', subjectPersonId: personId });
-        return { current: current.map(named), history: history.map(named) };
-      });
+      const scope = db.for(actor);
+      await assertCanSeePerson(scope, actor, personId);
+      const history = await repo.flagHistory(scope, actor.partnershipId, personId);
+      await audit(scope, actor, { action: 'flags.viewed', subjectPersonId: personId });
+      // The current flags are the history's open periods (one query, not two).
+      const current = history
+        .filter((f) => f.validTo === null)
+        .sort((a, b) => (a.flagType < b.flagType ? -1 : a.flagType > b.flagType ? 1 : 0));
+      return { current: current.map(named), history: history.map(named) };
     },
 
     /** A flag set or changed by hand (e.g. a DRAM decision), with the reason recorded. */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
+import { knownToAgencySql } from '../../platform/visibility/index.ts';
 import type { ModelParameters } from './model.ts';
 import type { RawRecord } from './normalise.ts';
 
@@ -174,8 +175,7 @@ export async function candidates(
                 LIMIT 50)
      )
      ${PERSON_AS_RECORD} JOIN ids ON ids.id = p.id
-      WHERE ($10::uuid IS NULL OR EXISTS (SELECT 1 FROM person_agency pa
-                      WHERE pa.person_id IN (SELECT person_group(coalesce(p.merged_into, p.id))) AND pa.agency_id = $10))
+      WHERE ${knownToAgencySql('p', '$10')}
       LIMIT $9`,
     values: [
       partnershipId,

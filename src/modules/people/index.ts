@@ -18,6 +18,7 @@ export type { PersonRecord, PersonSummary } from './repository.ts';
 export { ageInYears, formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';
 export {
+  addChronologyEntries,
   addChronologyEntry,
   createPeopleService,
   DuplicateIdentifierError,

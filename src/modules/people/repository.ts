@@ -1,4 +1,5 @@
-import type { Queryable } from '../../db/database.ts';
+import { CUSTOM_PLAN, type Queryable } from '../../db/database.ts';
+import { knownToAgencySql } from '../../platform/visibility/index.ts';
 import type { AliasInput, PersonInput, PersonSearch } from './schema.ts';
 
 export interface PersonRecord {
@@ -48,40 +49,27 @@ const PERSON_SELECT = `
                      FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases,
          coalesce((SELECT json_agg(json_build_object('id', k.id, 'name', k.name, 'kind', k.kind) ORDER BY k.name)
                      FROM (SELECT DISTINCT ag.id, ag.name, ag.kind FROM person_agency pa JOIN agency ag ON ag.id = pa.agency_id
-                            WHERE pa.person_id IN (SELECT person_group(p.id))) k), '[]') AS agencies,
+                            WHERE pa.person_id = ANY(ARRAY(SELECT g FROM person_group(p.id) g))) k), '[]') AS agencies,
          p.created_at AS "createdAt", p.updated_at AS "updatedAt", p.merged_into AS "mergedInto"
     FROM person p LEFT JOIN ward w ON w.partnership_id = p.partnership_id AND w.code = p.ward_code`;
+
+/** The query for a person, if the visibility rule lets them be seen (`agencyId`: the relationship limit). */
+export function personQuery(partnershipId: string, id: string, agencyId: string | null) {
+  return {
+    text: `${PERSON_SELECT} WHERE p.partnership_id = $1 AND p.id = $2 AND ${knownToAgencySql('p', '$3')}`,
+    values: [partnershipId, id, agencyId],
+  };
+}
 
 export async function findPerson(
   db: Queryable,
   partnershipId: string,
   id: string,
+  agencyId: string | null = null,
 ): Promise<PersonRecord | undefined> {
-  const { rows } = await db.query(`${PERSON_SELECT} WHERE p.partnership_id = $1 AND p.id = $2`, [
-    partnershipId,
-    id,
-  ]);
+  const q = personQuery(partnershipId, id, agencyId);
+  const { rows } = await db.query(q.text, q.values);
   return rows[0];
-}
-
-export async function personExists(db: Queryable, partnershipId: string, id: string): Promise<boolean> {
-  const { rowCount } = await db.query('SELECT 1 FROM person WHERE partnership_id = $1 AND id = $2', [
-    partnershipId,
-    id,
-  ]);
-  return rowCount === 1;
-}
-
-/** Known to the agency directly or through anyone merged with the person. */
-export async function isKnownToAgency(db: Queryable, personId: string, agencyId: string): Promise<boolean> {
-  const { rowCount } = await db.query(
-    `SELECT 1 FROM person_agency
-      WHERE agency_id = $2
-        AND person_id IN (SELECT person_group(coalesce((SELECT merged_into FROM person WHERE id = $1), $1)))
-      LIMIT 1`,
-    [personId, agencyId],
-  );
-  return rowCount === 1;
 }
 
 export async function wardForPostcode(
@@ -217,12 +205,11 @@ export async function searchPeople(
   if (s.postcode) where.push(`p.postcode = ${param(s.postcode)}`);
   if (s.outwardCode) where.push(`p.postcode LIKE ${param(`${s.outwardCode} %`)}`);
   if (opts.onlyKnownToAgency) {
-    where.push(
-      `EXISTS (SELECT 1 FROM person_agency pa WHERE pa.person_id IN (SELECT person_group(p.id)) AND pa.agency_id = ${param(opts.onlyKnownToAgency)})`,
-    );
+    where.push(knownToAgencySql('p', param(opts.onlyKnownToAgency)));
   }
+  // Planned for the values given: a postcode prefix or a name's trigrams choose the index.
   const { rows } = await db.query(
-    `SELECT p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.date_of_birth AS "dateOfBirth",
+    `${CUSTOM_PLAN} SELECT p.id, p.given_name AS "givenName", p.family_name AS "familyName", p.date_of_birth AS "dateOfBirth",
             p.dob_precision AS "dobPrecision", p.postcode, w.name AS "wardName", p.gender
        FROM person p LEFT JOIN ward w ON w.partnership_id = p.partnership_id AND w.code = p.ward_code
       WHERE ${where.join(' AND ')}
@@ -272,7 +259,7 @@ export async function chronology(
     `SELECT c.id, c.occurred_at AS "occurredAt", c.kind, c.title, c.detail, u.display_name AS "recordedBy",
             a.name AS "agencyName"
        FROM chronology_entry c LEFT JOIN app_user u ON u.id = c.recorded_by LEFT JOIN agency a ON a.id = u.agency_id
-      WHERE c.partnership_id = $1 AND c.person_id IN (SELECT person_group($2)) AND ($3::text IS NULL OR c.kind = $3)
+      WHERE c.partnership_id = $1 AND c.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) AND ($3::text IS NULL OR c.kind = $3)
       ORDER BY c.occurred_at DESC, c.recorded_at DESC`,
     [partnershipId, personId, kind ?? null],
   );
@@ -302,7 +289,7 @@ export async function withSameIdentifiers(
     `SELECT id, CASE WHEN nhs_number = $2 THEN 'nhsNumber' ELSE 'upn' END AS field FROM person
       WHERE partnership_id = $1 AND merged_into IS NULL AND ($4::uuid IS NULL OR id <> $4)
         AND (nhs_number = $2 OR upn = $3)
-        AND ($4::uuid IS NULL OR id NOT IN (SELECT person_group($4)))`,
+        AND ($4::uuid IS NULL OR id <> ALL(ARRAY(SELECT g FROM person_group($4) g)))`,
     [partnershipId, ids.nhsNumber, ids.upn, except ?? null],
   );
   return rows;
@@ -471,7 +458,7 @@ export async function agencyRecordsOf(
             r.linked_how AS "linkedHow", r.link_probability AS "linkProbability",
             r.first_seen_at AS "firstSeenAt", r.last_seen_at AS "lastSeenAt"
        FROM agency_record r JOIN agency a ON a.id = r.agency_id
-      WHERE r.partnership_id = $1 AND r.person_id IN (SELECT person_group($2))
+      WHERE r.partnership_id = $1 AND r.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))
       ORDER BY a.name, r.source_ref`,
     [partnershipId, personId],
   );
@@ -586,6 +573,51 @@ export async function agencyRecordOwners(
     [partnershipId, agencyId],
   );
   return new Map(rows.map((r) => [r.source_ref as string, r.person_id as string]));
+}
+
+/** Several chronology entries in one statement. */
+export async function addChronologyEntries(
+  db: Queryable,
+  partnershipId: string,
+  recordedBy: string | null,
+  entries: {
+    personId: string;
+    kind: string;
+    title: string;
+    detail: string | null;
+    occurredAt: Date | null;
+  }[],
+) {
+  if (!entries.length) return;
+  await db.query(
+    `INSERT INTO chronology_entry (partnership_id, person_id, occurred_at, kind, title, detail, recorded_by)
+     SELECT $1, x.person, coalesce(x.at, now()), x.kind, x.title, x.detail, $2
+       FROM unnest($3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[]) AS x(person, at, kind, title, detail)`,
+    [
+      partnershipId,
+      recordedBy,
+      entries.map((e) => e.personId),
+      entries.map((e) => e.occurredAt),
+      entries.map((e) => e.kind),
+      entries.map((e) => e.title),
+      entries.map((e) => e.detail),
+    ],
+  );
+}
+
+/** Each of these people is known to the agency (never removes a link). */
+export async function addAgencyToPeople(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+  agencyId: string,
+) {
+  if (!personIds.length) return;
+  await db.query(
+    `INSERT INTO person_agency (partnership_id, person_id, agency_id)
+     SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
+    [partnershipId, personIds, agencyId],
+  );
 }
 
 export async function addChronologyBulk(

@@ -309,7 +309,8 @@ export function peopleRoutes(services: Services) {
         agencyRecords: records.agencyRecords,
         merges: records.merges,
         flags,
-        work,
+        // The person's own open work: each item is about them (or a record merged into them).
+        work: work?.map((w) => ({ ...w, personName: `${person.givenName} ${person.familyName}` })),
         assessments: assessmentList,
         contacts: contactList,
       };

@@ -1,8 +1,16 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
-import { accessLogFor, audit } from '../../platform/audit/index.ts';
+import { accessLogFor, audit, auditedRead } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
-import { assertCanSeePerson, redactEntries, relationshipAgency } from '../../platform/visibility/index.ts';
+import {
+  assertCanSeePerson,
+  noteVisible,
+  redactEntries,
+  relationshipAgency,
+} from '../../platform/visibility/index.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 import { mergePeople, unmergePeople } from './merge.ts';
 import { peoplePolicy } from './policy.ts';
 import * as repo from './repository.ts';
@@ -50,17 +58,35 @@ export function addChronologyEntry(
   return repo.addChronology(c, { partnershipId: actor.partnershipId, recordedBy: actor.userId, ...e });
 }
 
+/** Several entries on people's chronologies at once, inside the caller's transaction. */
+export function addChronologyEntries(
+  c: Queryable,
+  actor: Actor,
+  entries: { personId: string; kind: string; title: string; detail?: string | null; occurredAt?: Date }[],
+) {
+  return repo.addChronologyEntries(
+    c,
+    actor.partnershipId,
+    actor.userId,
+    entries.map((e) => ({ ...e, detail: e.detail ?? null, occurredAt: e.occurredAt ?? null })),
+  );
+}
+
 /** Links people to the agency that recorded something about them (they now know them). */
 export function noteAgencyKnows(c: Queryable, actor: Actor, personIds: string[]) {
-  return Promise.all(personIds.map((id) => repo.addAgencies(c, actor.partnershipId, id, [actor.agencyId])));
+  return repo.addAgencyToPeople(c, actor.partnershipId, [...new Set(personIds)], actor.agencyId);
 }
 
 export function createPeopleService(db: Database) {
-  /** Reads a person the actor may see; "not found" when they may not know it exists. */
+  /**
+   * Reads a person the actor may see — one query, bounded by the visibility rule; "not found" when
+   * they may not know the person exists.
+   */
   async function visiblePerson(c: Queryable, actor: Actor, id: string) {
-    await assertCanSeePerson(c, actor, id);
-    const person = await repo.findPerson(c, actor.partnershipId, id);
+    if (!UUID.test(id)) throw new NotFoundError('No such person');
+    const person = await repo.findPerson(c, actor.partnershipId, id, relationshipAgency(actor) ?? null);
     if (!person) throw new NotFoundError('No such person');
+    noteVisible(actor, id);
     return person;
   }
 
@@ -88,18 +114,28 @@ export function createPeopleService(db: Database) {
     /** Every view of a person is audited, in the same transaction as the read. */
     async view(actor: Actor, id: string, reason?: string) {
       peoplePolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        const person = await visiblePerson(c, actor, id);
-        await audit(c, actor, { action: 'person.viewed', subjectPersonId: id, reason: reason ?? null });
-        return person;
-      });
+      // The read and the record of the view in one statement: the service's most frequent
+      // request, one round trip.
+      if (!UUID.test(id)) throw new NotFoundError('No such person');
+      const [person] = await auditedRead<repo.PersonRecord>(
+        db.for(actor),
+        actor,
+        { action: 'person.viewed', subjectPersonId: id, reason: reason ?? null },
+        repo.personQuery(actor.partnershipId, id, relationshipAgency(actor) ?? null),
+      );
+      if (!person) throw new NotFoundError('No such person');
+      noteVisible(actor, id);
+      return person;
     },
 
+    /** The person's chronology, as the actor may read it (audited; once per request with the page). */
     async chronology(actor: Actor, id: string, kind?: string) {
       peoplePolicy.assert(actor, 'view');
-      const person = await visiblePerson(db.for(actor), actor, id);
-      const entries = await repo.chronology(db.for(actor), actor.partnershipId, id, kind);
-      return { person, entries: redactEntries(actor, entries) };
+      const scope = db.for(actor);
+      await assertCanSeePerson(scope, actor, id);
+      const entries = await repo.chronology(scope, actor.partnershipId, id, kind);
+      await audit(scope, actor, { action: 'person.chronology_viewed', subjectPersonId: id });
+      return { entries: redactEntries(actor, entries) };
     },
 
     async accessLog(actor: Actor, id: string) {
@@ -154,13 +190,13 @@ export function createPeopleService(db: Database) {
     /** Each agency's own records behind this person, and the records merged into them. */
     async records(actor: Actor, id: string) {
       peoplePolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        await assertCanSeePerson(c, actor, id);
-        const agencyRecords = await repo.agencyRecordsOf(c, actor.partnershipId, id);
-        const merges = await repo.activeMergesInto(c, actor.partnershipId, id);
-        await audit(c, actor, { action: 'person.records_viewed', subjectPersonId: id });
-        return { agencyRecords, merges };
-      });
+      const scope = db.for(actor);
+      await assertCanSeePerson(scope, actor, id);
+      const agencyRecords = await repo.agencyRecordsOf(scope, actor.partnershipId, id);
+      const merges = await repo.activeMergesInto(scope, actor.partnershipId, id);
+      // Recorded before anything is returned; a failure to record shows nothing.
+      await audit(scope, actor, { action: 'person.records_viewed', subjectPersonId: id });
+      return { agencyRecords, merges };
     },
 
     async merge(actor: Actor, input: { survivorId: string; absorbedId: string; reason: unknown }) {

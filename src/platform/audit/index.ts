@@ -17,20 +17,24 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Views of each person already recorded in this request (kept on the request's own actor). */
+const viewsThisRequest = new WeakMap<Actor, Set<string>>();
+const VIEW = /[._]viewed$/;
+
 /**
  * Records what the actor did. Pass the transaction's client so the event commits or rolls back
- * with the change it describes.
+ * with the change it describes. One request that shows a person in several parts (their page:
+ * details, flags, records, open work) is one view of them: after the first, further views of the
+ * same person in the same request are not recorded again.
  */
 export function audit(db: Queryable, actor: Actor, entry: AuditEntry): Promise<void> {
-  return repo.insertEvent(db, {
-    partnershipId: actor.partnershipId,
-    actorUserId: actor.userId,
-    actorUsername: actor.username,
-    actorRoles: actor.roles,
-    actorAgencyId: actor.agencyId,
-    requestId: actor.requestId ?? null,
-    ...entry,
-  });
+  if (actor.requestId && entry.subjectPersonId && VIEW.test(entry.action)) {
+    const views = viewsThisRequest.get(actor);
+    if (views?.has(entry.subjectPersonId)) return Promise.resolve();
+    if (views) views.add(entry.subjectPersonId);
+    else viewsThisRequest.set(actor, new Set([entry.subjectPersonId]));
+  }
+  return repo.insertEvent(db, eventOf(actor, entry));
 }
 
 /** Events the system records itself (seeding, sign-in attempts on known accounts, operators). */
@@ -61,6 +65,38 @@ export function auditSystem(
 }
 
 export const accessLogFor = repo.eventsForPerson;
+
+function eventOf(actor: Actor, entry: AuditEntry): repo.AuditEventInput {
+  return {
+    partnershipId: actor.partnershipId,
+    actorUserId: actor.userId,
+    actorUsername: actor.username,
+    actorRoles: actor.roles,
+    actorAgencyId: actor.agencyId,
+    requestId: actor.requestId ?? null,
+    ...entry,
+  };
+}
+
+/**
+ * Reads about a person and records that view in one statement (the event only when the read
+ * finds something). For a read whose query already applies the visibility rule.
+ */
+export async function auditedRead<T>(
+  db: Queryable,
+  actor: Actor,
+  entry: AuditEntry & { subjectPersonId: string },
+  read: { text: string; values: unknown[] },
+): Promise<T[]> {
+  const views = viewsThisRequest.get(actor);
+  if (views?.has(entry.subjectPersonId)) return (await db.query(read.text, read.values)).rows as T[];
+  const rows = await repo.readAndRecord<T>(db, read, eventOf(actor, entry));
+  if (rows.length && actor.requestId && VIEW.test(entry.action)) {
+    if (!views) viewsThisRequest.set(actor, new Set([entry.subjectPersonId]));
+    else views.add(entry.subjectPersonId);
+  }
+  return rows;
+}
 
 /** How many events one sealing transaction takes at most. */
 const SEAL_BATCH = 5000;

@@ -29,27 +29,53 @@ export interface AuditEventRow {
   listed: boolean;
 }
 
+const EVENT_COLUMNS = `partnership_id, actor_user_id, actor_username, actor_roles, actor_agency_id, action,
+  subject_person_id, listed_person_ids, reason, details, request_id`;
+
+function eventValues(e: AuditEventInput): unknown[] {
+  return [
+    e.partnershipId,
+    e.actorUserId,
+    e.actorUsername,
+    e.actorRoles,
+    e.actorAgencyId,
+    e.action,
+    e.subjectPersonId ?? null,
+    e.listedPersonIds?.length ? e.listedPersonIds : null,
+    e.reason ?? null,
+    JSON.stringify(e.details ?? {}),
+    e.requestId ?? null,
+  ];
+}
+
 /** Appends an event. No lock, no read of other events: the sealer chains it after commit. */
 export async function insertEvent(db: Queryable, e: AuditEventInput): Promise<void> {
-  await db.query({
-    name: 'audit-insert',
-    text: `INSERT INTO audit_event (partnership_id, actor_user_id, actor_username, actor_roles, actor_agency_id,
-             action, subject_person_id, listed_person_ids, reason, details, request_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    values: [
-      e.partnershipId,
-      e.actorUserId,
-      e.actorUsername,
-      e.actorRoles,
-      e.actorAgencyId,
-      e.action,
-      e.subjectPersonId ?? null,
-      e.listedPersonIds?.length ? e.listedPersonIds : null,
-      e.reason ?? null,
-      JSON.stringify(e.details ?? {}),
-      e.requestId ?? null,
-    ],
-  });
+  await db.query(
+    `INSERT INTO audit_event (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    eventValues(e),
+  );
+}
+
+/**
+ * A read and the record of it in one statement: the event is written only when the read finds
+ * something, and both happen or neither does. One round trip instead of a transaction's four.
+ */
+export async function readAndRecord<T>(
+  db: Queryable,
+  read: { text: string; values: unknown[] },
+  e: AuditEventInput,
+): Promise<T[]> {
+  const n = read.values.length;
+  const casts = ['uuid', 'uuid', 'text', 'text[]', 'uuid', 'text', 'uuid', 'uuid[]', 'text', 'jsonb', 'text'];
+  const params = casts.map((cast, i) => `$${n + i + 1}::${cast}`).join(', ');
+  const { rows } = await db.query(
+    `WITH found AS (${read.text}),
+          recorded AS (INSERT INTO audit_event (${EVENT_COLUMNS})
+                       SELECT ${params} WHERE EXISTS (SELECT 1 FROM found))
+     SELECT * FROM found`,
+    [...read.values, ...eventValues(e)],
+  );
+  return rows;
 }
 
 export async function eventsForPerson(
@@ -59,14 +85,18 @@ export async function eventsForPerson(
   limit: number,
 ): Promise<AuditEventRow[]> {
   const { rows } = await db.query(
-    `WITH grp AS (SELECT person_group($2) AS id)
+    // Two index scans (the events about the person, and the lists that showed them), newest first.
+    `WITH grp AS (SELECT ARRAY(SELECT g FROM person_group($2) g) AS ids),
+          events AS (
+            (SELECT e.* FROM audit_event e, grp WHERE e.partnership_id = $1 AND e.subject_person_id = ANY(grp.ids)
+              ORDER BY e.seq DESC LIMIT $3)
+            UNION
+            (SELECT e.* FROM audit_event e, grp WHERE e.partnership_id = $1 AND e.listed_person_ids && grp.ids
+              ORDER BY e.seq DESC LIMIT $3))
      SELECT e.seq, e.occurred_at AS "occurredAt", e.actor_username AS "actorUsername",
             e.actor_roles AS "actorRoles", a.name AS "agencyName", e.action, e.reason, e.details,
             e.subject_person_id IS NULL AS listed
-       FROM audit_event e LEFT JOIN agency a ON a.id = e.actor_agency_id
-      WHERE e.partnership_id = $1
-        AND (e.subject_person_id IN (SELECT id FROM grp)
-             OR e.listed_person_ids && ARRAY(SELECT id FROM grp))
+       FROM events e LEFT JOIN agency a ON a.id = e.actor_agency_id
       ORDER BY e.seq DESC LIMIT $3`,
     [partnershipId, personId, limit],
   );

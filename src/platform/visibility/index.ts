@@ -3,6 +3,8 @@ import { type Actor, CASEWORK_ROLES, hasPermission, type Role } from '../access.
 import { NotFoundError } from '../errors.ts';
 import * as repo from './repository.ts';
 
+export { knownToAgencySql } from './repository.ts';
+
 /**
  * The one record-visibility rule, used by every module that shows anything about a person.
  *
@@ -23,14 +25,34 @@ export function relationshipAgency(actor: Actor): string | undefined {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * What one request has already found visible: a page that shows a person in six parts checks once.
+ * Kept on the request's actor (a fresh object per request), so it never outlives the request.
+ */
+const seen = new WeakMap<Actor, Set<string>>();
+
+/** Notes that a query bounded by the visibility rule found this person (for the rest of the request). */
+export function noteVisible(actor: Actor, personId: string): void {
+  if (!actor.requestId) return;
+  const set = seen.get(actor);
+  if (set) set.add(personId);
+  else seen.set(actor, new Set([personId]));
+}
+
 /** Of these people, those the actor may know exist. */
 export async function visiblePeople(c: Queryable, actor: Actor, personIds: string[]): Promise<Set<string>> {
   const ids = [...new Set(personIds.filter((id) => UUID.test(id)))];
-  return new Set(await repo.visibleAmong(c, actor.partnershipId, ids, relationshipAgency(actor)));
+  const known = seen.get(actor);
+  const unknown = known ? ids.filter((id) => !known.has(id)) : ids;
+  const found = new Set(await repo.visibleAmong(c, actor.partnershipId, unknown, relationshipAgency(actor)));
+  for (const id of found) noteVisible(actor, id);
+  for (const id of ids) if (known?.has(id)) found.add(id);
+  return found;
 }
 
 /** "Not found" unless the actor may see the person: they must not learn the record exists. */
 export async function assertCanSeePerson(c: Queryable, actor: Actor, personId: string): Promise<void> {
+  if (seen.get(actor)?.has(personId)) return;
   if (!(await visiblePeople(c, actor, [personId])).has(personId)) throw new NotFoundError('No such person');
 }
 
