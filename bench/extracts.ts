@@ -1,6 +1,6 @@
 import { en, en_GB, Faker } from '@faker-js/faker';
-import { ETHNICITY_WEIGHTS, NAMES, NICKNAMES } from '../src/cli/seed.ts';
 import type { RawRecord } from '../src/modules/matching/index.ts';
+import { ETHNICITY_WEIGHTS, NAMES, NICKNAMES } from '../src/modules/people/index.ts';
 
 /** One agency record with the person it truly belongs to. */
 export interface TruthRecord extends RawRecord {

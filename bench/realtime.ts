@@ -5,11 +5,12 @@
 import path from 'node:path';
 import { en, en_GB, Faker } from '@faker-js/faker';
 import pg from 'pg';
-import { NICKNAMES, seedDemo } from '../src/cli/seed.ts';
 import { loadConfig } from '../src/config.ts';
 import { connectDatabase } from '../src/db/connect.ts';
 import { ensureDatabase, openDatabase, withDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { seedDemo } from '../src/demo/index.ts';
+import { NICKNAMES } from '../src/modules/people/index.ts';
 import { createServices } from '../src/services.ts';
 
 export async function runRealtime(people: number) {

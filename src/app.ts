@@ -16,21 +16,12 @@ import Fastify, {
 } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
-import { accountsRoutes } from './modules/accounts/index.ts';
-import { assessmentsRoutes } from './modules/assessments/index.ts';
-import { clockRoutes } from './modules/clock/index.ts';
-import { contactsRoutes } from './modules/contacts/index.ts';
-import { flagsRoutes } from './modules/flags/index.ts';
-import { languageRoutes } from './modules/language/index.ts';
-import { matchingRoutes } from './modules/matching/index.ts';
-import { peopleRoutes } from './modules/people/index.ts';
-import { reportsRoutes } from './modules/reports/index.ts';
-import { siteRoutes } from './modules/site/index.ts';
 import { type Actor, ForbiddenError, hasPermission, type RouteAccess, rolesFor } from './platform/access.ts';
 import { registerErrorHandling } from './platform/error-handler.ts';
 import { BadRequestError } from './platform/errors.ts';
+import type { Capabilities, Identify, PageContextSource, PersonPanel } from './platform/module.ts';
 import { findBadText } from './platform/validation.ts';
-import { configureNunjucks, navigation, VIEW_PATHS } from './platform/web.ts';
+import { configureNunjucks, navigation, SESSION_COOKIE, setNavigation, VIEW_PATHS } from './platform/web.ts';
 import type { Services } from './services.ts';
 
 declare module 'fastify' {
@@ -46,11 +37,12 @@ declare module 'fastify' {
     actor?: Actor;
     session?: { token: string; idleSeconds: number; warningSeconds: number; secondsLeft: number };
     sessionExpired?: boolean;
-    attention?: { overdue: number; riskReview: number };
+    /** What modules show on every page (see ModuleDescriptor.pageContext), by key. */
+    pageContext?: Record<string, unknown>;
   }
 }
 
-export const SESSION_COOKIE = 'lantern_session';
+export { SESSION_COOKIE } from './platform/web.ts';
 
 export interface RouteEntry {
   method: string;
@@ -76,6 +68,22 @@ const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 export async function createApp(services: Services, config: Config): Promise<FastifyInstance> {
+  const { modules } = services.platform;
+  const serviceOf = (name: string) => (services as unknown as Record<string, unknown>)[name];
+  // What modules plug into: the navigation, who is asking, what every page shows, the parts of a
+  // person's page, and what they offer each other.
+  setNavigation(modules.flatMap((m) => m.navigation ?? []));
+  const identify = modules.map((m) => m.identify?.(serviceOf(m.name))).find((x): x is Identify => !!x);
+  if (!identify) throw new Error('No module says how requests are signed in');
+  const pageContexts = modules.flatMap(
+    (m) => (m.pageContext ? [m.pageContext(serviceOf(m.name))] : []) as PageContextSource[],
+  );
+  const personPanels = modules.flatMap((m) => (m.personPanels?.(serviceOf(m.name)) ?? []) as PersonPanel[]);
+  const capabilities: Partial<Capabilities> = Object.assign(
+    {},
+    ...modules.map((m) => m.provides?.(serviceOf(m.name)) ?? {}),
+  );
+
   const app = Fastify({
     // A hop count becomes proxy-addr's trust function: believe that many proxies in front.
     trustProxy:
@@ -195,7 +203,7 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     if (isApi(request)) {
       const header = request.headers.authorization ?? '';
       const match = /^Bearer (\S+)$/i.exec(header);
-      if (match) request.actor = await services.accounts.resolveApiToken(match[1]);
+      if (match) request.actor = await identify.fromToken(match[1]);
       if (request.actor) request.actor.requestId = request.id;
       return;
     }
@@ -205,7 +213,7 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     if (!unsigned.valid || !unsigned.value) return;
     // Polling how long is left must not count as activity.
     const touch = request.url !== '/session/status';
-    const found = await services.accounts.resolveSession(unsigned.value, { touch });
+    const found = await identify.fromSession(unsigned.value, { touch });
     if (found.state === 'active') {
       request.actor = { ...found.actor, requestId: request.id };
       request.session = {
@@ -253,11 +261,13 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     return reply.redirect('/account/password?required=1', 303);
   });
 
-  // Overdue work and risk reviews stay in view on every page for those who work the queues.
+  // What modules show on every page (the clock's "needs attention" banner), for those who may see it.
   app.addHook('preHandler', async (request) => {
     if (isApi(request) || request.method !== 'GET' || !request.actor) return;
-    if (!hasPermission(request.actor, 'clock:view_queues')) return;
-    request.attention = await services.clock.attention(request.actor);
+    const actor = request.actor;
+    const shown = pageContexts.filter((p) => hasPermission(actor, p.permission));
+    const loaded = await Promise.all(shown.map((p) => p.load(actor)));
+    request.pageContext = Object.fromEntries(shown.map((p, i) => [p.key, loaded[i]]));
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -270,16 +280,21 @@ export async function createApp(services: Services, config: Config): Promise<Fas
 
   registerErrorHandling(app);
 
-  await app.register(siteRoutes(services));
-  await app.register(accountsRoutes(services, config));
-  await app.register(peopleRoutes(services));
-  await app.register(contactsRoutes(services));
-  await app.register(assessmentsRoutes(services));
-  await app.register(flagsRoutes(services));
-  await app.register(clockRoutes(services));
-  await app.register(languageRoutes(services));
-  await app.register(matchingRoutes(services));
-  await app.register(reportsRoutes(services));
+  for (const m of modules) {
+    if (!m.routes) continue;
+    const deps = Object.fromEntries((m.needs ?? []).map((n) => [n, serviceOf(n)]));
+    await app.register(async (scope) =>
+      m.routes?.(scope, {
+        service: serviceOf(m.name),
+        deps,
+        config,
+        capabilities,
+        personPanels,
+        jobs: services.platform.jobs,
+        databaseStatus: services.platform.databaseStatus,
+      }),
+    );
+  }
 
   app.get('/api/v1/openapi.json', { config: { access: 'public' } }, async () => app.swagger());
   app.get('/', { config: { access: 'public' } }, async (request, reply) => {

@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app.ts';
-import { isEmpty, seedDemo } from './cli/seed.ts';
 import type { Config } from './config.ts';
 import { connectDatabase, serviceDatabaseUrl } from './db/connect.ts';
 import { openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { assertLeastPrivilege } from './db/roles.ts';
-import { anchorer, startSealer } from './platform/audit/index.ts';
-import { createServices } from './services.ts';
+import { isEmpty, seedDemo } from './demo/index.ts';
+import { startSealer } from './platform/audit/index.ts';
+import { createJobs, installJobs } from './platform/jobs/index.ts';
+import { createServices, jobDeclarations } from './services.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -17,13 +18,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** How often the audit chain's head is appended to the local anchor log. */
-const ANCHOR_EVERY_MS = 5 * 60_000;
-const SESSION_SWEEP_MS = 5 * 60_000;
+/**
+ * Everything the owner does before the service starts, and what `lantern migrate` does: the SQL
+ * migrations, the service's own login, and the job queue's schema and queues.
+ */
+export async function prepareDatabase(
+  config: Config,
+  ownerUrl: string,
+): Promise<{ applied: string[]; appUrl: string }> {
+  const { applied } = await migrate(ownerUrl);
+  const appUrl = await serviceDatabaseUrl(config, ownerUrl);
+  await installJobs(ownerUrl, jobDeclarations());
+  return { applied, appUrl };
+}
 
 /**
- * config → database (as owner: migrations, the service's login, the demo seed on an empty
- * database) → the service's own least-privileged connections → app → listen.
+ * config → database (as owner: migrations, the service's login, the job queues, the demo seed on
+ * an empty database) → the service's own least-privileged connections → app → listen.
  */
 export async function startServer(
   config: Config,
@@ -57,9 +68,8 @@ export async function startServer(
   const target = await connectDatabase(config, { onUnexpectedExit });
   stopAll.push(target.stop);
   try {
-    const { applied } = await migrate(target.url);
+    const { applied, appUrl } = await prepareDatabase(config, target.url);
     if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
-    const appUrl = await serviceDatabaseUrl(config, target.url);
     let seeded = false;
     if (opts.seedIfEmpty && (await isEmpty(target.url))) {
       say('Empty database: loading the synthetic demo district…');
@@ -75,30 +85,25 @@ export async function startServer(
     await assertLeastPrivilege(appUrl);
     const db = openDatabase(appUrl, { max: config.databasePoolSize });
     stopAll.unshift(() => db.close());
-    const services = createServices(db, config);
+    const jobs = createJobs(appUrl, db.pool, {
+      onError: (error) => console.error(`Job queue: ${(error as Error).message}`),
+    });
+    const services = createServices(db, config, { jobs });
     await services.accounts.purgeExpiredSessions();
     const sealer = startSealer(db, {
       onError: (error) => console.error(`Audit sealing failed this round: ${(error as Error).message}`),
     });
-    const anchor = anchorer(db, config.auditAnchorFile);
-    const timers = [
-      setInterval(() => services.accounts.purgeExpiredSessions().catch(() => undefined), SESSION_SWEEP_MS),
-      setInterval(() => {
-        sealer
-          .sealNow()
-          .then(anchor)
-          .catch(() => undefined);
-      }, ANCHOR_EVERY_MS),
-    ];
-    for (const t of timers) t.unref();
     await sealer.sealNow();
-    await anchor().catch((error) => say(`Could not write the audit anchor log: ${(error as Error).message}`));
+    await services.audit
+      .anchor()
+      .catch((error) => say(`Could not write the audit anchor log: ${(error as Error).message}`));
+    await jobs.start(services.platform.jobDefinitions);
     const app = await createApp(services, config);
     stopAll.unshift(async () => {
-      for (const t of timers) clearInterval(t);
       await app.close();
+      await jobs.stop();
       await sealer.stop();
-      await anchor().catch(() => undefined);
+      await services.audit.anchor().catch(() => undefined);
     });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
-import { seedDemo } from '../src/cli/seed.ts';
 import { TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type Database, openDatabase, SERVICE_LOGIN, withDatabase, withLogin } from '../src/db/database.ts';
 import { secureDatabase, serviceLoginPassword } from '../src/db/roles.ts';
+import { seedDemo } from '../src/demo/index.ts';
 import { createServices, type Services } from '../src/services.ts';
 
 export const TEST_PASSWORD = 'correct-horse-battery';

@@ -3,9 +3,10 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
-import { connectDatabase, type DatabaseTarget, serviceDatabaseUrl } from '../db/connect.ts';
+import { connectDatabase, type DatabaseTarget } from '../db/connect.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { DEMO_USERS, isEmpty, seedDemo } from '../demo/index.ts';
 import {
   auditHeads,
   formatHead,
@@ -15,7 +16,6 @@ import {
   sealAll,
   verifyAuditTrail,
 } from '../platform/audit/index.ts';
-import { DEMO_USERS, isEmpty, seedDemo } from './seed.ts';
 
 /** A mistake in how a command was called: its usage is shown and the exit code is 2. */
 class UsageError extends Error {
@@ -54,11 +54,14 @@ const COMMANDS: Record<string, Command> = {
   Apply the forward-only SQL migrations in migrations/ as the database owner, and prepare the
   service's own login (lantern_service) unless APP_DATABASE_URL names one you manage.`,
     run: () =>
-      withOwner(async (target) => {
-        const { applied } = await migrate(target.url);
-        await serviceDatabaseUrl(loadConfig(), target.url);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
-      }),
+      withOwner(
+        async (target) => {
+          const { prepareDatabase } = await import('../server.ts');
+          const { applied } = await prepareDatabase(loadConfig(), target.url);
+          console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        },
+        { migrate: false },
+      ),
   },
   seed: {
     usage: `lantern seed [--seed N] [--people N] [--reset]
@@ -133,6 +136,33 @@ lantern token revoke --id TOKEN_ID --reason "WHY"
       seed: { type: 'string', default: '42' },
     },
     run: importCommand,
+  },
+  jobs: {
+    usage: `lantern jobs
+  List the background and scheduled jobs: each queue's waiting, running, done and failed counts,
+  and the newest failures with their errors (also on the Jobs page for administrators).`,
+    run: () =>
+      withOwnerDatabase(async (db) => {
+        const { createJobs } = await import('../platform/jobs/index.ts');
+        const jobs = createJobs(db.url, db.pool);
+        const queues = await jobs.summary();
+        const pad = (s: string | number, n: number) => String(s).padEnd(n);
+        console.log(
+          `${pad('job', 28)}${pad('waiting', 9)}${pad('running', 9)}${pad('done', 8)}${pad('failed', 8)}last done`,
+        );
+        for (const q of queues)
+          console.log(
+            `${pad(q.name, 28)}${pad(q.created + q.retry, 9)}${pad(q.active, 9)}${pad(q.completed, 8)}${pad(q.failed, 8)}${q.lastCompletedOn?.toISOString() ?? '-'}`,
+          );
+        const failed = await jobs.failed(20);
+        if (failed.length) {
+          console.log('\nFailed, newest first:');
+          for (const f of failed)
+            console.log(
+              `  ${f.completedOn?.toISOString() ?? ''} ${f.name} (${f.retryCount + 1} tries): ${f.error ?? ''}`,
+            );
+        } else console.log('\nNo job has failed.');
+      }),
   },
   test: {
     usage: `lantern test [files...]
@@ -234,8 +264,8 @@ async function seed(values: Record<string, string | boolean | undefined>) {
         await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
         await db.close();
       }
-      await migrate(target.url);
-      await serviceDatabaseUrl(config, target.url);
+      const { prepareDatabase } = await import('../server.ts');
+      await prepareDatabase(config, target.url);
       if (!(await isEmpty(target.url)))
         throw new CommandError(
           'The database already holds a partnership. Run with --reset to wipe it and seed again.',

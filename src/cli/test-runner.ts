@@ -8,6 +8,8 @@ import { ensureDatabase, withDatabase } from '../db/database.ts';
 import { startEmbedded } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureServiceLogin, serviceLoginPassword } from '../db/roles.ts';
+import { installJobs } from '../platform/jobs/index.ts';
+import { jobDeclarations } from '../services.ts';
 
 /** The session secret every test process uses; the service login's password derives from it. */
 export const TEST_SESSION_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -84,6 +86,8 @@ export async function runTests(files: string[]): Promise<number> {
     await admin.query(`CREATE DATABASE ${template}`);
     await migrate(withDatabase(adminUrl, template));
     await ensureServiceLogin(withDatabase(adminUrl, template), serviceLoginPassword(TEST_SESSION_SECRET));
+    // The job queue's schema and queues are part of the template, as migrations are.
+    await installJobs(withDatabase(adminUrl, template), jobDeclarations());
 
     const testFiles = only
       ? files.map((f) => path.resolve(f))

@@ -23,6 +23,8 @@ export interface Scope extends Queryable {
 }
 
 export interface Database {
+  /** The connection string these pools use. */
+  readonly url: string;
   /**
    * Connections with no partnership. For the service's login, row-level security hides every
    * partnership's data from them except the identity tables needed to find who is signing in.
@@ -253,6 +255,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     }
   }
   return {
+    url,
     pool: system,
     tx: system.tx,
     for(who) {

@@ -85,21 +85,22 @@ interface NavItem {
   active: boolean;
 }
 
+export const SESSION_COOKIE = 'lantern_session';
+
+/** The navigation, as the modules declare it (set once when the app is built). */
+let entries: { href: string; text: string; permission: string; order: number }[] = [];
+
+export function setNavigation(
+  list: { href: string; text: string; permission: string; order: number }[],
+): void {
+  entries = [...list].sort((a, b) => a.order - b.order);
+}
+
 export function navigation(actor: Actor | undefined, url: string): NavItem[] {
   if (!actor) return [];
-  const items: [string, string, string][] = [
-    ['/work', 'Work', 'clock:view_queues'],
-    ['/contacts', 'Contacts', 'contacts:view'],
-    ['/people', 'People', 'people:search'],
-    ['/matching/review', 'Match review', 'matching:review'],
-    ['/reports/wards', 'Ward reports', 'reports:view_wards'],
-    ['/admin/users', 'Users', 'accounts:manage_users'],
-    ['/admin/clock', 'Clock settings', 'clock:manage_rules'],
-    ['/admin/matching', 'Matching', 'matching:view_model'],
-  ];
-  return items
-    .filter(([, , permission]) => hasPermission(actor, permission))
-    .map(([href, text]) => ({ href, text, active: url === href || url.startsWith(`${href}/`) }));
+  return entries
+    .filter((e) => hasPermission(actor, e.permission))
+    .map((e) => ({ href: e.href, text: e.text, active: url === e.href || url.startsWith(`${e.href}/`) }));
 }
 
 /** Renders a page with what every page needs: the user, navigation, CSRF token and CSP nonce. */
@@ -117,7 +118,7 @@ export async function renderPage(
     navigation: navigation(actor, url),
     csrfToken: reply.generateCsrf(),
     cspNonce: reply.cspNonce?.script,
-    attention: request.attention,
+    ...request.pageContext,
     timeout: request.session
       ? { idleSeconds: request.session.idleSeconds, warningSeconds: request.session.warningSeconds }
       : undefined,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { DEMO_USERS } from '../../src/cli/seed.ts';
+import { DEMO_USERS } from '../../src/demo/index.ts';
 import { importExtract } from '../../src/modules/matching/index.ts';
 import {
   createTestApp,
@@ -43,11 +43,20 @@ describe('browser journeys', { timeout: 170_000 }, () => {
       frontdoor: ['Work', 'Contacts', 'People', 'Match review'],
       chair: ['Work', 'Contacts', 'People', 'Ward reports'],
       police: ['Work', 'Contacts', 'People', 'Match review'],
-      analyst: ['Contacts', 'People', 'Ward reports', 'Matching'],
+      analyst: ['Contacts', 'People', 'Ward reports', 'Language in records', 'Matching'],
       keyworker: ['People'],
-      manager: ['Work', 'Contacts', 'People', 'Match review', 'Ward reports', 'Clock settings', 'Matching'],
-      admin: ['Users', 'Clock settings', 'Matching'],
-      admin2: ['Users', 'Clock settings', 'Matching'],
+      manager: [
+        'Work',
+        'Contacts',
+        'People',
+        'Match review',
+        'Ward reports',
+        'Language in records',
+        'Clock settings',
+        'Matching',
+      ],
+      admin: ['Users', 'Clock settings', 'Matching', 'Jobs'],
+      admin2: ['Users', 'Clock settings', 'Matching', 'Jobs'],
       councillor: ['Ward reports'],
     };
     for (const user of DEMO_USERS) {

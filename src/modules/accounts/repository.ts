@@ -420,3 +420,36 @@ export async function listAgencies(db: Queryable, partnershipId: string): Promis
   );
   return rows;
 }
+
+export async function insertDemoUsers(
+  db: Queryable,
+  partnershipId: string,
+  users: {
+    username: string;
+    displayName: string;
+    email: string;
+    agencyId: string;
+    roles: Role[];
+    passwordHash: string;
+  }[],
+) {
+  await db.query(
+    `INSERT INTO app_user (partnership_id, username, username_key, display_name, email, agency_id, roles, password_hash)
+     SELECT $1, x.username, lower(x.username), x.display_name, x.email, x.agency_id, x.roles, x.password_hash
+       FROM jsonb_to_recordset($2::jsonb)
+         AS x(username text, display_name text, email text, agency_id uuid, roles text[], password_hash text)`,
+    [
+      partnershipId,
+      JSON.stringify(
+        users.map((u) => ({
+          username: u.username,
+          display_name: u.displayName,
+          email: u.email,
+          agency_id: u.agencyId,
+          roles: u.roles,
+          password_hash: u.passwordHash,
+        })),
+      ),
+    ],
+  );
+}

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SESSION_COOKIE } from '../../app.ts';
-import type { Config } from '../../config.ts';
 import { AGENCY_KIND_NAMES, ROLE_NAMES, ROLES } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ForbiddenError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { Checker, ID_PARAMS } from '../../platform/validation.ts';
-import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import { actorOf, renderPage, SESSION_COOKIE } from '../../platform/web.ts';
+import type { AccountsService } from './service.ts';
+
+export type AccountsRouteContext = RouteContext<AccountsService, Record<string, unknown>>;
 
 type Form = Record<string, unknown>;
 const ADMIN = { access: 'accounts:manage_users' } as const;
@@ -18,8 +19,9 @@ function safeNext(next: unknown): string {
 const roleItems = (selected: string[] = []) =>
   ROLES.map((role) => ({ value: role, text: ROLE_NAMES[role], checked: selected.includes(role) }));
 
-export function accountsRoutes(services: Services, config: Config) {
-  const { accounts } = services;
+export function accountsRoutes(ctx: AccountsRouteContext) {
+  const { config } = ctx;
+  const accounts = ctx.service;
 
   const setSessionCookie = (reply: FastifyReply, token: string) =>
     reply.setCookie(SESSION_COOKIE, token, {

@@ -1,17 +1,21 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { AssessmentsService } from './service.ts';
+
+export type AssessmentsRouteContext = RouteContext<AssessmentsService, Record<string, unknown>>;
+
 import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES } from '../flags/index.ts';
 import { checkLanguage } from '../language/index.ts';
 import { ANSWERS } from './rules.ts';
 
 type Form = Record<string, unknown>;
 
-export function assessmentsRoutes(services: Services) {
-  const { assessments } = services;
+export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
+  const assessments = ctx.service;
 
   async function page(
     request: FastifyRequest,

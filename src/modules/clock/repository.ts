@@ -129,6 +129,25 @@ export async function bringForward(
   return rows[0]?.dueAt ?? null;
 }
 
+/** Open work that has become overdue since it was last noticed; marks it noticed. */
+export async function markNewlyOverdue(
+  db: Queryable,
+  partnershipId: string,
+): Promise<{ id: string; kind: WorkKind; title: string; personId: string | null; dueAt: Date }[]> {
+  const { rows } = await db.query(
+    `UPDATE work_item SET overdue_noted_at = now()
+      WHERE partnership_id = $1 AND completed_at IS NULL AND due_at < now() AND overdue_noted_at IS NULL
+      RETURNING id, kind, title, person_id AS "personId", due_at AS "dueAt"`,
+    [partnershipId],
+  );
+  return rows;
+}
+
+export async function partnershipIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query('SELECT id FROM partnership ORDER BY id');
+  return rows.map((r: { id: string }) => r.id);
+}
+
 export interface WorkItemRow {
   id: string;
   kind: WorkKind;

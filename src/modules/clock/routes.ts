@@ -1,16 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { ClockService } from './service.ts';
+
+export type ClockRouteContext = RouteContext<ClockService, Record<string, unknown>>;
+
 import { UNITS, WORK_KIND_NAMES } from './rules.ts';
 
 const UNIT_NAMES = { hours: 'hours', working_days: 'working days', days: 'calendar days', months: 'months' };
 
-export function clockRoutes(services: Services) {
+export function clockRoutes(ctx: ClockRouteContext) {
   return async function plugin(app: FastifyInstance) {
     app.get('/work', { config: { access: 'clock:view_queues' } }, async (request, reply) => {
-      const queues = await services.clock.queues(actorOf(request));
+      const queues = await ctx.service.queues(actorOf(request));
       return renderPage(request, reply, 'clock/views/queues.njk', {
         title: 'Work queues',
         queues,
@@ -25,7 +29,7 @@ export function clockRoutes(services: Services) {
       id: string,
       extra = {},
     ) => {
-      const { item, completableHere } = await services.clock.item(actorOf(request), id);
+      const { item, completableHere } = await ctx.service.item(actorOf(request), id);
       return renderPage(request, reply, 'clock/views/item.njk', {
         title: item.title,
         item,
@@ -44,7 +48,7 @@ export function clockRoutes(services: Services) {
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as Record<string, unknown>;
       try {
-        await services.clock.complete(actorOf(request), id, body);
+        await ctx.service.complete(actorOf(request), id, body);
         return reply.redirect(`/work/${id}`);
       } catch (error) {
         if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
@@ -61,7 +65,7 @@ export function clockRoutes(services: Services) {
     ) =>
       renderPage(request, reply, 'clock/views/rules.njk', {
         title: 'Case clock settings',
-        rules: await services.clock.rules(actorOf(request)),
+        rules: await ctx.service.rules(actorOf(request)),
         kindNames: WORK_KIND_NAMES,
         unitItems: UNITS.map((u) => ({ value: u, text: UNIT_NAMES[u] })),
         ...extra,
@@ -73,7 +77,7 @@ export function clockRoutes(services: Services) {
 
     app.post('/admin/clock', { config: { access: 'clock:manage_rules' } }, async (request, reply) => {
       try {
-        await services.clock.updateRules(actorOf(request), (request.body ?? {}) as Record<string, unknown>);
+        await ctx.service.updateRules(actorOf(request), (request.body ?? {}) as Record<string, unknown>);
         return reply.redirect('/admin/clock?saved=1');
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;

@@ -1,11 +1,11 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
-import { audit } from '../../platform/audit/index.ts';
+import { audit, auditSystem } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, onlyVisible } from '../../platform/visibility/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import { addChronologyEntry } from '../people/index.ts';
+import { addChronologyEntry, addSystemChronologyEntries } from '../people/index.ts';
 import { clockPolicy } from './policy.ts';
 import * as repo from './repository.ts';
 import {
@@ -116,6 +116,40 @@ export const openWorkForPerson = (c: Queryable, partnershipId: string, personId:
 
 export function createClockService(db: Database) {
   return {
+    /**
+     * The scheduled sweep: work that became overdue since the last sweep goes on its person's
+     * chronology ("Overdue: …"), so the record shows when the clock ran out, not only that it has.
+     */
+    async sweepOverdue(): Promise<number> {
+      let noticed = 0;
+      for (const partnershipId of await repo.partnershipIds(db.pool)) {
+        noticed += await db.for({ partnershipId }).tx(async (c) => {
+          const items = await repo.markNewlyOverdue(c, partnershipId);
+          await addSystemChronologyEntries(
+            c,
+            partnershipId,
+            items
+              .filter((w) => w.personId)
+              .map((w) => ({
+                personId: w.personId as string,
+                kind: 'review',
+                title: `Overdue: ${WORK_KIND_NAMES[w.kind]}`,
+                detail: `${w.title} was due ${w.dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+                occurredAt: w.dueAt,
+              })),
+          );
+          if (items.length)
+            await auditSystem(c, partnershipId, {
+              action: 'work.overdue_noticed',
+              listedPersonIds: [...new Set(items.map((w) => w.personId).filter((p): p is string => !!p))],
+              details: { items: items.length },
+            });
+          return items.length;
+        });
+      }
+      return noticed;
+    },
+
     /** The work queues. They name people, so showing them is audited against each one. */
     async queues(actor: Actor, now = new Date()) {
       clockPolicy.assert(actor, 'view_queues');

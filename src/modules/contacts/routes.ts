@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { MatchingService } from '../matching/index.ts';
+import type { ContactsService } from './service.ts';
+
+export type ContactsRouteContext = RouteContext<ContactsService, { matching: MatchingService }>;
+
 import { checkLanguage } from '../language/index.ts';
 import { formToPersonInput } from '../people/index.ts';
 import {
@@ -99,8 +104,8 @@ const decisionSchema = {
   },
 } as const;
 
-export function contactsRoutes(services: Services) {
-  const { contacts } = services;
+export function contactsRoutes(ctx: ContactsRouteContext) {
+  const contacts = ctx.service;
 
   async function formPage(
     request: FastifyRequest,
@@ -133,7 +138,7 @@ export function contactsRoutes(services: Services) {
     if (contact.status === 'draft' && (query.name || query.dob || query.postcode)) {
       try {
         // The "already known?" matcher: ranked, with the evidence for each candidate.
-        const result = await services.matching.match(actor, {
+        const result = await ctx.deps.matching.match(actor, {
           full_name: query.name,
           dob: query.dob,
           postcode: query.postcode,
@@ -249,7 +254,7 @@ export function contactsRoutes(services: Services) {
           await contacts.addPerson(actorOf(request), id, body.personId, body.part);
           // Added from the matcher's suggestions: the practitioner confirmed the match.
           if (body.modelVersion) {
-            await services.matching.recordDecision(actorOf(request), {
+            await ctx.deps.matching.recordDecision(actorOf(request), {
               personId: body.personId,
               contactId: id,
               decision: 'confirmed',

@@ -3,25 +3,15 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind, visiblePeople } from '../../platform/visibility/index.ts';
 import { startAssessment } from '../assessments/index.ts';
 import { completeWork, schedule, scheduleMany } from '../clock/index.ts';
-import {
-  currentFlagsOf,
-  currentFlagsOfPeople,
-  FLAG_NAMES,
-  type FlagType,
-  LEVEL_NAMES,
-} from '../flags/index.ts';
+import { agencyIds as partnershipAgencyIds } from '../district/index.ts';
+import { currentFlagsOf, type FlagType } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
-import {
-  addChronologyEntries,
-  addChronologyEntry,
-  ageInYears,
-  noteAgencyKnows,
-  type PeopleService,
-} from '../people/index.ts';
+import { addChronologyEntry, ageInYears, noteAgencyKnows, type PeopleService } from '../people/index.ts';
 import {
   CATEGORY_FLAGS,
   CATEGORY_NAMES,
@@ -63,11 +53,8 @@ function bodyHash(body: unknown): string {
     .digest('hex');
 }
 
-export function createContactsService(db: Database, people: PeopleService) {
-  async function agencyIds(c: Queryable, actor: Actor) {
-    const { rows } = await c.query('SELECT id FROM agency WHERE partnership_id = $1', [actor.partnershipId]);
-    return rows.map((r: { id: string }) => r.id);
-  }
+export function createContactsService(db: Database, people: PeopleService, events: EventBus) {
+  const agencyIds = (c: Queryable, actor: Actor) => partnershipAgencyIds(c, actor.partnershipId);
 
   async function load(c: Queryable, actor: Actor, id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such contact');
@@ -102,9 +89,10 @@ export function createContactsService(db: Database, people: PeopleService) {
   }
 
   /**
-   * What follows a contact's receipt: the decision goes on the clock, every person's chronology
-   * shows it, anyone already flagged gets a "risk review needed" item (changing risk), and an
-   * allegation against an adult goes on its 45-day clock. Done for all the people at once.
+   * What follows a contact's receipt: the Front Door decision goes on the clock (and an allegation
+   * against an adult on its 45-day clock), the agency now knows the people, and the receipt is
+   * announced as `contact.submitted` — which puts it on each person's chronology, checks its
+   * language, and (for anyone flagged) asks for a risk review, in the modules that do those things.
    */
   async function received(
     c: Queryable,
@@ -116,7 +104,6 @@ export function createContactsService(db: Database, people: PeopleService) {
   ) {
     const concerns = contact.categories.map((k) => CATEGORY_NAMES[k]).join(', ');
     const ids = contact.people.map((p) => p.personId);
-    const flags = await currentFlagsOfPeople(c, actor.partnershipId, ids);
     const work: Parameters<typeof scheduleMany>[2] = [
       {
         kind: 'front_door_decision',
@@ -127,44 +114,47 @@ export function createContactsService(db: Database, people: PeopleService) {
         from: receivedAt,
       },
     ];
-    for (const person of contact.people) {
-      const current = flags.get(person.personId) ?? [];
-      if (current.length) {
-        work.push({
-          kind: 'risk_review',
-          title: 'Risk review needed: new contact about a flagged person',
-          reason: `Contact ${contact.reference} (${concerns}) while flagged ${current.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
-          personId: person.personId,
-          contactId: contact.id,
-        });
-      }
-      // An allegation against an adult: strategy discussion and risk assessment within the allegation rule (45 days).
-      if (contact.categories.includes('allegation') && person.part === 'adult_of_concern') {
+    // An allegation against an adult: strategy discussion and risk assessment within the allegation rule (45 days).
+    if (contact.categories.includes('allegation')) {
+      for (const adult of contact.people.filter((p) => p.part === 'adult_of_concern')) {
         work.push({
           kind: 'allegation_strategy',
           title: 'Allegation: hold a strategy discussion and complete a risk assessment',
           reason: `Contact ${contact.reference}`,
-          personId: person.personId,
+          personId: adult.personId,
           contactId: contact.id,
           from: receivedAt,
         });
       }
     }
     await scheduleMany(c, actor.partnershipId, work);
+    await noteAgencyKnows(c, actor, ids);
     const detail = `${concerns}. ${contact.narrative.slice(0, 500)}${contact.narrative.length > 500 ? '…' : ''}`;
-    await addChronologyEntries(
-      c,
+    await events.publish(c, {
+      name: 'contact.submitted',
       actor,
-      contact.people.map((person) => ({
+      payload: {
+        contactId: contact.id,
+        reference: contact.reference,
+        categories: contact.categories,
+        people: contact.people,
+        receivedAt,
+      },
+      about: ids,
+      chronology: contact.people.map((person) => ({
         personId: person.personId,
         kind: 'contact',
         title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
         detail,
         occurredAt: receivedAt,
       })),
-    );
-    await noteAgencyKnows(c, actor, ids);
-    await checkAndRecord(c, actor, { kind: 'contact', id: contact.id }, { narrative: contact.narrative });
+      text: { recordKind: 'contact', recordId: contact.id, fields: { narrative: contact.narrative } },
+      changesRisk: {
+        title: 'Risk review needed: new contact about a flagged person',
+        reason: `Contact ${contact.reference} (${concerns})`,
+        contactId: contact.id,
+      },
+    });
     await audit(c, actor, {
       action: 'contact.submitted',
       details: { contactId: contact.id, people: contact.people.length },

@@ -19,3 +19,24 @@ export {
   flagsPolicy,
   setFlag,
 } from './service.ts';
+
+import { defineModule } from '../../platform/module.ts';
+import { flagsRoutes } from './routes.ts';
+import { createFlagsService, scheduleRiskReviews } from './service.ts';
+
+export const flagsModule = defineModule({
+  name: 'flags',
+  service: (ctx) => createFlagsService(ctx.db),
+  routes: (app, ctx) => flagsRoutes(ctx)(app),
+  personPanels: (flags) => [
+    { key: 'flags', permission: 'flags:view', load: (actor, person) => flags.forPerson(actor, person.id) },
+  ],
+  // Changing risk (thematic review 2.15): any event that may change the risk to a flagged person
+  // puts a risk review on the clock, whichever module it came from.
+  subscribe: (_flags, events) => {
+    events.on('*', async (c, event) => {
+      if (event.changesRisk && event.about.length)
+        await scheduleRiskReviews(c, event.actor, event.about, event.changesRisk);
+    });
+  },
+});

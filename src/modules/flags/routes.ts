@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { FlagsService } from './service.ts';
+
+export type FlagsRouteContext = RouteContext<FlagsService, Record<string, unknown>>;
+
 import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES, RISK_LEVELS } from './reference.ts';
 
-export function flagsRoutes(services: Services) {
+export function flagsRoutes(ctx: FlagsRouteContext) {
   return async function plugin(app: FastifyInstance) {
     async function flagPage(
       request: FastifyRequest,
@@ -13,7 +17,7 @@ export function flagsRoutes(services: Services) {
       personId: string,
       extra: { errors?: FieldError[]; values?: Record<string, unknown> } = {},
     ) {
-      const { current, history } = await services.flags.forPerson(actorOf(request), personId);
+      const { current, history } = await ctx.service.forPerson(actorOf(request), personId);
       return renderPage(request, reply, 'flags/views/change.njk', {
         title: 'Set, change or end a flag',
         personId,
@@ -42,7 +46,7 @@ export function flagsRoutes(services: Services) {
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as Record<string, unknown>;
       try {
-        await services.flags.set(actorOf(request), id, body);
+        await ctx.service.set(actorOf(request), id, body);
         return reply.redirect(`/people/${id}?flagged=1#flags`);
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
@@ -57,7 +61,7 @@ export function flagsRoutes(services: Services) {
         config: { access: 'flags:view' },
         schema: { tags, summary: "A person's current flags and their full history", params: ID_PARAMS },
       },
-      async (request) => services.flags.forPerson(actorOf(request), (request.params as { id: string }).id),
+      async (request) => ctx.service.forPerson(actorOf(request), (request.params as { id: string }).id),
     );
     app.post(
       '/api/v1/people/:id/flags',
@@ -80,7 +84,7 @@ export function flagsRoutes(services: Services) {
         },
       },
       async (request, reply) => {
-        const outcome = await services.flags.set(
+        const outcome = await ctx.service.set(
           actorOf(request),
           (request.params as { id: string }).id,
           request.body as Record<string, unknown>,

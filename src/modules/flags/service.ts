@@ -4,7 +4,7 @@ import { audit } from '../../platform/audit/index.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
-import { completeWork, schedule } from '../clock/index.ts';
+import { completeWork, schedule, scheduleMany } from '../clock/index.ts';
 import { addChronologyEntry } from '../people/index.ts';
 import {
   type AssessedLevel,
@@ -150,6 +150,30 @@ export const currentFlagsOf = (c: Queryable, partnershipId: string, personId: st
 /** Current flags of several people at once (for another module's transaction). */
 export const currentFlagsOfPeople = (c: Queryable, partnershipId: string, personIds: string[]) =>
   repo.currentFlagsOfPeople(c, partnershipId, personIds);
+
+/**
+ * For each of these people with a current flag, a "risk review needed" item on the clock, saying
+ * what happened and what they are flagged for. For use inside the transaction of what happened.
+ */
+export async function scheduleRiskReviews(
+  c: Queryable,
+  actor: Actor,
+  personIds: string[],
+  why: { reason: string; title?: string; contactId?: string | null },
+): Promise<number> {
+  const flags = await repo.currentFlagsOfPeople(c, actor.partnershipId, [...new Set(personIds)]);
+  const items = [...flags]
+    .filter(([, current]) => current.length)
+    .map(([personId, current]) => ({
+      kind: 'risk_review' as const,
+      title: why.title ?? 'Risk review needed: something new about a flagged person',
+      reason: `${why.reason} while flagged ${current.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
+      personId,
+      contactId: why.contactId ?? null,
+    }));
+  await scheduleMany(c, actor.partnershipId, items);
+  return items.length;
+}
 
 export function createFlagsService(db: Database) {
   return {

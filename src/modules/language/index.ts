@@ -1,57 +1,33 @@
-import type { Database, Queryable } from '../../db/database.ts';
-import { type Actor, definePolicy } from '../../platform/access.ts';
-import { checkLanguage, type LanguageFinding } from './check.ts';
-import * as repo from './repository.ts';
-
 export { checkLanguage, type LanguageFinding, PHRASES, SOURCES } from './check.ts';
 export { languageRoutes } from './routes.ts';
+export { checkAndRecord, createLanguageService, type LanguageService, languagePolicy } from './service.ts';
 
-export const languagePolicy = definePolicy('language', {
-  check: ['front_door', 'meeting_chair', 'police_intelligence', 'analyst', 'service_worker', 'manager'],
-  view_practice: ['manager', 'analyst'],
-});
+import { defineModule } from '../../platform/module.ts';
+import { languageRoutes } from './routes.ts';
+import { checkAndRecord, createLanguageService } from './service.ts';
 
-/**
- * Checks the free-text fields of a record being saved and stores which phrases were found (counts
- * for practice monitoring). Warns only: it never stops the save. For use inside the saving
- * module's transaction.
- */
-export async function checkAndRecord(
-  c: Queryable,
-  actor: Actor,
-  record: { kind: string; id: string },
-  fields: Record<string, string | null | undefined>,
-): Promise<Record<string, LanguageFinding[]>> {
-  const result: Record<string, LanguageFinding[]> = {};
-  for (const [field, text] of Object.entries(fields)) {
-    const findings = text ? checkLanguage(text) : [];
-    if (!findings.length) continue;
-    result[field] = findings;
-    await repo.recordFindings(c, {
-      partnershipId: actor.partnershipId,
-      userId: actor.userId,
-      agencyId: actor.agencyId,
-      recordKind: record.kind,
-      recordId: record.id,
-      field,
-      phraseIds: findings.map((f) => f.phraseId),
+export const languageModule = defineModule({
+  name: 'language',
+  service: (ctx) => createLanguageService(ctx.db),
+  routes: (app, ctx) => languageRoutes(ctx)(app),
+  navigation: [
+    {
+      href: '/reports/language',
+      text: 'Language in records',
+      permission: 'language:view_practice',
+      order: 55,
+    },
+  ],
+  // Free text that any module writes with an event is checked, and what is found counted.
+  subscribe: (_language, events) => {
+    events.on('*', async (c, event) => {
+      if (event.text)
+        await checkAndRecord(
+          c,
+          event.actor,
+          { kind: event.text.recordKind, id: event.text.recordId },
+          event.text.fields,
+        );
     });
-  }
-  return result;
-}
-
-export function createLanguageService(db: Database) {
-  return {
-    /** The inline check as someone types: nothing is stored. */
-    check(actor: Actor, text: string) {
-      languagePolicy.assert(actor, 'check');
-      return checkLanguage(text.slice(0, 20_000));
-    },
-    async practice(actor: Actor, since: Date) {
-      languagePolicy.assert(actor, 'view_practice');
-      return repo.countsByPhrase(db.for(actor), actor.partnershipId, since);
-    },
-  };
-}
-
-export type LanguageService = ReturnType<typeof createLanguageService>;
+  },
+});

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../../platform/module.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { LanguageService } from './service.ts';
+
+export type LanguageRouteContext = RouteContext<LanguageService, Record<string, unknown>>;
+
 import { PHRASES, SOURCES } from './check.ts';
 
 const checkSchema = {
@@ -12,14 +16,14 @@ const checkSchema = {
   },
 };
 
-export function languageRoutes(services: Services) {
+export function languageRoutes(ctx: LanguageRouteContext) {
   return async function plugin(app: FastifyInstance) {
     // The inline check behind free-text fields (same-site JSON, CSRF header).
     app.post(
       '/language-check',
       { config: { access: 'language:check' }, schema: checkSchema },
       async (request) => ({
-        findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
+        findings: ctx.service.check(actorOf(request), (request.body as { text: string }).text),
       }),
     );
 
@@ -34,13 +38,13 @@ export function languageRoutes(services: Services) {
         },
       },
       async (request) => ({
-        findings: services.language.check(actorOf(request), (request.body as { text: string }).text),
+        findings: ctx.service.check(actorOf(request), (request.body as { text: string }).text),
       }),
     );
 
     app.get('/reports/language', { config: { access: 'language:view_practice' } }, async (request, reply) => {
       const since = new Date(Date.now() - 90 * 86_400_000);
-      const counts = await services.language.practice(actorOf(request), since);
+      const counts = await ctx.service.practice(actorOf(request), since);
       const byId = new Map(PHRASES.map((p) => [p.id, p]));
       return renderPage(request, reply, 'language/views/practice.njk', {
         title: 'Language in records',

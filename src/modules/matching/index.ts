@@ -24,3 +24,29 @@ export {
   trainAndStore,
 } from './service.ts';
 export { estimateU, expectationMaximisation, initialM, seededRandom } from './train.ts';
+
+import { defineModule } from '../../platform/module.ts';
+import type { PeopleService } from '../people/index.ts';
+import * as repo from './repository.ts';
+import { matchingRoutes } from './routes.ts';
+import { createMatchingService } from './service.ts';
+
+export const matchingModule = defineModule({
+  name: 'matching',
+  needs: ['people'],
+  service: (ctx, _deps: { people: PeopleService }) => createMatchingService(ctx.db),
+  routes: (app, ctx) => matchingRoutes(ctx)(app),
+  navigation: [
+    { href: '/matching/review', text: 'Match review', permission: 'matching:review', order: 40 },
+    { href: '/admin/matching', text: 'Matching', permission: 'matching:view_model', order: 80 },
+  ],
+  provides: (matching) => ({
+    alreadyKnown: async (actor, query, limit) => (await matching.match(actor, query, limit)).candidates,
+  }),
+  async fixtures({ owner, partnershipId, ids }) {
+    const [other] = (await repo.peopleOtherThan(owner, partnershipId, ids.person, 1)) ?? [];
+    await repo.insertReviews(owner, partnershipId, 1, null, [{ a: ids.person, b: other, probability: 0.7 }]);
+    const [review] = await repo.openReviews(owner, partnershipId, 1);
+    return { '/reviews/:id': `/reviews/${review.id}`, '/review/:id': `/review/${review.id}` };
+  },
+});

@@ -298,6 +298,15 @@ export async function setImportReviewCount(db: Queryable, importId: string, coun
   await db.query('UPDATE record_import SET for_review = $2 WHERE id = $1', [importId, count]);
 }
 
+/** Some people other than this one (not merged away), for test fixtures and samples. */
+export async function peopleOtherThan(db: Queryable, partnershipId: string, id: string, limit: number) {
+  const { rows } = await db.query(
+    'SELECT id FROM person WHERE partnership_id = $1 AND id <> $2 AND merged_into IS NULL ORDER BY id LIMIT $3',
+    [partnershipId, id, limit],
+  );
+  return rows.map((r: { id: string }) => r.id);
+}
+
 /** Adds pairs for clerical review; a pair already reviewed (or waiting) is left as it is. */
 export async function insertReviews(
   db: Queryable,

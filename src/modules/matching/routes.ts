@@ -1,9 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { PeopleService } from '../people/index.ts';
+import type { MatchingService } from './service.ts';
+
+export type MatchingRouteContext = RouteContext<MatchingService, { people: PeopleService }>;
+
 import { BLOCKING_RULES } from './blocking.ts';
 import { COMPARISONS } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
@@ -14,7 +19,7 @@ const matchBody = {
   properties: Object.fromEntries(QUERY_FIELDS.map((f) => [f, { type: ['string', 'null'], maxLength: 100 }])),
 } as const;
 
-export function matchingRoutes(services: Services) {
+export function matchingRoutes(ctx: MatchingRouteContext) {
   return async function plugin(app: FastifyInstance) {
     app.post(
       '/api/v1/people/match',
@@ -26,7 +31,7 @@ export function matchingRoutes(services: Services) {
           body: matchBody,
         },
       },
-      async (request) => services.matching.match(actorOf(request), request.body as Record<string, unknown>),
+      async (request) => ctx.service.match(actorOf(request), request.body as Record<string, unknown>),
     );
 
     app.post(
@@ -51,7 +56,7 @@ export function matchingRoutes(services: Services) {
         },
       },
       async (request, reply) => {
-        const id = await services.matching.recordDecision(
+        const id = await ctx.service.recordDecision(
           actorOf(request),
           request.body as Record<string, unknown>,
         );
@@ -62,7 +67,7 @@ export function matchingRoutes(services: Services) {
     // From the contact page: "not this person".
     app.post('/matching/decisions', { config: { access: 'matching:decide' } }, async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, string>;
-      await services.matching.recordDecision(actorOf(request), body);
+      await ctx.service.recordDecision(actorOf(request), body);
       const back =
         typeof body.back === 'string' && /^\/contacts\/[0-9a-f-]{36}\?[\w=&%.+-]*$/.test(body.back)
           ? body.back
@@ -72,7 +77,7 @@ export function matchingRoutes(services: Services) {
 
     // Clerical review: pairs the engine was unsure of, side by side.
     app.get('/matching/review', { config: { access: 'matching:review' } }, async (request, reply) => {
-      const { items, open } = await services.matching.reviews(actorOf(request));
+      const { items, open } = await ctx.service.reviews(actorOf(request));
       const query = request.query as Record<string, string>;
       return renderPage(request, reply, 'matching/views/reviews.njk', {
         title: 'Possible matches to review',
@@ -85,10 +90,10 @@ export function matchingRoutes(services: Services) {
     async function reviewPage(request: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) {
       const { id } = request.params as { id: string };
       const actor = actorOf(request);
-      const review = await services.matching.review(actor, id);
+      const review = await ctx.service.review(actor, id);
       const [recordsA, recordsB] = await Promise.all([
-        services.people.records(actor, review.item.personA),
-        services.people.records(actor, review.item.personB),
+        ctx.deps.people.records(actor, review.item.personA),
+        ctx.deps.people.records(actor, review.item.personB),
       ]);
       return renderPage(request, reply.code(errors ? 422 : 200), 'matching/views/review.njk', {
         title: `Are these the same person? ${review.item.aName} and ${review.item.bName}`,
@@ -113,7 +118,7 @@ export function matchingRoutes(services: Services) {
         const { id } = request.params as { id: string };
         let result: { decision: string };
         try {
-          result = await services.matching.decideReview(
+          result = await ctx.service.decideReview(
             actorOf(request),
             id,
             (request.body ?? {}) as Record<string, unknown>,
@@ -135,7 +140,7 @@ export function matchingRoutes(services: Services) {
           summary: 'Pairs of people waiting for clerical review, most likely first',
         },
       },
-      async (request) => services.matching.reviews(actorOf(request)),
+      async (request) => ctx.service.reviews(actorOf(request)),
     );
 
     app.post(
@@ -159,12 +164,12 @@ export function matchingRoutes(services: Services) {
       },
       async (request) => {
         const { id } = request.params as { id: string };
-        return services.matching.decideReview(actorOf(request), id, request.body as Record<string, unknown>);
+        return ctx.service.decideReview(actorOf(request), id, request.body as Record<string, unknown>);
       },
     );
 
     app.get('/admin/matching', { config: { access: 'matching:view_model' } }, async (request, reply) => {
-      const model = await services.matching.model(actorOf(request));
+      const model = await ctx.service.model(actorOf(request));
       const params = model.current?.params;
       const comparisons = COMPARISONS.map((c, i) => ({
         label: c.label,
@@ -186,7 +191,7 @@ export function matchingRoutes(services: Services) {
     });
 
     app.post('/admin/matching/train', { config: { access: 'matching:train' } }, async (request, reply) => {
-      const version = await services.matching.train(actorOf(request));
+      const version = await ctx.service.train(actorOf(request));
       return reply.redirect(`/admin/matching?trained=${version}`);
     });
   };

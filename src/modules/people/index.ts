@@ -20,9 +20,50 @@ export { isRealDate, readPersonInput } from './schema.ts';
 export {
   addChronologyEntries,
   addChronologyEntry,
+  addSystemChronologyEntries,
   createPeopleService,
   DuplicateIdentifierError,
   noteAgencyKnows,
   type PeopleService,
   SEARCH_LIMIT,
 } from './service.ts';
+
+import { defineModule } from '../../platform/module.ts';
+import { firstPersonKnownTo } from './repository.ts';
+import { peopleRoutes } from './routes.ts';
+import { seedPeople } from './seed.ts';
+import { addChronologyEntries, createPeopleService, type PeopleService } from './service.ts';
+
+export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES } from './seed.ts';
+
+export const peopleModule = defineModule({
+  name: 'people',
+  service: (ctx) => createPeopleService(ctx.db),
+  routes: (app, ctx) => peopleRoutes(ctx)(app),
+  navigation: [{ href: '/people', text: 'People', permission: 'people:search', order: 30 }],
+  seed: seedPeople,
+  // Whatever a module publishes about people, the chronology records what the event says.
+  subscribe: (_people, events) => {
+    events.on('*', async (c, event) => {
+      if (event.chronology?.length) await addChronologyEntries(c, event.actor, event.chronology);
+    });
+  },
+  async fixtures({ owner, services, actors }) {
+    const people = services.people as PeopleService;
+    // A person every person-viewing role may see: known to the service worker's agency.
+    const person = await firstPersonKnownTo(owner, 'trp');
+    // A record merged into that person (for the unmerge routes).
+    const twin = await people.create(actors.frontdoor, {
+      givenName: 'Route',
+      familyName: 'Twin',
+      dobPrecision: 'unknown',
+      gender: 'not_known',
+    });
+    const merge = await people.merge(actors.frontdoor, {
+      survivorId: person,
+      absorbedId: twin,
+      reason: 'routes test',
+    });
+    return { '/people/:id': `/people/${person}`, ':mergeId': merge, person };
+  },
+});

@@ -295,6 +295,17 @@ export async function withSameIdentifiers(
   return rows;
 }
 
+/** The first person (by id) an agency knows: a fixture for tests of every role. */
+export async function firstPersonKnownTo(db: Queryable, agencyCode: string): Promise<string> {
+  const { rows } = await db.query(
+    `SELECT p.id FROM person p WHERE p.merged_into IS NULL AND p.id IN
+       (SELECT pa.person_id FROM person_agency pa JOIN agency a ON a.id = pa.agency_id WHERE a.code = $1)
+     ORDER BY p.id LIMIT 1`,
+    [agencyCode],
+  );
+  return rows[0].id;
+}
+
 export async function lockPeopleInOrder(db: Queryable, partnershipId: string, ids: string[]): Promise<void> {
   await db.query(
     'SELECT id FROM person WHERE partnership_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',

@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import type { RouteContext } from '../../platform/module.ts';
 import { asList, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { PeopleService } from './service.ts';
+
+export type PeopleRouteContext = RouteContext<PeopleService, Record<string, unknown>>;
+
 import { applyResolutions, type Conflict, type FieldGroup, threeWayMerge } from './edit-merge.ts';
 import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
 import type { PersonRecord } from './repository.ts';
@@ -147,8 +151,8 @@ export function toApi(p: PersonRecord) {
   return { ...p, ageYears: ageInYears(p.dateOfBirth) };
 }
 
-export function peopleRoutes(services: Services) {
-  const { people } = services;
+export function peopleRoutes(ctx: PeopleRouteContext) {
+  const people = ctx.service;
 
   async function formPage(
     request: FastifyRequest,
@@ -269,8 +273,10 @@ export function peopleRoutes(services: Services) {
         nhs_number: input.nhsNumber,
         upn: input.upn,
       };
+      const alreadyKnown = ctx.capabilities.alreadyKnown;
+      if (!alreadyKnown) return [];
       try {
-        const { candidates } = await services.matching.match(actor, query, 5);
+        const candidates = await alreadyKnown(actor, query, 5);
         return candidates.filter((c) => c.probability >= 0.5);
       } catch (error) {
         // Too little typed to search on: the form's own checks say what is missing.
@@ -293,26 +299,20 @@ export function peopleRoutes(services: Services) {
       id: string,
       kind: string | undefined,
     ) {
-      const when = <T>(permission: string, load: () => Promise<T>) =>
-        hasPermission(actor, permission) ? load() : Promise.resolve(undefined);
-      const [chronology, records, flags, work, assessmentList, contactList] = await Promise.all([
+      // Other modules' parts of the page (flags, open work, assessments, contacts…), each only for
+      // those who may see it; the people module does not know what they are.
+      const panels = ctx.personPanels.filter((p) => hasPermission(actor, p.permission));
+      const [chronology, records, ...loaded] = await Promise.all([
         people.chronology(actor, id, kind),
         people.records(actor, id),
-        when('flags:view', () => services.flags.forPerson(actor, id)),
-        when('clock:view_person', () => services.clock.forPerson(actor, id)),
-        when('assessments:view', () => services.assessments.forPerson(actor, id)),
-        when('contacts:view', () => services.contacts.aboutPerson(actor, id)),
+        ...panels.map((p) => p.load(actor, person)),
       ]);
       return {
         person,
         entries: chronology.entries,
         agencyRecords: records.agencyRecords,
         merges: records.merges,
-        flags,
-        // The person's own open work: each item is about them (or a record merged into them).
-        work: work?.map((w) => ({ ...w, personName: `${person.givenName} ${person.familyName}` })),
-        assessments: assessmentList,
-        contacts: contactList,
+        ...Object.fromEntries(panels.map((p, i) => [p.key, loaded[i]])),
       };
     }
 

@@ -72,6 +72,20 @@ export function addChronologyEntries(
   );
 }
 
+/** Chronology entries the system writes itself (a job noticing work became overdue). */
+export function addSystemChronologyEntries(
+  c: Queryable,
+  partnershipId: string,
+  entries: { personId: string; kind: string; title: string; detail?: string | null; occurredAt?: Date }[],
+) {
+  return repo.addChronologyEntries(
+    c,
+    partnershipId,
+    null,
+    entries.map((e) => ({ ...e, detail: e.detail ?? null, occurredAt: e.occurredAt ?? null })),
+  );
+}
+
 /** Links people to the agency that recorded something about them (they now know them). */
 export function noteAgencyKnows(c: Queryable, actor: Actor, personIds: string[]) {
   return repo.addAgencyToPeople(c, actor.partnershipId, [...new Set(personIds)], actor.agencyId);

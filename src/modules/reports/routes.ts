@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../../platform/module.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
+import type { ReportsService } from './service.ts';
 
-export function reportsRoutes(services: Services) {
+export type ReportsRouteContext = RouteContext<ReportsService, Record<string, unknown>>;
+
+export function reportsRoutes(ctx: ReportsRouteContext) {
   return async function plugin(app: FastifyInstance) {
     app.get('/reports/wards', { config: { access: 'reports:view_wards' } }, async (request, reply) => {
-      const { wards, districtPopulation } = await services.reports.wards(actorOf(request));
+      const { wards, districtPopulation } = await ctx.service.wards(actorOf(request));
       return renderPage(request, reply, 'reports/views/wards.njk', {
         title: 'Ward reports',
         wards,

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { RouteContext } from '../../platform/module.ts';
 import { renderPage } from '../../platform/web.ts';
-import type { Services } from '../../services.ts';
 
-export function siteRoutes(services: Services) {
+export type SiteRouteContext = RouteContext<undefined, Record<string, unknown>>;
+
+export function siteRoutes(ctx: SiteRouteContext) {
   return async function plugin(app: FastifyInstance) {
     // For load balancers and monitoring: no personal data, no session needed.
     app.get('/health', { config: { access: 'public' } }, async (_request, reply) => {
-      const database = await services.databaseStatus();
+      const database = await ctx.databaseStatus();
       return reply
         .code(database === 'up' ? 200 : 503)
         .send({ status: database === 'up' ? 'ok' : 'degraded', database });

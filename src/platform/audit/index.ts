@@ -1,6 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import type { Database, Queryable, Scope } from '../../db/database.ts';
 import type { Actor } from '../access.ts';
+import { defineModule } from '../module.ts';
 import { eventHash, formatHead, GENESIS, type Head } from './chain.ts';
 import * as repo from './repository.ts';
 
@@ -371,3 +372,25 @@ export function readAnchors(text: string): Map<string, Head> {
   }
   return heads;
 }
+
+/**
+ * The audit trail's own part of the platform: every 5 minutes each partnership's head is appended
+ * to the anchor log (decision 003). Sealing itself is not a queued job: it runs every 250 ms in
+ * every web process (startSealer), since a queue's polling would make it lag.
+ */
+export const auditModule = defineModule({
+  name: 'audit',
+  service: (ctx) => {
+    const file = ctx.config.auditAnchorFile;
+    return { anchor: file ? anchorer(ctx.db, file) : async () => 0 };
+  },
+  jobs: [
+    {
+      name: 'audit.anchor-heads',
+      schedule: '*/5 * * * *',
+      run: async (audit) => {
+        await audit.anchor();
+      },
+    },
+  ],
+});

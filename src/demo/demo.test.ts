@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers.ts';
+import { PUBLISHED_UNDER18 } from '../modules/district/index.ts';
 import { isValidNhsNumber, isValidUpn } from '../modules/people/index.ts';
-import { PUBLISHED_UNDER18 } from './seed.ts';
 
 describe('synthetic demo district', () => {
   let a: TestDatabase;

@@ -1,0 +1,10 @@
+import { defineModule } from '../../platform/module.ts';
+import { operationsRoutes } from './routes.ts';
+
+export { operationsPolicy } from './policy.ts';
+
+export const operationsModule = defineModule({
+  name: 'operations',
+  routes: (app, ctx) => operationsRoutes(ctx)(app),
+  navigation: [{ href: '/admin/jobs', text: 'Jobs', permission: 'operations:view_jobs', order: 90 }],
+});
