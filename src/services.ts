@@ -61,12 +61,7 @@ export function createServices(
     db,
     jobDefinitions,
     async databaseStatus() {
-      try {
-        await db.pool.query('SELECT 1');
-        return 'up';
-      } catch {
-        return 'down';
-      }
+      return (await db.ping()) ? 'up' : 'down';
     },
   };
   return { ...services, platform } as Services;

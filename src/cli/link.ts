@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import pg from 'pg';
+import { withClient } from '../db/admin.ts';
 import {
   clusterIds,
   compareCandidates,
@@ -36,13 +36,7 @@ export async function runLink(
   if (cmd.against === 'people') {
     if (!cmd.databaseUrl)
       throw new Error('Linking against people needs the database (DATABASE_URL or the embedded one)');
-    const client = new pg.Client({ connectionString: cmd.databaseUrl });
-    await client.connect();
-    try {
-      right = await peopleForLinking(client, null);
-    } finally {
-      await client.end();
-    }
+    right = await withClient(cmd.databaseUrl, (client) => peopleForLinking(client, null));
   } else if (cmd.against) {
     right = readExtract(cmd.against, cmd.id, map).map(normaliseRecord);
   }

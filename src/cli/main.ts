@@ -3,6 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
+import { wipePublicSchema } from '../db/admin.ts';
 import { connectDatabase, type DatabaseTarget } from '../db/connect.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -260,9 +261,7 @@ async function seed(values: Record<string, string | boolean | undefined>) {
       if (values.reset) {
         if (target.attached)
           throw new CommandError('Lantern is running on this database: stop it before seeding with --reset.');
-        const db = openDatabase(target.url, { max: 1 });
-        await db.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
-        await db.close();
+        await wipePublicSchema(target.url);
       }
       const { prepareDatabase } = await import('../server.ts');
       await prepareDatabase(config, target.url);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { dropDatabasesStartingWith, recreateDatabase } from '../db/admin.ts';
 import { ensureDatabase, withDatabase } from '../db/database.ts';
 import { startEmbedded } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
@@ -79,11 +79,8 @@ export async function runTests(files: string[]): Promise<number> {
   }
   const prefix = `lantern_test_${process.pid}`;
   const template = `${prefix}_template`;
-  const admin = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
-  await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${template}`);
-    await admin.query(`CREATE DATABASE ${template}`);
+    await recreateDatabase(adminUrl, template);
     await migrate(withDatabase(adminUrl, template));
     await ensureServiceLogin(withDatabase(adminUrl, template), serviceLoginPassword(TEST_SESSION_SECRET));
     // The job queue's schema and queues are part of the template, as migrations are.
@@ -114,12 +111,7 @@ export async function runTests(files: string[]): Promise<number> {
       env,
     );
   } finally {
-    const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-      `${prefix}%`,
-    ]);
-    for (const { datname } of rows)
-      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await dropDatabasesStartingWith(adminUrl, prefix);
     await stopEmbedded();
   }
 }

@@ -35,6 +35,8 @@ export interface Database {
   for(who: { partnershipId: string }): Scope;
   /** Pools' health, for /health and the bench. */
   stats(): { total: number; idle: number; waiting: number };
+  /** True when the database answers a trivial query now. */
+  ping(): Promise<boolean>;
   /**
    * Hears PostgreSQL NOTIFY on a channel, over one connection kept for listening (reconnected by
    * itself). `onState(true)` once listening, `onState(false)` whenever notifications may have
@@ -280,6 +282,14 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
           .then(() => onState(true))
           .catch(() => undefined);
       } else onState(true);
+    },
+    async ping() {
+      try {
+        await system.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
     },
     stats() {
       let total = 0;
