@@ -14,7 +14,7 @@ import { type AssessmentsService, createAssessmentsService } from './service.ts'
 
 export const assessmentsModule = defineModule({
   name: 'assessments',
-  service: (ctx) => createAssessmentsService(ctx.db),
+  service: (ctx) => createAssessmentsService(ctx.db, ctx.events),
   routes: (app, ctx) => assessmentsRoutes(ctx)(app),
   personPanels: (assessments) => [
     {

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { asList, Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
 import { bringForward, completeWork, schedule } from '../clock/index.ts';
@@ -176,7 +177,7 @@ export function readAssessmentInput(
   };
 }
 
-export function createAssessmentsService(db: Database) {
+export function createAssessmentsService(db: Database, events: EventBus) {
   async function load(c: Queryable, actor: Actor, id: string) {
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('No such assessment');
     const assessment = await repo.findAssessment(c, actor.partnershipId, id);
@@ -263,7 +264,16 @@ export function createAssessmentsService(db: Database) {
           },
         );
         if (status === 'completed') {
-          await completeAssessment(c, actor, before.personId, id, input.flagTypes, finalLevel, scored);
+          await completeAssessment(
+            c,
+            actor,
+            events,
+            before.personId,
+            id,
+            input.flagTypes,
+            finalLevel,
+            scored,
+          );
         } else if (status === 'awaiting_approval') {
           await schedule(c, actor.partnershipId, {
             kind: 'signoff',
@@ -322,6 +332,7 @@ export function createAssessmentsService(db: Database) {
         await completeAssessment(
           c,
           actor,
+          events,
           assessment.personId,
           id,
           assessment.flagTypes,
@@ -343,6 +354,7 @@ export function createAssessmentsService(db: Database) {
 async function completeAssessment(
   c: Queryable,
   actor: Actor,
+  events: EventBus,
   personId: string,
   id: string,
   flagTypes: FlagType[],
@@ -358,7 +370,13 @@ async function completeAssessment(
     title: `Exploitation assessment completed: ${LEVEL_NAMES[finalLevel]}`,
     detail: `Score ${scored.score}; ${scored.answered} of ${scored.total} questions answered${scored.unansweredThemes.length ? `; not answered in: ${scored.unansweredThemes.join(', ')}` : ''}`,
   });
-  await applyAssessedLevel(c, actor, { personId, assessmentId: id, flagTypes, level: finalLevel });
+  await applyAssessedLevel(c, actor, { personId, assessmentId: id, flagTypes, level: finalLevel }, events);
+  await events.publish(c, {
+    name: 'assessment.completed',
+    actor,
+    about: [personId],
+    payload: { assessmentId: id, personId, level: finalLevel, flagTypes },
+  });
 }
 
 export type AssessmentsService = ReturnType<typeof createAssessmentsService>;

@@ -455,6 +455,12 @@ export function createContactsService(db: Database, people: PeopleService, event
           subjectPersonId: subjects[0]?.personId ?? null,
           details: { contactId: id, outcome: input.outcome, urgency: input.urgency, needsSignoff },
         });
+        await events.publish(c, {
+          name: 'contact.decided',
+          actor,
+          about: subjects.map((s) => s.personId),
+          payload: { contactId: id, outcome: input.outcome, urgency: input.urgency, needsSignoff },
+        });
         return { needsSignoff, assessments };
       });
     },

@@ -26,7 +26,7 @@ import { createFlagsService, scheduleRiskReviews } from './service.ts';
 
 export const flagsModule = defineModule({
   name: 'flags',
-  service: (ctx) => createFlagsService(ctx.db),
+  service: (ctx) => createFlagsService(ctx.db, ctx.events),
   routes: (app, ctx) => flagsRoutes(ctx)(app),
   personPanels: (flags) => [
     { key: 'flags', permission: 'flags:view', load: (actor, person) => flags.forPerson(actor, person.id) },

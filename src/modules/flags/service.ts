@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
 import { completeWork, schedule, scheduleMany } from '../clock/index.ts';
@@ -33,6 +34,7 @@ export async function setFlag(
   c: Queryable,
   actor: Actor,
   p: { personId: string; flagType: FlagType; level: RiskLevel; reason: string; assessmentId?: string | null },
+  events: EventBus,
 ): Promise<'unchanged' | 'set' | 'changed'> {
   const current = (await repo.currentFlags(c, actor.partnershipId, p.personId)).find(
     (f) => f.flagType === p.flagType,
@@ -75,6 +77,12 @@ export async function setFlag(
     reason: p.reason,
     details: { flagType: p.flagType, from: current?.riskLevel ?? null, to: p.level },
   });
+  await events.publish(c, {
+    name: 'flag.set',
+    actor,
+    about: [p.personId],
+    payload: { personId: p.personId, flagType: p.flagType, from: current?.riskLevel ?? null, to: p.level },
+  });
   return current ? 'changed' : 'set';
 }
 
@@ -82,6 +90,7 @@ export async function endFlag(
   c: Queryable,
   actor: Actor,
   p: { personId: string; flagType: FlagType; reason: string },
+  events: EventBus,
 ) {
   const ended = await repo.endCurrent(c, actor.partnershipId, p.personId, p.flagType, actor.userId, p.reason);
   if (!ended) return false;
@@ -97,6 +106,12 @@ export async function endFlag(
     reason: p.reason,
     details: { flagType: p.flagType },
   });
+  await events.publish(c, {
+    name: 'flag.ended',
+    actor,
+    about: [p.personId],
+    payload: { personId: p.personId, flagType: p.flagType, was: ended.riskLevel },
+  });
   return true;
 }
 
@@ -105,26 +120,37 @@ export async function applyAssessedLevel(
   c: Queryable,
   actor: Actor,
   p: { personId: string; assessmentId: string; flagTypes: FlagType[]; level: AssessedLevel },
+  events: EventBus,
 ) {
   await completeWork(c, actor, { kind: 'flag_review', personId: p.personId }, 'Reviewed by a new assessment');
   if (p.level === 'none') {
     for (const flagType of p.flagTypes) {
-      await endFlag(c, actor, {
-        personId: p.personId,
-        flagType,
-        reason: 'Assessment found no risk of this exploitation',
-      });
+      await endFlag(
+        c,
+        actor,
+        {
+          personId: p.personId,
+          flagType,
+          reason: 'Assessment found no risk of this exploitation',
+        },
+        events,
+      );
     }
     return;
   }
   for (const flagType of p.flagTypes) {
-    await setFlag(c, actor, {
-      personId: p.personId,
-      flagType,
-      level: p.level,
-      reason: 'Exploitation assessment',
-      assessmentId: p.assessmentId,
-    });
+    await setFlag(
+      c,
+      actor,
+      {
+        personId: p.personId,
+        flagType,
+        level: p.level,
+        reason: 'Exploitation assessment',
+        assessmentId: p.assessmentId,
+      },
+      events,
+    );
   }
   if (p.level !== 'emerging') {
     await schedule(c, actor.partnershipId, {
@@ -175,7 +201,7 @@ export async function scheduleRiskReviews(
   return items.length;
 }
 
-export function createFlagsService(db: Database) {
+export function createFlagsService(db: Database, events: EventBus) {
   return {
     /** Reading a person's flags is reading about them: audited, in the same transaction. */
     async forPerson(actor: Actor, personId: string) {
@@ -211,18 +237,28 @@ export function createFlagsService(db: Database) {
         await assertCanSeePerson(c, actor, personId);
         if (level === 'ended') {
           if (
-            !(await endFlag(c, actor, { personId, flagType: flagType as FlagType, reason: reason as string }))
+            !(await endFlag(
+              c,
+              actor,
+              { personId, flagType: flagType as FlagType, reason: reason as string },
+              events,
+            ))
           ) {
             throw new NotFoundError('That flag is not set on this person');
           }
           return 'ended';
         }
-        return setFlag(c, actor, {
-          personId,
-          flagType: flagType as FlagType,
-          level: level as RiskLevel,
-          reason: reason as string,
-        });
+        return setFlag(
+          c,
+          actor,
+          {
+            personId,
+            flagType: flagType as FlagType,
+            level: level as RiskLevel,
+            reason: reason as string,
+          },
+          events,
+        );
       });
     },
 

@@ -34,7 +34,7 @@ import { createMatchingService } from './service.ts';
 export const matchingModule = defineModule({
   name: 'matching',
   needs: ['people'],
-  service: (ctx, _deps: { people: PeopleService }) => createMatchingService(ctx.db),
+  service: (ctx, _deps: { people: PeopleService }) => createMatchingService(ctx.db, ctx.events),
   routes: (app, ctx) => matchingRoutes(ctx)(app),
   navigation: [
     { href: '/matching/review', text: 'Match review', permission: 'matching:review', order: 40 },

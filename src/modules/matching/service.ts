@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, CASEWORK_ROLES, definePolicy } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, onlyVisible, relationshipAgency } from '../../platform/visibility/index.ts';
 import { mergePeople } from '../people/index.ts';
@@ -76,7 +77,7 @@ function dobVariants(dob: MatchRecord['dob']): string[] {
   );
 }
 
-export function createMatchingService(db: Database) {
+export function createMatchingService(db: Database, events: EventBus) {
   // The model (with its name-frequency tables) is read once per version, not on every search.
   const cache = new Map<string, repo.StoredModel>();
 
@@ -307,14 +308,19 @@ export function createMatchingService(db: Database) {
         let mergeId: string | null = null;
         if (decision === 'accepted') {
           const [first, second] = await repo.inOrderOfCreation(c, [item.personA, item.personB]);
-          mergeId = await mergePeople(c, actor, {
-            survivorId: first,
-            absorbedId: second,
-            reason:
-              note ??
-              `Confirmed as the same person in clerical review (probability ${(item.probability * 100).toFixed(1)}%)`,
-            reviewId: id,
-          });
+          mergeId = await mergePeople(
+            c,
+            actor,
+            {
+              survivorId: first,
+              absorbedId: second,
+              reason:
+                note ??
+                `Confirmed as the same person in clerical review (probability ${(item.probability * 100).toFixed(1)}%)`,
+              reviewId: id,
+            },
+            events,
+          );
         }
         await repo.decideReview(c, actor.partnershipId, id, {
           status: decision as 'accepted' | 'rejected' | 'not_sure',

@@ -38,7 +38,7 @@ export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES } from './seed.ts';
 
 export const peopleModule = defineModule({
   name: 'people',
-  service: (ctx) => createPeopleService(ctx.db),
+  service: (ctx) => createPeopleService(ctx.db, ctx.events),
   routes: (app, ctx) => peopleRoutes(ctx)(app),
   navigation: [{ href: '/people', text: 'People', permission: 'people:search', order: 30 }],
   seed: seedPeople,

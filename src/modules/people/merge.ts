@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson } from '../../platform/visibility/index.ts';
 import { peoplePolicy } from './policy.ts';
@@ -29,6 +30,7 @@ export async function mergePeople(
   c: Queryable,
   actor: Actor,
   input: { survivorId: string; absorbedId: string; reason: unknown; reviewId?: string | null },
+  events: EventBus,
 ): Promise<string> {
   peoplePolicy.assert(actor, 'merge');
   const check = new Checker();
@@ -70,6 +72,12 @@ export async function mergePeople(
       details: { mergeId, survivorId: survivor.id, absorbedId: absorbed.id, records: repointed.length },
     });
   }
+  await events.publish(c, {
+    name: 'person.merged',
+    actor,
+    about: [survivor.id, absorbed.id],
+    payload: { mergeId, survivorId: survivor.id, absorbedId: absorbed.id },
+  });
   return mergeId;
 }
 
@@ -78,6 +86,7 @@ export async function unmergePeople(
   c: Queryable,
   actor: Actor,
   input: { mergeId: string; reason: unknown; personId?: string },
+  events: EventBus,
 ): Promise<{ survivorId: string; absorbedId: string }> {
   peoplePolicy.assert(actor, 'merge');
   const check = new Checker();
@@ -118,5 +127,11 @@ export async function unmergePeople(
       details: { mergeId: merge.id, survivorId: merge.survivorId, absorbedId: merge.absorbedId },
     });
   }
+  await events.publish(c, {
+    name: 'person.unmerged',
+    actor,
+    about: [merge.survivorId, merge.absorbedId],
+    payload: { mergeId: merge.id, survivorId: merge.survivorId, absorbedId: merge.absorbedId },
+  });
   return { survivorId: merge.survivorId, absorbedId: merge.absorbedId };
 }

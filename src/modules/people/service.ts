@@ -2,6 +2,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { accessLogFor, audit, auditedRead } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events/index.ts';
 import {
   assertCanSeePerson,
   noteVisible,
@@ -91,7 +92,7 @@ export function noteAgencyKnows(c: Queryable, actor: Actor, personIds: string[])
   return repo.addAgencyToPeople(c, actor.partnershipId, [...new Set(personIds)], actor.agencyId);
 }
 
-export function createPeopleService(db: Database) {
+export function createPeopleService(db: Database, events: EventBus) {
   /**
    * Reads a person the actor may see — one query, bounded by the visibility rule; "not found" when
    * they may not know the person exists.
@@ -197,6 +198,7 @@ export function createPeopleService(db: Database) {
           reason: same.length ? input.duplicateReason : null,
           details: same.length ? { sharesIdentifierWith: same.map((d) => d.id) } : {},
         });
+        await events.publish(c, { name: 'person.created', actor, about: [id], payload: { personId: id } });
         return id;
       });
     },
@@ -215,13 +217,13 @@ export function createPeopleService(db: Database) {
 
     async merge(actor: Actor, input: { survivorId: string; absorbedId: string; reason: unknown }) {
       peoplePolicy.assert(actor, 'merge');
-      return db.for(actor).tx((c) => mergePeople(c, actor, input));
+      return db.for(actor).tx((c) => mergePeople(c, actor, input, events));
     },
 
     /** Undoes a merge; given the person's id (as in a URL), only a merge into that person. */
     async unmerge(actor: Actor, mergeId: string, reason: unknown, personId?: string) {
       peoplePolicy.assert(actor, 'merge');
-      return db.for(actor).tx((c) => unmergePeople(c, actor, { mergeId, reason, personId }));
+      return db.for(actor).tx((c) => unmergePeople(c, actor, { mergeId, reason, personId }, events));
     },
 
     /** Saves an edit made from `version`; refuses a stale edit rather than overwrite someone's change. */

@@ -18,5 +18,4 @@ export interface DomainEvents {
   'person.created': { personId: string };
   'person.merged': { mergeId: string; survivorId: string; absorbedId: string };
   'person.unmerged': { mergeId: string; survivorId: string; absorbedId: string };
-  'work.completed': { workItemId: string; kind: string; personId: string | null };
 }

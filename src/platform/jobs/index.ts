@@ -44,6 +44,9 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
+/** Jobs fetched at once by a worker. */
+const BATCH = 20;
+
 const defaults = (d: Omit<JobDefinition, 'run'>) => ({
   retryLimit: d.retryLimit ?? 3,
   retryDelay: d.retryDelay ?? 30,
@@ -116,8 +119,20 @@ export function createJobs(
       boss.on('error', (error) => opts.onError?.(error));
       await boss.start();
       for (const d of definitions) {
-        await boss.work(d.name, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
-          await d.run((job.data ?? {}) as Record<string, unknown>);
+        // A batch per fetch, each job finished on its own: pg-boss waits a polling interval between
+        // fetches, so one job per fetch would cap a queue at one job every two seconds per process.
+        const b = boss;
+        await b.work(d.name, { pollingIntervalSeconds: 2, batchSize: BATCH }, async (batch) => {
+          for (const job of batch) {
+            try {
+              await d.run((job.data ?? {}) as Record<string, unknown>);
+            } catch (error) {
+              // Only this job fails (and is retried); the rest of the batch completes.
+              await b.fail(d.name, job.id, {
+                message: error instanceof Error ? error.message : String(error),
+              });
+            }
+          }
         });
         // Every process may set the schedule; pg-boss keeps one per name and runs it once.
         if (d.schedule) await boss.schedule(d.name, d.schedule, {}, { tz: 'UTC' });
