@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Actor, AgencyKind, Role } from '../../platform/access.ts';
+import type { ThrottleKind } from './reference.ts';
 
 const ACTOR_COLUMNS = `u.id AS "userId", u.username, u.display_name AS "displayName", u.roles,
   u.agency_id AS "agencyId", a.name AS "agencyName", a.kind AS "agencyKind", u.partnership_id AS "partnershipId"`;
@@ -48,7 +49,7 @@ export async function findCredentials(db: Queryable, usernameKey: string): Promi
 }
 
 export interface ThrottleRule {
-  kind: 'username' | 'address';
+  kind: ThrottleKind;
   /** Failures after which each further try waits (doubling from 1 s, at most 60 s); null: never. */
   backoffAfter: number | null;
   lockAfter: number;

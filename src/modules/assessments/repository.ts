@@ -1,8 +1,9 @@
 import type { Queryable } from '../../db/database.ts';
 import type { AssessedLevel, FlagType } from '../flags/index.ts';
+import type { AssessmentStatus, SpecialistReferral } from './reference.ts';
 import type { Answer } from './rules.ts';
 
-export type AssessmentStatus = 'in_progress' | 'awaiting_approval' | 'completed';
+export type { AssessmentStatus } from './reference.ts';
 
 export interface AssessmentRecord {
   id: string;
@@ -21,7 +22,7 @@ export interface AssessmentRecord {
   overrideLevel: AssessedLevel | null;
   overrideReason: string | null;
   finalLevel: AssessedLevel | null;
-  specialistReferral: 'made' | 'not_made' | null;
+  specialistReferral: SpecialistReferral | null;
   specialistReferralNote: string | null;
   startedBy: string | null;
   startedAt: Date;
@@ -106,7 +107,7 @@ export interface AssessmentWrite {
   analysis: string;
   overrideLevel: AssessedLevel | null;
   overrideReason: string | null;
-  specialistReferral: 'made' | 'not_made' | null;
+  specialistReferral: SpecialistReferral | null;
   specialistReferralNote: string | null;
   score: number;
   scoredLevel: AssessedLevel;

@@ -15,6 +15,7 @@ import {
 } from '../flags/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry } from '../people/index.ts';
+import { SPECIALIST_REFERRALS } from './reference.ts';
 import * as repo from './repository.ts';
 import { ANSWERS, type Answer, CURRENT_RULES, type RuleSet, rulesFor, type Scored, score } from './rules.ts';
 
@@ -127,7 +128,7 @@ export function readAssessmentInput(
       max: 5000,
     }) ?? null;
   const referral =
-    check.oneOf(raw.specialistReferral, 'specialistReferral', ['made', 'not_made'] as const, {
+    check.oneOf(raw.specialistReferral, 'specialistReferral', SPECIALIST_REFERRALS, {
       label: 'Specialist referral',
     }) ?? null;
   const referralNote =

@@ -36,6 +36,13 @@ export const CATEGORY_FLAGS: Partial<Record<Category, FlagType>> = {
   hsb: 'hsb',
 };
 
+export const CONTACT_STATUSES = ['draft', 'submitted'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+/** Whether a Front Door decision waits for a manager's sign-off, and what the manager said. */
+export const SIGNOFF_STATUSES = ['not_needed', 'pending', 'approved', 'declined'] as const;
+export type SignoffStatus = (typeof SIGNOFF_STATUSES)[number];
+
 export const SOURCE_KINDS = ['agency', 'public', 'business'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { Category, Outcome, Part, Urgency } from './reference.ts';
+import type { Category, ContactStatus, Outcome, Part, SignoffStatus, Urgency } from './reference.ts';
 import type { ContactInput, DecisionInput } from './schema.ts';
 
 export interface ContactPerson {
@@ -15,7 +15,7 @@ export interface Decision {
   rationale: string;
   decidedBy: string;
   decidedAt: Date;
-  signoffStatus: 'not_needed' | 'pending' | 'approved' | 'declined';
+  signoffStatus: SignoffStatus;
   signoffBy: string | null;
   signoffAt: Date | null;
   signoffNote: string | null;
@@ -25,7 +25,7 @@ export interface Decision {
 export interface ContactRecord extends ContactInput {
   id: string;
   reference: string;
-  status: 'draft' | 'submitted';
+  status: ContactStatus;
   sourceAgencyName: string | null;
   receivedAt: Date | null;
   createdBy: string | null;

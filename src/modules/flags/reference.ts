@@ -23,7 +23,9 @@ export const FLAG_NAMES: Record<FlagType, string> = {
 
 export const RISK_LEVELS = ['emerging', 'moderate', 'significant'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
-export type AssessedLevel = RiskLevel | 'none';
+/** What an assessment can conclude: no risk, or a level of risk. */
+export const ASSESSED_LEVELS = ['none', ...RISK_LEVELS] as const;
+export type AssessedLevel = (typeof ASSESSED_LEVELS)[number];
 
 export const LEVEL_NAMES: Record<AssessedLevel, string> = {
   none: 'No risk identified',

@@ -2,6 +2,7 @@ import type { Queryable } from '../../db/database.ts';
 import { knownToAgencySql } from '../../platform/visibility/index.ts';
 import type { ModelParameters } from './model.ts';
 import type { RawRecord } from './normalise.ts';
+import type { MatchDecision, ReviewDecision, ReviewStatus } from './reference.ts';
 
 export interface StoredModel {
   version: number;
@@ -201,7 +202,7 @@ export async function insertDecision(
   d: {
     personId: string;
     contactId: string | null;
-    decision: 'confirmed' | 'rejected';
+    decision: MatchDecision;
     probability: number;
     modelVersion: number;
     evidence: unknown;
@@ -343,7 +344,7 @@ export interface ReviewRow {
   personB: string;
   probability: number;
   modelVersion: number;
-  status: 'open' | 'accepted' | 'rejected' | 'not_sure';
+  status: ReviewStatus;
   note: string | null;
   createdAt: Date;
   source: string | null;
@@ -400,7 +401,7 @@ export async function decideReview(
   db: Queryable,
   partnershipId: string,
   id: string,
-  d: { status: 'accepted' | 'rejected' | 'not_sure'; note: string | null; userId: string },
+  d: { status: ReviewDecision; note: string | null; userId: string },
 ) {
   await db.query(
     `UPDATE match_review SET status = $3, note = $4, decided_by = $5, decided_at = now()

@@ -11,6 +11,7 @@ import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
 import { type Explanation, explain, type ModelParameters, pairWeight, scorer } from './model.ts';
 import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+import { MATCH_DECISIONS, type MatchDecision, REVIEW_DECISIONS, type ReviewDecision } from './reference.ts';
 import * as repo from './repository.ts';
 import { recordTable } from './table.ts';
 
@@ -202,7 +203,7 @@ export function createMatchingService(db: Database, events: EventBus) {
     async recordDecision(actor: Actor, raw: Record<string, unknown>) {
       matchingPolicy.assert(actor, 'decide');
       const check = new Checker();
-      const decision = check.oneOf(raw.decision, 'decision', ['confirmed', 'rejected'] as const, {
+      const decision = check.oneOf(raw.decision, 'decision', MATCH_DECISIONS, {
         label: 'Decision',
         required: true,
       });
@@ -220,7 +221,7 @@ export function createMatchingService(db: Database, events: EventBus) {
         const id = await repo.insertDecision(c, actor.partnershipId, {
           personId,
           contactId,
-          decision: decision as 'confirmed' | 'rejected',
+          decision: decision as MatchDecision,
           probability,
           modelVersion,
           evidence: raw.evidence ?? {},
@@ -291,7 +292,7 @@ export function createMatchingService(db: Database, events: EventBus) {
     async decideReview(actor: Actor, id: string, raw: Record<string, unknown>) {
       matchingPolicy.assert(actor, 'review');
       const check = new Checker();
-      const decision = check.oneOf(raw.decision, 'decision', ['accepted', 'rejected', 'not_sure'] as const, {
+      const decision = check.oneOf(raw.decision, 'decision', REVIEW_DECISIONS, {
         label: 'Decision',
         required: true,
         requiredMessage: 'Select whether these records are the same person',
@@ -323,7 +324,7 @@ export function createMatchingService(db: Database, events: EventBus) {
           );
         }
         await repo.decideReview(c, actor.partnershipId, id, {
-          status: decision as 'accepted' | 'rejected' | 'not_sure',
+          status: decision as ReviewDecision,
           note: note ?? null,
           userId: actor.userId,
         });

@@ -67,5 +67,9 @@ export const GENDER_NAMES: Record<Gender, string> = {
 export const DOB_PRECISIONS = ['exact', 'approximate', 'unknown'] as const;
 export type DobPrecision = (typeof DOB_PRECISIONS)[number];
 
+/** How an agency's record came to point at a person: matched to one already known, or a new one. */
+export const LINKED_HOW = ['matched', 'new_person'] as const;
+export type LinkedHow = (typeof LINKED_HOW)[number];
+
 export const ALIAS_KINDS = ['alias', 'previous_name', 'nickname', 'street_name'] as const;
 export type AliasKind = (typeof ALIAS_KINDS)[number];

@@ -1,5 +1,6 @@
 import { CUSTOM_PLAN, type Queryable } from '../../db/database.ts';
 import { knownToAgencySql } from '../../platform/visibility/index.ts';
+import type { LinkedHow } from './reference.ts';
 import type { AliasInput, PersonInput, PersonSearch } from './schema.ts';
 
 export interface PersonRecord {
@@ -452,7 +453,7 @@ export interface AgencyRecordRow {
   agencyName: string;
   sourceRef: string;
   fields: Record<string, string>;
-  linkedHow: 'matched' | 'new_person';
+  linkedHow: LinkedHow;
   linkProbability: number | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -530,7 +531,7 @@ export interface AgencyRecordInput {
   sourceRef: string;
   personId: string;
   fields: Record<string, string>;
-  linkedHow: 'matched' | 'new_person';
+  linkedHow: LinkedHow;
   linkProbability: number | null;
   /** Seen in an earlier extract: refreshed, still with the person it was linked to. */
   refreshed?: boolean;
