@@ -145,7 +145,8 @@ export async function createApp(services: Services, config: Config): Promise<Fas
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
-        formAction: ["'self'"],
+        // Signing out of the identity provider too is a form's redirect to it.
+        formAction: ["'self'", ...(config.oidc ? [new URL(config.oidc.issuer).origin] : [])],
         frameAncestors: ["'none'"],
         upgradeInsecureRequests: config.cookieSecure ? [] : null,
       },

@@ -27,6 +27,20 @@ export interface Config {
   auditAnchorFile: string;
   demoPassword: string;
   logLevel: string;
+  /** Lantern's own address as staff reach it (for the identity provider's redirects). */
+  publicUrl: string;
+  /** Sign-in with the council's identity provider (OpenID Connect), when configured. */
+  oidc: OidcConfig | undefined;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** The claim listing the user's groups (Entra ID and most providers: `groups`). */
+  groupsClaim: string;
+  /** How the sign-in page names the provider: "Sign in with …". */
+  displayName: string;
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +95,45 @@ function trustedProxies(raw: string | undefined): false | number | string[] {
   return entries;
 }
 
+function httpUrl(name: string, raw: string, production: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a web address like https://login.example.gov.uk, got "${raw}"`);
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && (local || !production)))
+    throw new ConfigError(
+      `${name} must use https:// (http:// only for a provider on this machine), got "${raw}"`,
+    );
+  return url;
+}
+
+/** OIDC_ISSUER turns on sign-in with the identity provider; its client id and secret must come with it. */
+function oidcConfig(env: NodeJS.ProcessEnv, production: boolean): OidcConfig | undefined {
+  const issuer = env.OIDC_ISSUER?.trim();
+  if (!issuer) {
+    for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'])
+      if (env[name])
+        throw new ConfigError(`${name} is set but OIDC_ISSUER is not: set the provider's issuer too`);
+    return undefined;
+  }
+  httpUrl('OIDC_ISSUER', issuer, production);
+  const clientId = env.OIDC_CLIENT_ID?.trim();
+  const clientSecret = env.OIDC_CLIENT_SECRET ?? '';
+  if (!clientId)
+    throw new ConfigError('OIDC_CLIENT_ID must be set with OIDC_ISSUER (the id the provider gave Lantern)');
+  if (!clientSecret) throw new ConfigError('OIDC_CLIENT_SECRET must be set with OIDC_ISSUER');
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    groupsClaim: env.OIDC_GROUPS_CLAIM?.trim() || 'groups',
+    displayName: env.OIDC_DISPLAY_NAME?.trim() || 'your council account',
+  };
+}
+
 /** A secret kept in the data directory so sessions survive restarts in development. */
 function localSecret(dataDir: string): string {
   const file = path.join(dataDir, 'session-secret');
@@ -117,9 +170,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (sessionSecret.length < 32) throw new ConfigError('SESSION_SECRET must be at least 32 characters');
   const sessionIdleSeconds = int(env, 'SESSION_IDLE_SECONDS', 30 * 60, 10, 24 * 3600);
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const oidc = oidcConfig(env, production);
+  if (oidc && production && !env.PUBLIC_URL)
+    throw new ConfigError(
+      'PUBLIC_URL must be set with OIDC_ISSUER in production (the address staff use, like https://lantern.example.gov.uk)',
+    );
+  const publicUrl = httpUrl('PUBLIC_URL', env.PUBLIC_URL || `http://localhost:${port}`, production)
+    .toString()
+    .replace(/\/$/, '');
   return {
     env: nodeEnv as Config['env'],
-    port: int(env, 'PORT', 3000, 0, 65535),
+    port,
     host: env.HOST || (production ? '0.0.0.0' : 'localhost'),
     databaseUrl,
     appDatabaseUrl,
@@ -138,5 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditAnchorFile: path.resolve(env.AUDIT_ANCHOR_FILE || path.join(dataDir, 'audit-anchors.log')),
     demoPassword: env.DEMO_PASSWORD || 'lantern-demo-2026',
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    publicUrl,
+    oidc,
   };
 }

@@ -16,6 +16,7 @@ import { tokensOfUser } from './repository.ts';
 import { accountsRoutes } from './routes.ts';
 import { seedAccounts } from './seed.ts';
 import { type AccountsService, createAccountsService } from './service.ts';
+import { createSingleSignOn } from './single-sign-on.ts';
 
 export { DEMO_USERS } from './seed.ts';
 
@@ -26,6 +27,10 @@ export const accountsModule = defineModule({
       idleSeconds: ctx.config.sessionIdleSeconds,
       absoluteSeconds: ctx.config.sessionAbsoluteSeconds,
       cache: true,
+      provider:
+        ctx.config.oidc && ctx.config.publicUrl
+          ? createSingleSignOn(ctx.config.oidc, ctx.config.publicUrl)
+          : undefined,
     }),
   routes: (app, ctx) => accountsRoutes(ctx)(app),
   navigation: [{ href: '/admin/users', text: 'Users', permission: 'accounts:manage_users', order: 60 }],
@@ -58,7 +63,14 @@ export const accountsModule = defineModule({
       version: String(record.version),
     });
     const [request] = await accounts.roleRequests(actors.admin);
+    const mapping = await accounts.requestSignInGroup(actors.admin, {
+      groupName: 'route-test-group',
+      agencyId: record.agencyId,
+      roles: ['analyst'],
+      reason: 'Route test',
+    });
     return {
+      '/admin/sign-in-groups/:id': `/admin/sign-in-groups/${mapping}`,
       '/admin/users/:id': `/admin/users/${user}`,
       '/admin/tokens/:id': `/admin/tokens/${token}`,
       '/account/tokens/:id': `/account/tokens/${token}`,

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { Actor, AgencyKind, Role } from '../../platform/access.ts';
-import type { ThrottleKind } from './reference.ts';
+import type { SignInGroupStatus, ThrottleKind } from './reference.ts';
 
 const ACTOR_COLUMNS = `u.id AS "userId", u.username, u.display_name AS "displayName", u.roles,
   u.agency_id AS "agencyId", a.name AS "agencyName", a.kind AS "agencyKind", u.partnership_id AS "partnershipId"`;
@@ -26,6 +26,8 @@ export interface Credentials {
   agencyId: string;
   roles: Role[];
   username: string;
+  /** Signs in through the identity provider only (its leavers and MFA then apply). */
+  providerLinked: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function notifyIdentityChanged(db: Queryable, what: string): Promis
 export async function findCredentials(db: Queryable, usernameKey: string): Promise<Credentials | undefined> {
   const { rows } = await db.query(
     `SELECT id, partnership_id AS "partnershipId", password_hash AS "passwordHash", active,
-            agency_id AS "agencyId", roles, username
+            agency_id AS "agencyId", roles, username, provider_subject IS NOT NULL AS "providerLinked"
        FROM app_user WHERE username_key = $1`,
     [usernameKey],
   );
@@ -100,12 +102,18 @@ export async function clearThrottle(db: Queryable, keyHash: string): Promise<voi
 
 export async function createSession(
   db: Queryable,
-  s: { idHash: string; userId: string; partnershipId: string; absoluteSeconds: number },
+  s: {
+    idHash: string;
+    userId: string;
+    partnershipId: string;
+    absoluteSeconds: number;
+    providerIdToken?: string | null;
+  },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO user_session (id_hash, user_id, partnership_id, absolute_expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
-    [s.idHash, s.userId, s.partnershipId, s.absoluteSeconds],
+    `INSERT INTO user_session (id_hash, user_id, partnership_id, absolute_expires_at, provider_id_token)
+     VALUES ($1, $2, $3, now() + make_interval(secs => $4), $5)`,
+    [s.idHash, s.userId, s.partnershipId, s.absoluteSeconds, s.providerIdToken ?? null],
   );
 }
 
@@ -141,8 +149,16 @@ export async function touchSession(db: Queryable, idHash: string): Promise<void>
   });
 }
 
-export async function deleteSession(db: Queryable, idHash: string): Promise<void> {
-  await db.query('DELETE FROM user_session WHERE id_hash = $1', [idHash]);
+/** Ends a session; says which provider ID token it was opened with (to end that session too). */
+export async function deleteSession(
+  db: Queryable,
+  idHash: string,
+): Promise<{ providerIdToken: string | null } | undefined> {
+  const { rows } = await db.query(
+    'DELETE FROM user_session WHERE id_hash = $1 RETURNING provider_id_token AS "providerIdToken"',
+    [idHash],
+  );
+  return rows[0];
 }
 
 export async function deleteSessionsOfUser(db: Queryable, userId: string): Promise<void> {
@@ -451,6 +467,233 @@ export async function insertDemoUsers(
           password_hash: u.passwordHash,
         })),
       ),
+    ],
+  );
+}
+
+// ---- Sign-in with the identity provider -------------------------------------------------------
+
+export interface SignInGroup {
+  id: string;
+  partnershipId: string;
+  groupName: string;
+  agencyId: string;
+  agencyName: string;
+  roles: Role[];
+  status: SignInGroupStatus;
+  reason: string;
+  requestedBy: string;
+  requestedByName: string;
+  requestedAt: Date;
+  decidedByName: string | null;
+  decidedAt: Date | null;
+}
+
+const GROUP_COLUMNS = `g.id, g.partnership_id AS "partnershipId", g.group_name AS "groupName", g.agency_id AS "agencyId",
+  a.name AS "agencyName", g.roles, g.status, g.reason, g.requested_by AS "requestedBy",
+  r.display_name AS "requestedByName", g.requested_at AS "requestedAt", d.display_name AS "decidedByName",
+  g.decided_at AS "decidedAt"`;
+const GROUP_FROM = `sign_in_group g JOIN agency a ON a.id = g.agency_id JOIN app_user r ON r.id = g.requested_by
+  LEFT JOIN app_user d ON d.id = g.decided_by`;
+
+/** The mappings in force for any of these provider groups (any partnership: none is known yet). */
+export async function approvedGroupsNamed(db: Queryable, groupNames: string[]): Promise<SignInGroup[]> {
+  const { rows } = await db.query(
+    `SELECT ${GROUP_COLUMNS} FROM ${GROUP_FROM}
+      WHERE g.status = 'approved' AND lower(g.group_name) = ANY (SELECT lower(x) FROM unnest($1::text[]) x)
+      ORDER BY g.group_name`,
+    [groupNames],
+  );
+  return rows;
+}
+
+export async function signInGroups(db: Queryable, partnershipId: string): Promise<SignInGroup[]> {
+  const { rows } = await db.query(
+    `SELECT ${GROUP_COLUMNS} FROM ${GROUP_FROM}
+      WHERE g.partnership_id = $1 AND g.status IN ('pending', 'approved')
+      ORDER BY g.status DESC, lower(g.group_name)`,
+    [partnershipId],
+  );
+  return rows;
+}
+
+export async function findSignInGroup(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  forUpdate = false,
+): Promise<SignInGroup | undefined> {
+  const { rows } = await db.query(
+    `SELECT ${GROUP_COLUMNS} FROM ${GROUP_FROM} WHERE g.partnership_id = $1 AND g.id = $2${forUpdate ? ' FOR UPDATE OF g' : ''}`,
+    [partnershipId, id],
+  );
+  return rows[0];
+}
+
+/** Returns the new mapping's id, or undefined when the group already has a live mapping. */
+export async function insertSignInGroup(
+  db: Queryable,
+  partnershipId: string,
+  g: { groupName: string; agencyId: string; roles: Role[]; reason: string; requestedBy: string },
+): Promise<string | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO sign_in_group (partnership_id, group_name, agency_id, roles, reason, requested_by)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (partnership_id, lower(group_name)) WHERE status IN ('pending', 'approved') DO NOTHING
+     RETURNING id`,
+    [partnershipId, g.groupName, g.agencyId, g.roles, g.reason, g.requestedBy],
+  );
+  return rows[0]?.id;
+}
+
+export async function decideSignInGroup(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  status: 'approved' | 'rejected',
+  userId: string,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE sign_in_group SET status = $3, decided_by = $4, decided_at = now()
+      WHERE partnership_id = $1 AND id = $2 AND status = 'pending'`,
+    [partnershipId, id, status, userId],
+  );
+  return result.rowCount === 1;
+}
+
+export async function removeSignInGroup(db: Queryable, partnershipId: string, id: string, userId: string) {
+  const result = await db.query(
+    `UPDATE sign_in_group SET status = 'removed', removed_by = $3, removed_at = now()
+      WHERE partnership_id = $1 AND id = $2 AND status IN ('pending', 'approved')`,
+    [partnershipId, id, userId],
+  );
+  return result.rowCount === 1;
+}
+
+export interface ProviderUser {
+  id: string;
+  partnershipId: string;
+  username: string;
+  displayName: string;
+  email: string | null;
+  agencyId: string;
+  roles: Role[];
+  active: boolean;
+  providerSubject: string | null;
+}
+
+const PROVIDER_USER_COLUMNS = `id, partnership_id AS "partnershipId", username, display_name AS "displayName", email,
+  agency_id AS "agencyId", roles, active, provider_subject AS "providerSubject"`;
+
+/** The user the provider's subject was linked to at an earlier sign-in. */
+export async function findUserByProviderSubject(
+  db: Queryable,
+  issuer: string,
+  subject: string,
+): Promise<ProviderUser | undefined> {
+  const { rows } = await db.query(
+    `SELECT ${PROVIDER_USER_COLUMNS} FROM app_user WHERE provider_issuer = $1 AND provider_subject = $2`,
+    [issuer, subject],
+  );
+  return rows[0];
+}
+
+/** Users of the partnership with this email address not yet linked to a provider subject. */
+export async function unlinkedUsersWithEmail(
+  db: Queryable,
+  partnershipId: string,
+  email: string,
+): Promise<ProviderUser[]> {
+  const { rows } = await db.query(
+    `SELECT ${PROVIDER_USER_COLUMNS} FROM app_user
+      WHERE partnership_id = $1 AND lower(email) = lower($2) AND provider_subject IS NULL`,
+    [partnershipId, email],
+  );
+  return rows;
+}
+
+export async function usernameTaken(db: Queryable, usernameKey: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM app_user WHERE username_key = $1', [usernameKey]);
+  return rows.length > 0;
+}
+
+/** Links the user to the provider's subject and takes their name, agency and roles from it. */
+export async function updateFromProvider(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  u: {
+    issuer: string;
+    subject: string;
+    displayName: string;
+    email: string | null;
+    agencyId: string;
+    roles: Role[];
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE app_user SET provider_issuer = $3, provider_subject = $4, display_name = $5,
+            email = coalesce($6, email), agency_id = $7, roles = $8, updated_at = now(),
+            version = version + CASE WHEN roles = $8 AND agency_id = $7 THEN 0 ELSE 1 END
+      WHERE partnership_id = $1 AND id = $2`,
+    [partnershipId, id, u.issuer, u.subject, u.displayName, u.email, u.agencyId, u.roles],
+  );
+}
+
+export async function insertProviderUser(
+  db: Queryable,
+  partnershipId: string,
+  u: UserWrite & { usernameKey: string; passwordHash: string; issuer: string; subject: string },
+): Promise<string> {
+  const { rows } = await db.query(
+    `INSERT INTO app_user (partnership_id, username, username_key, display_name, email, agency_id, roles,
+       password_hash, provider_issuer, provider_subject)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [
+      partnershipId,
+      u.username,
+      u.usernameKey,
+      u.displayName,
+      u.email,
+      u.agencyId,
+      u.roles,
+      u.passwordHash,
+      u.issuer,
+      u.subject,
+    ],
+  );
+  return rows[0].id;
+}
+
+/** The demo district's mappings: asked for by one demo administrator, approved by the other. */
+export async function insertDemoSignInGroups(
+  db: Queryable,
+  partnershipId: string,
+  groups: { groupName: string; agencyId: string; roles: Role[]; reason: string; approved: boolean }[],
+  by: { requestedBy: string; decidedBy: string },
+) {
+  await db.query(
+    `INSERT INTO sign_in_group (partnership_id, group_name, agency_id, roles, reason, status, requested_by,
+       requested_at, decided_by, decided_at)
+     SELECT $1, x.group_name, x.agency_id, x.roles, x.reason, CASE WHEN x.approved THEN 'approved' ELSE 'pending' END,
+            r.id, now() - interval '20 days', CASE WHEN x.approved THEN d.id END,
+            CASE WHEN x.approved THEN now() - interval '19 days' END
+       FROM jsonb_to_recordset($2::jsonb) AS x(group_name text, agency_id uuid, roles text[], reason text, approved boolean)
+       JOIN app_user r ON r.partnership_id = $1 AND r.username = $3
+       JOIN app_user d ON d.partnership_id = $1 AND d.username = $4`,
+    [
+      partnershipId,
+      JSON.stringify(
+        groups.map((g) => ({
+          group_name: g.groupName,
+          agency_id: g.agencyId,
+          roles: g.roles,
+          reason: g.reason,
+          approved: g.approved,
+        })),
+      ),
+      by.requestedBy,
+      by.decidedBy,
     ],
   );
 }

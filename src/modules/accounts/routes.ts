@@ -4,6 +4,7 @@ import { ConflictError, type FieldError, ForbiddenError, ValidationError } from 
 import type { RouteContext } from '../../platform/module.ts';
 import { Checker, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage, SESSION_COOKIE } from '../../platform/web.ts';
+import { providerRoutes } from './provider-routes.ts';
 import type { AccountsService } from './service.ts';
 
 export type AccountsRouteContext = RouteContext<AccountsService, Record<string, unknown>>;
@@ -32,6 +33,15 @@ export function accountsRoutes(ctx: AccountsRouteContext) {
       signed: true,
     });
 
+  function signInPage(request: FastifyRequest, reply: FastifyReply, extra: Form) {
+    return renderPage(request, reply, 'accounts/views/sign-in.njk', {
+      title: 'Sign in',
+      next: '/',
+      provider: accounts.provider ? { displayName: accounts.provider.displayName } : undefined,
+      ...extra,
+    });
+  }
+
   async function userForm(request: FastifyRequest, reply: FastifyReply, template: string, ctx: Form) {
     const agencies = await accounts.listAgencies(actorOf(request));
     return renderPage(request, reply, template, {
@@ -47,8 +57,7 @@ export function accountsRoutes(ctx: AccountsRouteContext) {
     app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
       if (request.actor) return reply.redirect('/');
       const query = request.query as Record<string, string>;
-      return renderPage(request, reply, 'accounts/views/sign-in.njk', {
-        title: 'Sign in',
+      return signInPage(request, reply, {
         next: safeNext(query.next),
         expired: query.expired === '1',
         signedOut: query['signed-out'] === '1',
@@ -67,8 +76,7 @@ export function accountsRoutes(ctx: AccountsRouteContext) {
       if (!password) check.add('password', 'Enter your password');
       const next = safeNext(body.next);
       const again = (errors: { field: string; message: string }[]) =>
-        renderPage(request, reply.code(errors.length ? 422 : 200), 'accounts/views/sign-in.njk', {
-          title: 'Sign in',
+        signInPage(request, reply.code(errors.length ? 422 : 200), {
           errors,
           values: { username: body.username },
           next,
@@ -92,11 +100,16 @@ export function accountsRoutes(ctx: AccountsRouteContext) {
     });
 
     app.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
-      if (request.session) await accounts.signOut(request.session.token, request.actor);
+      const ended = request.session ? await accounts.signOut(request.session.token, request.actor) : {};
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       const expired = (request.query as Record<string, string>).expired === '1';
-      return reply.redirect(expired ? '/sign-in?expired=1' : '/sign-in?signed-out=1');
+      if (expired) return reply.redirect('/sign-in?expired=1');
+      // Signed in through the identity provider: its session ends too, then it sends the browser back.
+      if (ended.providerSignOutUrl) return reply.redirect(ended.providerSignOutUrl, 303);
+      return reply.redirect('/sign-in?signed-out=1');
     });
+
+    await app.register(providerRoutes(accounts, config, { safeNext, setSessionCookie, signInPage }));
 
     // How long the session has left; reading it does not extend it. Used by the timeout warning.
     app.get('/session/status', { config: { access: 'public' } }, async (request) => ({

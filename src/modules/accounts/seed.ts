@@ -17,6 +17,47 @@ export const DEMO_USERS: { username: string; displayName: string; agency: string
   { username: 'councillor', displayName: 'Cllr Pat Greenwood', agency: 'bu', roles: ['elected_member'] },
 ];
 
+/**
+ * Provider groups a partnership would map (as a council's Entra ID would send them): three in
+ * force, asked for by one administrator and approved by the other, and one waiting for approval.
+ */
+export const DEMO_SIGN_IN_GROUPS: {
+  group: string;
+  agency: string;
+  roles: Role[];
+  approved: boolean;
+  reason: string;
+}[] = [
+  {
+    group: 'SG-Lantern-FrontDoor',
+    agency: 'csc',
+    roles: ['front_door'],
+    approved: true,
+    reason: 'Front Door practitioners',
+  },
+  {
+    group: 'SG-Lantern-Managers',
+    agency: 'csc',
+    roles: ['manager'],
+    approved: true,
+    reason: 'Team and service managers',
+  },
+  {
+    group: 'SG-Lantern-Police-Intelligence',
+    agency: 'police',
+    roles: ['police_intelligence'],
+    approved: true,
+    reason: 'Missing and exploitation intelligence unit',
+  },
+  {
+    group: 'SG-Lantern-Analysts',
+    agency: 'bu',
+    roles: ['analyst'],
+    approved: false,
+    reason: 'Partnership analysts for the monthly figures',
+  },
+];
+
 /** The demo users, one for every role (none in production). Their password is DEMO_PASSWORD. */
 export async function seedAccounts(ctx: SeedContext): Promise<void> {
   if (!ctx.demoUsers) return;
@@ -33,5 +74,17 @@ export async function seedAccounts(ctx: SeedContext): Promise<void> {
       roles: u.roles,
       passwordHash,
     })),
+  );
+  await repo.insertDemoSignInGroups(
+    ctx.client,
+    ctx.partnershipId,
+    DEMO_SIGN_IN_GROUPS.map((g) => ({
+      groupName: g.group,
+      agencyId: agencyIds[g.agency],
+      roles: g.roles,
+      reason: g.reason,
+      approved: g.approved,
+    })),
+    { requestedBy: 'admin', decidedBy: 'admin2' },
   );
 }

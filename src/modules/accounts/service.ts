@@ -7,13 +7,20 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/err
 import { asList, Checker } from '../../platform/validation.ts';
 import { IdentityCache } from './identity-cache.ts';
 import { accountsPolicy } from './policy.ts';
+import { createProviderSignIn } from './provider-sign-in.ts';
 import * as repo from './repository.ts';
+import type { SingleSignOn } from './single-sign-on.ts';
+import { usernameKey } from './username.ts';
+
+export { usernameKey } from './username.ts';
 
 export interface SessionSettings {
   idleSeconds: number;
   absoluteSeconds: number;
   /** Remember who tokens and sessions belong to between requests (the web service; see IdentityCache). */
   cache?: boolean;
+  /** The council's identity provider, when sign-in with it is configured. */
+  provider?: SingleSignOn;
 }
 
 /** After this many failures a username waits before each further try (doubling, at most a minute). */
@@ -56,15 +63,6 @@ const TOKEN_TOUCH_EVERY_SECONDS = 60;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
-
-/**
- * The one normal form of a typed username, for finding the account and for its throttle alike:
- * Unicode NFKC (so full-width and compatibility letters are the letters they look like), then one
- * case-folding in JavaScript (never PostgreSQL's locale-dependent lower()).
- */
-export function usernameKey(typed: string): string {
-  return typed.normalize('NFKC').trim().toLowerCase().normalize('NFKC');
-}
 
 export function hashPassword(password: string): Promise<string> {
   // argon2id with OWASP's recommended minimum cost (19 MiB, 2 passes).
@@ -115,6 +113,37 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
   }
   const touchEvery = Math.min(TOUCH_EVERY_SECONDS, settings.idleSeconds / 20);
 
+  /** A new session for a user who has proved who they are, audited as a sign-in. */
+  async function openSession(
+    user: { id: string; partnershipId: string },
+    how: { requestId?: string; method: 'password' | 'provider'; providerIdToken?: string },
+  ): Promise<{ ok: true; sessionToken: string; actor: Actor }> {
+    const sessionToken = newSecret();
+    await db.for(user).tx(async (c) => {
+      await repo.createSession(c, {
+        idHash: sha256(sessionToken),
+        userId: user.id,
+        partnershipId: user.partnershipId,
+        absoluteSeconds: settings.absoluteSeconds,
+        providerIdToken: how.providerIdToken,
+      });
+    });
+    const session = await repo.findSession(identity, sha256(sessionToken));
+    if (!session) throw new Error('session vanished after creation');
+    const actor = { ...session.actor, requestId: how.requestId };
+    await audit(db.for(actor), actor, {
+      action: 'sign_in.succeeded',
+      details: how.method === 'provider' ? { method: 'provider' } : {},
+    });
+    return { ok: true, sessionToken, actor };
+  }
+
+  const providerSignIn = createProviderSignIn(db, {
+    provider: settings.provider,
+    openSession,
+    newPasswordHash: () => hashPassword(newSecret()),
+  });
+
   const service = {
     /**
      * Sign-in: the same answer and timing whether or not the username exists. A try is taken from
@@ -140,7 +169,9 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
       const user = await repo.findCredentials(identity, key);
       dummyHash ??= hashPassword(newSecret());
       const valid = await argonVerify(user?.passwordHash ?? (await dummyHash), password).catch(() => false);
-      if (!user?.active || !valid) {
+      // An account linked to the identity provider signs in there: a password must not outlive
+      // the provider's own leaver process or second factor.
+      if (!user?.active || !valid || user.providerLinked) {
         if (user) {
           await auditSystem(db.for(user), user.partnershipId, {
             action: failures >= LOCK_AFTER ? 'account.locked' : 'sign_in.failed',
@@ -154,22 +185,11 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
         }
         return { ok: false, reason: 'invalid' };
       }
-      const sessionToken = newSecret();
       await repo.clearThrottle(identity, keyHash);
-      await db.for(user).tx(async (c) => {
-        await repo.createSession(c, {
-          idHash: sha256(sessionToken),
-          userId: user.id,
-          partnershipId: user.partnershipId,
-          absoluteSeconds: settings.absoluteSeconds,
-        });
-      });
-      const session = await repo.findSession(identity, sha256(sessionToken));
-      if (!session) throw new Error('session vanished after creation');
-      const actor = { ...session.actor, requestId };
-      await audit(db.for(actor), actor, { action: 'sign_in.succeeded' });
-      return { ok: true, sessionToken, actor };
+      return openSession(user, { requestId, method: 'password' });
     },
+
+    ...providerSignIn,
 
     /** Finds the session's user; an idle or over-age session is removed and reported as expired. */
     async resolveSession(sessionToken: string, opts: { touch: boolean }): Promise<SessionLookup> {
@@ -213,19 +233,25 @@ export function createAccountsService(db: Database, settings: SessionSettings) {
       };
     },
 
-    async signOut(sessionToken: string, actor: Actor | undefined): Promise<void> {
+    /** Ends the session; says where to end the identity provider's session too, if it was one. */
+    async signOut(sessionToken: string, actor: Actor | undefined): Promise<{ providerSignOutUrl?: string }> {
       const idHash = sha256(sessionToken);
       sessions.delete(idHash);
+      let ended: { providerIdToken: string | null } | undefined;
       if (!actor) {
-        await repo.deleteSession(identity, idHash);
+        ended = await repo.deleteSession(identity, idHash);
         await repo.notifyIdentityChanged(identity, 'session');
-        return;
+      } else {
+        ended = await db.for(actor).tx(async (c) => {
+          const row = await repo.deleteSession(c, idHash);
+          await repo.notifyIdentityChanged(c, 'session');
+          await audit(c, actor, { action: 'sign_out' });
+          return row;
+        });
       }
-      await db.for(actor).tx(async (c) => {
-        await repo.deleteSession(c, idHash);
-        await repo.notifyIdentityChanged(c, 'session');
-        await audit(c, actor, { action: 'sign_out' });
-      });
+      const idToken = ended?.providerIdToken;
+      if (!idToken || !settings.provider) return {};
+      return { providerSignOutUrl: await settings.provider.endSessionUrl(idToken) };
     },
 
     async resolveApiToken(token: string): Promise<Actor | undefined> {
