@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agencyOf } from '../test/factories.ts';
 import {
   createTestApp,
   createTestDatabase,
@@ -208,7 +209,7 @@ describe(`API fuzz: ${REQUESTS.toLocaleString('en-GB')} generated requests to ev
     const signedIn = await ta.services.accounts.signIn('frontdoor', TEST_PASSWORD);
     assert.ok(signedIn.ok);
     const person = await personIdWhere(t);
-    const school = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    const school = await agencyOf(t, 'education');
     const contact = await ta.services.contacts.receive(
       signedIn.actor,
       {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agencyOf } from '../test/factories.ts';
 import {
   Client,
   createTestApp,
@@ -23,7 +24,7 @@ describe('bad input', () => {
     t = await createTestDatabase({ people: 10 });
     ta = await createTestApp(t);
     token = await tokenFor(ta.services, 'frontdoor');
-    school = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    school = await agencyOf(t, 'education');
     person = await personIdWhere(t);
   });
   after(async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { factories } from '../test/factories.ts';
 import {
   Client,
   createTestApp,
   createTestDatabase,
   formValues,
-  TEST_PASSWORD,
   type TestApp,
   type TestDatabase,
 } from '../test/helpers.ts';
@@ -29,12 +29,11 @@ describe('what the record says is true', () => {
   let school: string;
 
   before(async () => {
-    t = await createTestDatabase({ people: 30 });
+    t = await createTestDatabase();
     ta = await createTestApp(t);
-    const signedIn = await ta.services.accounts.signIn('frontdoor', TEST_PASSWORD);
-    assert.ok(signedIn.ok);
-    frontdoor = signedIn.actor;
-    school = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    const make = factories(t, ta.services);
+    ({ frontdoor } = await make.actors('frontdoor'));
+    school = await make.agencyId('education');
   });
   after(async () => {
     await ta.app.close();
@@ -221,13 +220,9 @@ describe('what the record says is true', () => {
 
   it('labels every control on the sign-off form (no id shared with a heading)', async () => {
     const personId = await child('Signofflabel');
-    const chair = await ta.services.accounts.signIn('chair', TEST_PASSWORD);
-    assert.ok(chair.ok);
-    await ta.services.flags.set(chair.actor, personId, {
-      flagType: 'cse',
-      level: 'moderate',
-      reason: 'Known risk',
-    });
+    const make = factories(t, ta.services);
+    const { chair } = await make.actors('chair');
+    await make.flag(chair, personId, 'cse', 'moderate');
     const { id } = await ta.services.contacts.receive(
       frontdoor,
       {

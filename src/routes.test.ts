@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agencyOf } from '../test/factories.ts';
 import {
   Client,
   createTestApp,
@@ -40,7 +41,7 @@ describe('every route × every role (and users with several)', () => {
     t = await createTestDatabase({ people: 60 });
     ta = await createTestApp(t);
     // Users holding several roles, made directly (granting them would need two administrators).
-    const trp = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'trp'")).rows[0].id;
+    const trp = await agencyOf(t, 'trp');
     const hash = (await t.owner.pool.query("SELECT password_hash FROM app_user WHERE username = 'admin'"))
       .rows[0].password_hash;
     for (const subject of SUBJECTS.filter((s) => s.roles.length > 1)) {

@@ -90,8 +90,14 @@ export async function startServer(
     });
     const services = createServices(db, config, { jobs });
     await services.accounts.purgeExpiredSessions();
+    // Said once a minute at most: while the database is away every round fails the same way.
+    let lastSealError = 0;
     const sealer = startSealer(db, {
-      onError: (error) => console.error(`Audit sealing failed this round: ${(error as Error).message}`),
+      onError: (error) => {
+        if (Date.now() - lastSealError < 60_000) return;
+        lastSealError = Date.now();
+        console.error(`Audit sealing failed (retrying every round): ${(error as Error).message}`);
+      },
     });
     await sealer.sealNow();
     await services.audit

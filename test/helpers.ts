@@ -2,15 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
-import { TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
+import { TEST_DISTRICT, TEST_PASSWORD, TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type Database, openDatabase, SERVICE_LOGIN, withDatabase, withLogin } from '../src/db/database.ts';
 import { secureDatabase, serviceLoginPassword } from '../src/db/roles.ts';
 import { seedDemo } from '../src/demo/index.ts';
 import { createServices, type Services } from '../src/services.ts';
 
-export const TEST_PASSWORD = 'correct-horse-battery';
-export { TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
+export { TEST_PASSWORD, TEST_SESSION_SECRET } from '../src/cli/test-runner.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -40,14 +39,31 @@ export async function createTestDatabase(
   const name = `${required('LANTERN_TEST_PREFIX')}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: withDatabase(adminUrl, 'postgres') });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  // The usual district is seeded once per run (by the runner); another is seeded here.
+  const usual =
+    (opts.seed ?? TEST_DISTRICT.seed) === TEST_DISTRICT.seed &&
+    (opts.people ?? TEST_DISTRICT.people) === TEST_DISTRICT.people;
+  await admin.query(
+    `CREATE DATABASE ${name} TEMPLATE ${usual ? required('LANTERN_TEST_SEEDED_TEMPLATE') : template}`,
+  );
   const url = withDatabase(adminUrl, name);
-  const { partnershipId } = await seedDemo(url, {
-    seed: opts.seed ?? 7,
-    people: opts.people ?? 40,
-    demoUsers: true,
-    demoPassword: TEST_PASSWORD,
-  });
+  let partnershipId: string;
+  if (usual) {
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    try {
+      partnershipId = (await owner.query('SELECT id FROM partnership')).rows[0].id;
+    } finally {
+      await owner.end();
+    }
+  } else {
+    ({ partnershipId } = await seedDemo(url, {
+      seed: opts.seed ?? TEST_DISTRICT.seed,
+      people: opts.people ?? TEST_DISTRICT.people,
+      demoUsers: true,
+      demoPassword: TEST_PASSWORD,
+    }));
+  }
   // The test runner made the login (it belongs to the whole cluster); each database needs its grants.
   const password = serviceLoginPassword(TEST_SESSION_SECRET);
   await secureDatabase(url);

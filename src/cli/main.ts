@@ -166,12 +166,17 @@ lantern token revoke --id TOKEN_ID --reason "WHY"
       }),
   },
   test: {
-    usage: `lantern test [files...]
-  Run the whole test suite (lint, types, unit, integration, browser), or only the files given.`,
+    usage: `lantern test [--tier unit|db|e2e] [files...]
+  Run the whole test suite (lint, types, then unit tests, database tests and browser journeys),
+  one tier of it, or only the files given. Prints how long each part took.`,
+    options: { tier: { type: 'string' } },
     positionals: true,
-    run: async (_values, files) => {
-      const { runTests } = await import('./test-runner.ts');
-      process.exitCode = await runTests(files);
+    run: async (values, files) => {
+      const { runTests, TIERS } = await import('./test-runner.ts');
+      const tier = values.tier as string | undefined;
+      if (tier !== undefined && !(TIERS as readonly string[]).includes(tier))
+        throw new UsageError(`--tier must be one of ${TIERS.join(', ')}`);
+      process.exitCode = await runTests(files, { tier: tier as (typeof TIERS)[number] | undefined });
     },
   },
 };

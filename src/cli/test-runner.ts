@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { ensureDatabase, withDatabase } from '../db/database.ts';
 import { startEmbedded } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureServiceLogin, serviceLoginPassword } from '../db/roles.ts';
+import { seedDemo } from '../demo/index.ts';
 import { installJobs } from '../platform/jobs/index.ts';
 import { jobDeclarations } from '../services.ts';
 
@@ -45,20 +46,93 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The suite's tiers: no database; a real PostgreSQL; a real browser too. */
+export const TIERS = ['unit', 'db', 'e2e'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** The district every test file starts from unless it asks for another (seeded once per run). */
+export const TEST_DISTRICT = { seed: 7, people: 40 };
+/** The demo users' password in tests. */
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+/** Which tier a test file belongs to, from what it uses. */
+export function tierOf(file: string): Tier {
+  if (file.includes(`${path.sep}test${path.sep}e2e${path.sep}`)) return 'e2e';
+  const text = readFileSync(file, 'utf8');
+  return /createTestDatabase|createTestApp|startServer|LANTERN_TEST_|DATABASE_URL/.test(text) ? 'db' : 'unit';
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 /**
- * The whole suite: format and lint, types, then unit, integration and browser tests against a real
- * PostgreSQL (DATABASE_URL's server when set, otherwise an embedded one). Returns the exit code.
+ * The suite: format and lint, types, then each tier — unit tests (no database), database tests
+ * against a real PostgreSQL (DATABASE_URL's server when set, otherwise an embedded one) and browser
+ * journeys. With a tier, only that tier; with files, only those. Prints each part's time.
+ * Returns the exit code.
  */
-export async function runTests(files: string[]): Promise<number> {
+export async function runTests(files: string[], opts: { tier?: Tier } = {}): Promise<number> {
+  const started = Date.now();
+  const times: [string, number][] = [];
+  const timed = async (name: string, fn: () => Promise<number>) => {
+    const t0 = Date.now();
+    const code = await fn();
+    times.push([name, Date.now() - t0]);
+    return code;
+  };
+  const report = (code: number) => {
+    console.log('\n== Time');
+    for (const [name, ms] of times) console.log(`${name.padEnd(30)}${seconds(ms)}`);
+    console.log(
+      `${'whole run'.padEnd(30)}${seconds(Date.now() - started)} (target for npm test: 5 min on 2 cores)`,
+    );
+    return code;
+  };
   const only = files.length > 0;
-  if (!only) {
+  if (!only && !opts.tier) {
     console.log('\n== Format and lint (Biome)');
-    if ((await run(bin('biome'), ['check', '.'])) !== 0) return 1;
+    if ((await timed('format and lint', () => run(bin('biome'), ['check', '.']))) !== 0) return report(1);
     console.log('\n== Types (tsc --noEmit)');
-    if ((await run(bin('tsc'), ['--noEmit'])) !== 0) return 1;
+    if ((await timed('types', () => run(bin('tsc'), ['--noEmit']))) !== 0) return report(1);
   }
+  const all = only
+    ? files.map((f) => path.resolve(f))
+    : [...findTests(path.join(ROOT, 'src')), ...findTests(path.join(ROOT, 'test'))].sort();
+  const byTier = new Map<Tier, string[]>(TIERS.map((tier) => [tier, all.filter((f) => tierOf(f) === tier)]));
+  const wanted = TIERS.filter(
+    (tier) => (!opts.tier || opts.tier === tier) && (byTier.get(tier)?.length ?? 0) > 0,
+  );
+  const nodeTest = (
+    testFiles: string[],
+    env: NodeJS.ProcessEnv,
+    concurrency: number,
+    timeoutSeconds: number,
+  ) =>
+    run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${concurrency}`,
+        `--test-timeout=${timeoutSeconds * 1000}`,
+        `--test-reporter=${process.env.LANTERN_TEST_REPORTER ?? (process.env.CI ? 'tap' : 'spec')}`,
+        ...testFiles,
+      ],
+      env,
+    );
+
+  let code = 0;
+  if (wanted.includes('unit')) {
+    const unit = byTier.get('unit') as string[];
+    console.log(`\n== Unit tests (${unit.length} files, no database)`);
+    code = await timed('unit tests', () => nodeTest(unit, { ...process.env, NODE_ENV: 'test' }, 2, 120));
+    if (code !== 0) return report(code);
+  }
+  const needsDatabase = wanted.filter((tier) => tier !== 'unit');
+  if (!needsDatabase.length) return report(code);
 
   console.log('\n== Database');
+  const t0 = Date.now();
   let adminUrl: string;
   let stopEmbedded: () => Promise<void> = async () => {};
   if (process.env.DATABASE_URL) {
@@ -79,37 +153,45 @@ export async function runTests(files: string[]): Promise<number> {
   }
   const prefix = `lantern_test_${process.pid}`;
   const template = `${prefix}_template`;
+  const seeded = `${prefix}_seeded`;
   try {
     await recreateDatabase(adminUrl, template);
     await migrate(withDatabase(adminUrl, template));
     await ensureServiceLogin(withDatabase(adminUrl, template), serviceLoginPassword(TEST_SESSION_SECRET));
     // The job queue's schema and queues are part of the template, as migrations are.
     await installJobs(withDatabase(adminUrl, template), jobDeclarations());
-
-    const testFiles = only
-      ? files.map((f) => path.resolve(f))
-      : [...findTests(path.join(ROOT, 'src')), ...findTests(path.join(ROOT, 'test'))].sort();
-    console.log(`\n== Tests (${testFiles.length} files)`);
+    // The usual district, seeded once: a test file clones it rather than seeding its own.
+    await recreateDatabase(adminUrl, seeded, template);
+    await seedDemo(withDatabase(adminUrl, seeded), {
+      ...TEST_DISTRICT,
+      demoUsers: true,
+      demoPassword: TEST_PASSWORD,
+    });
+    times.push(['database and templates', Date.now() - t0]);
     const env = {
       ...process.env,
       NODE_ENV: 'test',
       LANTERN_TEST_ADMIN_URL: adminUrl,
       LANTERN_TEST_TEMPLATE: template,
+      LANTERN_TEST_SEEDED_TEMPLATE: seeded,
       LANTERN_TEST_PREFIX: prefix,
     };
-    return await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--test',
-        '--test-concurrency=2',
-        '--test-timeout=180000',
-        `--test-reporter=${process.env.LANTERN_TEST_REPORTER ?? (process.env.CI ? 'tap' : 'spec')}`,
-        ...testFiles,
-      ],
-      env,
-    );
+    const db = needsDatabase.includes('db') ? (byTier.get('db') as string[]) : [];
+    const e2e = needsDatabase.includes('e2e') ? (byTier.get('e2e') as string[]) : [];
+    if (db.length && e2e.length) {
+      // Together in one pool of two: a journey waiting on a timeout leaves a core to database tests.
+      console.log(
+        `\n== Database tests (${db.length} files) and browser journeys (${e2e.length} files, Chromium and axe-core)`,
+      );
+      code = await timed('database and browser tests', () => nodeTest([...e2e, ...db], env, 2, 300));
+    } else if (db.length) {
+      console.log(`\n== Database tests (${db.length} files, real PostgreSQL)`);
+      code = await timed('database tests', () => nodeTest(db, env, 2, 180));
+    } else if (e2e.length) {
+      console.log(`\n== Browser journeys (${e2e.length} files, Chromium and axe-core)`);
+      code = await timed('browser journeys', () => nodeTest(e2e, env, 2, 300));
+    }
+    return report(code);
   } finally {
     await dropDatabasesStartingWith(adminUrl, prefix);
     await stopEmbedded();

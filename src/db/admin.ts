@@ -20,12 +20,12 @@ export async function withClient<T>(url: string, fn: (client: Queryable) => Prom
 
 const maintenance = (serverUrl: string) => withDatabase(serverUrl, 'postgres');
 
-/** Creates a fresh, empty database (dropping one of that name first). */
-export async function recreateDatabase(serverUrl: string, name: string): Promise<void> {
+/** Creates a fresh database (dropping one of that name first): empty, or a copy of a template. */
+export async function recreateDatabase(serverUrl: string, name: string, template?: string): Promise<void> {
   await withClient(maintenance(serverUrl), async (c) => {
     const id = pg.escapeIdentifier(name);
     await c.query(`DROP DATABASE IF EXISTS ${id} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${id}`);
+    await c.query(`CREATE DATABASE ${id}${template ? ` TEMPLATE ${pg.escapeIdentifier(template)}` : ''}`);
   });
 }
 

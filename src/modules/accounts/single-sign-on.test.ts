@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { agencyOf } from '../../../test/factories.ts';
 import { Client, createTestDatabase, type TestDatabase, testConfig } from '../../../test/helpers.ts';
 import {
   ProviderBrowser,
@@ -312,7 +313,7 @@ describe('sign-in with the identity provider (OpenID Connect)', () => {
       const form = await admin.get('/admin/sign-in-groups');
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /SG-Lantern-FrontDoor/);
-      const youth = (await t.owner.pool.query(`SELECT id FROM agency WHERE code = 'youth'`)).rows[0].id;
+      const youth = await agencyOf(t, 'youth');
       const empty = await admin.post('/admin/sign-in-groups', { groupName: '', reason: '' });
       assert.equal(empty.statusCode, 422);
       assert.match(empty.body, /Enter the group’s name or id/);

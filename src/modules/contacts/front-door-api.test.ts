@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agencyOf } from '../../../test/factories.ts';
 import {
   Client,
   createTestApp,
@@ -30,7 +31,7 @@ describe('Front Door API', () => {
     for (const u of await ta.services.accounts.listUsers(admin.actor)) {
       tokens[u.username] = await tokenFor(ta.services, u.username);
     }
-    schoolId = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    schoolId = await agencyOf(t, 'education');
     const created = await call('POST', '/api/v1/people', 'police', {
       givenName: 'Leah',
       familyName: 'Apicontact',

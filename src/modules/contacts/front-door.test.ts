@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from '../../../test/helpers.ts';
+import { bornYearsAgo, factories } from '../../../test/factories.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/helpers.ts';
 import type { Actor } from '../../platform/access.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import { createServices, type Services } from '../../services.ts';
@@ -10,28 +11,19 @@ const rules = rulesFor(CURRENT_RULES);
 const requiredNo = Object.fromEntries(
   rules.themes.filter((t) => t.required).flatMap((t) => t.indicators.map((i) => [i.id, 'not_present'])),
 );
-const isoDaysAgo = (years: number) => {
-  const d = new Date();
-  d.setUTCFullYear(d.getUTCFullYear() - years);
-  d.setUTCDate(d.getUTCDate() - 10);
-  return d.toISOString().slice(0, 10);
-};
-
 describe('Front Door: from concern to graded, flagged, timed case', () => {
   let t: TestDatabase;
   let s: Services;
-  const actors: Record<string, Actor> = {};
+  let make: ReturnType<typeof factories>;
+  let actors: Record<'frontdoor' | 'manager' | 'chair' | 'keyworker' | 'councillor', Actor>;
   let schoolId: string;
 
   before(async () => {
-    t = await createTestDatabase({ people: 10 });
+    t = await createTestDatabase();
     s = createServices(t.db, { sessionIdleSeconds: 1800, sessionAbsoluteSeconds: 43200 });
-    for (const username of ['frontdoor', 'manager', 'chair', 'keyworker', 'councillor']) {
-      const result = await s.accounts.signIn(username, TEST_PASSWORD);
-      assert.ok(result.ok);
-      actors[username] = result.actor;
-    }
-    schoolId = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+    make = factories(t, s);
+    actors = await make.actors('frontdoor', 'manager', 'chair', 'keyworker', 'councillor');
+    schoolId = await make.agencyId('education');
   });
   after(() => t.close());
 
@@ -43,32 +35,13 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
       )
     ).rows;
 
-  async function newChild(givenName: string, age = 14) {
-    return s.people.create(actors.frontdoor, {
-      givenName,
-      familyName: 'Frontdoortest',
-      dobPrecision: 'exact',
-      dateOfBirth: isoDaysAgo(age),
-      gender: 'female',
-    });
-  }
+  const newChild = (givenName: string, age = 14) =>
+    make.child(actors.frontdoor, { givenName, familyName: 'Frontdoortest', dateOfBirth: bornYearsAgo(age) });
 
-  async function submittedContact(
+  const submittedContact = (
     personId: string,
     narrative = 'Seen getting into cars with older males; missing twice this month.',
-  ) {
-    const id = await s.contacts.createDraft(actors.frontdoor, {
-      sourceKind: 'agency',
-      sourceAgencyId: schoolId,
-      categories: ['sexual', 'missing'],
-      narrative,
-      placesText: 'Takeaway on the high street BD7 1AB',
-    });
-    await s.contacts.addPerson(actors.frontdoor, id, personId, 'subject');
-    const draft = await s.contacts.get(actors.frontdoor, id);
-    await s.contacts.submit(actors.frontdoor, id, draft.version);
-    return id;
-  }
+  ) => make.submittedContact(actors.frontdoor, personId, { narrative });
 
   it('keeps a draft private to its author and refuses to submit it without a subject', async () => {
     const id = await s.contacts.createDraft(actors.frontdoor, {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { agencyOf } from '../../../test/factories.ts';
 import {
   createTestDatabase,
   personIdWhere,
@@ -331,7 +332,7 @@ describe('audit trail', () => {
       const police = await services.accounts.signIn('police', TEST_PASSWORD);
       assert.ok(frontdoor.ok && police.ok);
       const person = await personIdWhere(t);
-      const school = (await t.owner.pool.query("SELECT id FROM agency WHERE code = 'education'")).rows[0].id;
+      const school = await agencyOf(t, 'education');
       // The service's sealer runs all the while, as it does in production.
       const sealer = startSealer(db, { intervalMs: 5 });
       const before = (await t.owner.pool.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n;
