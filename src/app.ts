@@ -44,6 +44,13 @@ declare module 'fastify' {
 
 export { SESSION_COOKIE } from './platform/web.ts';
 
+/** The CSRF token a form or header carries, if it is one string. */
+function csrfTokenOf(carrier: unknown): string | undefined {
+  if (!carrier || typeof carrier !== 'object' || !('_csrf' in carrier)) return undefined;
+  const token = carrier._csrf;
+  return typeof token === 'string' ? token : undefined;
+}
+
 export interface RouteEntry {
   method: string;
   url: string;
@@ -158,9 +165,9 @@ export async function createApp(services: Services, config: Config): Promise<Fas
   await app.register(csrf, {
     cookieKey: 'lantern_csrf',
     cookieOpts: { signed: true, httpOnly: true, sameSite: 'strict', secure: config.cookieSecure, path: '/' },
+    // A form's hidden field, or the header the page's own scripts send.
     getToken: (request) =>
-      (request.body as Record<string, string> | undefined)?._csrf ??
-      (request.headers['x-csrf-token'] as string),
+      csrfTokenOf(request.body) ?? csrfTokenOf({ _csrf: request.headers['x-csrf-token'] }),
   });
   await app.register(fastifyStatic, {
     root: [

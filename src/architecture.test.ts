@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
  * The rules of the code's shape, checked rather than hoped for: no import cycles (type-only imports
  * included); modules reach each other only through index.ts and never import the app or the
  * wiring; core modules never import workflow modules; PostgreSQL (the driver or SQL text) only in
- * repositories and src/db.
+ * repositories and src/db; request input typed by its schema, never cast.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -135,6 +135,16 @@ describe('architecture', () => {
         problems.push(`${rel(file)} imports the PostgreSQL driver`);
       for (const literal of text.match(/`[^`]*`|'(?:[^'\\\n]|\\.)*'/g) ?? [])
         if (SQL.test(literal)) problems.push(`${rel(file)} has SQL: ${literal.slice(0, 60)}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('has no casts of request input: routes take their types from their schemas', () => {
+    const problems: string[] = [];
+    for (const file of SOURCES) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/request\.(body|query|params|headers)\b[^;\n]*?\)?\s+as\s+[A-Z{(]/g))
+        problems.push(`${rel(file)}: ${m[0]}`);
     }
     assert.deepEqual(problems, []);
   });

@@ -55,7 +55,7 @@ describe('bad input', () => {
         }),
       ],
       ['narrative', await api('POST', '/api/v1/contacts', contact('Seen\u0000 with older males'))],
-      ['family_name', await api('POST', '/api/v1/people/match', { family_name: 'Sm\ud800ith' })],
+      ['familyName', await api('POST', '/api/v1/people/match', { familyName: 'Sm\ud800ith' })],
       ['query.name', await api('GET', '/api/v1/people?name=%00')],
     ];
     for (const [field, response] of cases) {

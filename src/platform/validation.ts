@@ -56,12 +56,8 @@ export class Checker {
   }
 }
 
-/** JSON Schema for routes with one `:id` path parameter holding a UUID. */
-export const ID_PARAMS = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', format: 'uuid' } },
-} as const;
+/** Routes with one `:id` path parameter holding a UUID (see schemas.ts). */
+export { IdParams as ID_PARAMS } from './schemas.ts';
 
 /** Form checkboxes arrive as a string, an array of strings, or nothing. */
 export function asList(value: unknown): string[] {

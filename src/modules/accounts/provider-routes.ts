@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { AGENCY_KIND_NAMES, ROLE_NAMES, ROLES } from '../../platform/access.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/errors.ts';
+import { FormBody, PageQuery, type PageRequest, typed } from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { ProviderRefusal } from './provider-sign-in.ts';
@@ -86,7 +87,7 @@ export function providerRoutes(
     return undefined;
   }
 
-  async function groupsPage(request: FastifyRequest, reply: FastifyReply, extra: Form = {}) {
+  async function groupsPage(request: PageRequest, reply: FastifyReply, extra: Form = {}) {
     const actor = actorOf(request);
     const [groups, agencies] = await Promise.all([
       accounts.signInGroups(actor),
@@ -113,86 +114,103 @@ export function providerRoutes(
         checked: chosen.includes(role),
       })),
       values,
-      done: (request.query as Record<string, string>).done,
+      done: request.query.done,
       ...extra,
     });
   }
 
-  return async function plugin(app: FastifyInstance) {
-    app.get('/sign-in/provider', { config: { access: 'public' } }, async (request, reply) => {
-      if (!provider) throw new NotFoundError('Sign-in with an identity provider is not set up');
-      const next = helpers.safeNext((request.query as Record<string, unknown>).next);
-      let started: Awaited<ReturnType<typeof provider.start>>;
-      try {
-        started = await provider.start(next);
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        request.log.warn({ code: error.code }, 'identity provider not available');
-        const { status, message } = providerMessage(error, provider.displayName, request.id);
-        return refused(request, reply, status, message);
-      }
-      reply.setCookie(FLOW_COOKIE, JSON.stringify(started.flow), {
-        path: FLOW_PATH,
-        httpOnly: true,
-        // Lax: the provider sends the browser back with a top-level GET from its own site.
-        sameSite: 'lax',
-        secure: config.cookieSecure,
-        signed: true,
-        maxAge: FLOW_SECONDS,
-      });
-      return reply.redirect(started.url);
-    });
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
+    app.get(
+      '/sign-in/provider',
+      { config: { access: 'public' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        if (!provider) throw new NotFoundError('Sign-in with an identity provider is not set up');
+        const next = helpers.safeNext(request.query.next);
+        let started: Awaited<ReturnType<typeof provider.start>>;
+        try {
+          started = await provider.start(next);
+        } catch (error) {
+          if (!(error instanceof ProviderError)) throw error;
+          request.log.warn({ code: error.code }, 'identity provider not available');
+          const { status, message } = providerMessage(error, provider.displayName, request.id);
+          return refused(request, reply, status, message);
+        }
+        reply.setCookie(FLOW_COOKIE, JSON.stringify(started.flow), {
+          path: FLOW_PATH,
+          httpOnly: true,
+          // Lax: the provider sends the browser back with a top-level GET from its own site.
+          sameSite: 'lax',
+          secure: config.cookieSecure,
+          signed: true,
+          maxAge: FLOW_SECONDS,
+        });
+        return reply.redirect(started.url);
+      },
+    );
 
-    app.get('/sign-in/provider/callback', { config: { access: 'public' } }, async (request, reply) => {
-      if (!provider) throw new NotFoundError('Sign-in with an identity provider is not set up');
-      const flow = readFlow(request);
-      // Used once: a replayed callback finds no flow.
-      reply.clearCookie(FLOW_COOKIE, { path: FLOW_PATH });
-      if (!flow)
-        return refused(
-          request,
-          reply,
-          400,
-          `Your sign-in with ${provider.displayName} could not be finished here (it was started in another browser, or too long ago). Start again.`,
-        );
-      let who: Awaited<ReturnType<typeof provider.finish>>;
-      try {
-        who = await provider.finish(new URL(request.url, config.publicUrl), flow);
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        request.log.warn({ code: error.code, kind: error.kind }, 'identity provider sign-in not accepted');
-        const { status, message } = providerMessage(error, provider.displayName, request.id);
-        return refused(request, reply, status, message);
-      }
-      const result = await accounts.signInWithProvider(who, { requestId: request.id });
-      if (!result.ok) {
-        request.log.warn({ reason: result.reason }, 'identity provider sign-in refused');
-        return refused(request, reply, 403, REFUSALS[result.reason]);
-      }
-      if (request.session) await accounts.signOut(request.session.token, undefined);
-      helpers.setSessionCookie(reply, result.sessionToken);
-      return reply.redirect(flow.next);
-    });
+    app.get(
+      '/sign-in/provider/callback',
+      { config: { access: 'public' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        if (!provider) throw new NotFoundError('Sign-in with an identity provider is not set up');
+        const flow = readFlow(request);
+        // Used once: a replayed callback finds no flow.
+        reply.clearCookie(FLOW_COOKIE, { path: FLOW_PATH });
+        if (!flow)
+          return refused(
+            request,
+            reply,
+            400,
+            `Your sign-in with ${provider.displayName} could not be finished here (it was started in another browser, or too long ago). Start again.`,
+          );
+        let who: Awaited<ReturnType<typeof provider.finish>>;
+        try {
+          who = await provider.finish(new URL(request.url, config.publicUrl), flow);
+        } catch (error) {
+          if (!(error instanceof ProviderError)) throw error;
+          request.log.warn({ code: error.code, kind: error.kind }, 'identity provider sign-in not accepted');
+          const { status, message } = providerMessage(error, provider.displayName, request.id);
+          return refused(request, reply, status, message);
+        }
+        const result = await accounts.signInWithProvider(who, { requestId: request.id });
+        if (!result.ok) {
+          request.log.warn({ reason: result.reason }, 'identity provider sign-in refused');
+          return refused(request, reply, 403, REFUSALS[result.reason]);
+        }
+        if (request.session) await accounts.signOut(request.session.token, undefined);
+        helpers.setSessionCookie(reply, result.sessionToken);
+        return reply.redirect(flow.next);
+      },
+    );
 
-    app.get('/admin/sign-in-groups', { config: ADMIN }, (request, reply) => groupsPage(request, reply));
+    app.get(
+      '/admin/sign-in-groups',
+      { config: ADMIN, schema: { querystring: PageQuery } },
+      (request, reply) => groupsPage(request, reply),
+    );
 
-    app.post('/admin/sign-in-groups', { config: ADMIN }, async (request, reply) => {
-      const body = (request.body ?? {}) as Form;
-      try {
-        await accounts.requestSignInGroup(actorOf(request), body);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return groupsPage(request, reply.code(422), { errors: error.errors, values: body });
-      }
-      return reply.redirect('/admin/sign-in-groups?done=requested', 303);
-    });
+    app.post(
+      '/admin/sign-in-groups',
+      { config: ADMIN, schema: { body: FormBody, querystring: PageQuery } },
+      async (request, reply) => {
+        const body = request.body;
+        try {
+          await accounts.requestSignInGroup(actorOf(request), body);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return groupsPage(request, reply.code(422), { errors: error.errors, values: body });
+        }
+        return reply.redirect('/admin/sign-in-groups?done=requested', 303);
+      },
+    );
 
     app.post(
       '/admin/sign-in-groups/:id/decision',
-      { config: ADMIN, schema: { params: ID_PARAMS } },
+      { config: ADMIN, schema: { params: ID_PARAMS, body: FormBody, querystring: PageQuery } },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const body = (request.body ?? {}) as Form;
+        const { id } = request.params;
+        const body = request.body;
         try {
           await accounts.decideSignInGroup(actorOf(request), id, body);
         } catch (error) {
@@ -212,9 +230,9 @@ export function providerRoutes(
 
     app.post(
       '/admin/sign-in-groups/:id/remove',
-      { config: ADMIN, schema: { params: ID_PARAMS } },
+      { config: ADMIN, schema: { params: ID_PARAMS, body: FormBody, querystring: PageQuery } },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         await accounts.removeSignInGroup(actorOf(request), id);
         return reply.redirect('/admin/sign-in-groups?done=removed', 303);
       },

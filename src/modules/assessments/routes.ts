@@ -1,15 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import {
+  code,
+  FormBody,
+  nullable,
+  PageId,
+  PageQuery,
+  type PageRequest,
+  Type,
+  typed,
+} from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { AssessmentsService } from './service.ts';
 
 export type AssessmentsRouteContext = RouteContext<AssessmentsService, Record<string, unknown>>;
 
-import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES } from '../flags/index.ts';
+import { ASSESSED_LEVELS, FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES } from '../flags/index.ts';
 import { checkLanguage } from '../language/index.ts';
+import { SPECIALIST_REFERRALS } from './reference.ts';
 import { ANSWERS } from './rules.ts';
 
 type Form = Record<string, unknown>;
@@ -18,7 +29,7 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
   const assessments = ctx.service;
 
   async function page(
-    request: FastifyRequest,
+    request: PageRequest,
     reply: FastifyReply,
     id: string,
     extra: { errors?: FieldError[]; values?: Form; saved?: boolean } = {},
@@ -60,36 +71,51 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
     );
   }
 
-  return async function plugin(app: FastifyInstance) {
-    app.get('/assessments/:id', { config: { access: 'assessments:view' } }, async (request, reply) => {
-      const query = request.query as Record<string, string>;
-      return page(request, reply, (request.params as { id: string }).id, { saved: query.saved === '1' });
-    });
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
+    app.get(
+      '/assessments/:id',
+      { config: { access: 'assessments:view' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const query = request.query;
+        return page(request, reply, request.params.id, { saved: query.saved === '1' });
+      },
+    );
 
-    app.post('/assessments/:id', { config: { access: 'assessments:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      const submitting = body.action === 'submit';
-      try {
-        await assessments.save(actorOf(request), id, Number(body.version), body, submitting);
-        return reply.redirect(`/assessments/${id}${submitting ? '' : '?saved=1'}`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'analysis', message: error.message }];
-        return page(request, reply.code(error instanceof ConflictError ? 409 : 422), id, {
-          errors,
-          values: body,
-        });
-      }
-    });
+    app.post(
+      '/assessments/:id',
+      {
+        config: { access: 'assessments:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        const submitting = body.action === 'submit';
+        try {
+          await assessments.save(actorOf(request), id, Number(body.version), body, submitting);
+          return reply.redirect(`/assessments/${id}${submitting ? '' : '?saved=1'}`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'analysis', message: error.message }];
+          return page(request, reply.code(error instanceof ConflictError ? 409 : 422), id, {
+            errors,
+            values: body,
+          });
+        }
+      },
+    );
 
     app.post(
       '/assessments/:id/approval',
-      { config: { access: 'assessments:approve' } },
+      {
+        config: { access: 'assessments:approve' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const body = (request.body ?? {}) as Form;
+        const { id } = request.params;
+        const body = request.body;
         try {
           await assessments.decideOverride(actorOf(request), id, body);
           return reply.redirect(`/assessments/${id}`);
@@ -104,12 +130,12 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
 
     app.post(
       '/people/:id/assessments',
-      { config: { access: 'assessments:record' } },
+      {
+        config: { access: 'assessments:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
       async (request, reply) => {
-        const { id: assessmentId } = await assessments.start(
-          actorOf(request),
-          (request.params as { id: string }).id,
-        );
+        const { id: assessmentId } = await assessments.start(actorOf(request), request.params.id);
         return reply.redirect(`/assessments/${assessmentId}`);
       },
     );
@@ -123,10 +149,7 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
         schema: { tags, summary: 'Read an assessment with its score', params: ID_PARAMS },
       },
       async (request) => {
-        const { assessment, scored } = await assessments.get(
-          actorOf(request),
-          (request.params as { id: string }).id,
-        );
+        const { assessment, scored } = await assessments.get(actorOf(request), request.params.id);
         return { ...assessment, scored };
       },
     );
@@ -139,7 +162,7 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
       async (request, reply) => {
         const started = await assessments.start(
           actorOf(request),
-          (request.params as { id: string }).id,
+          request.params.id,
           'Started through the API',
         );
         return reply.code(201).header('location', `/api/v1/assessments/${started.id}`).send(started);
@@ -154,32 +177,40 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
           summary:
             'Save answers; with submit: true, score and complete it (or send an override for approval)',
           params: ID_PARAMS,
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['version', 'answers'],
-            properties: {
-              version: { type: 'integer' },
-              submit: { type: 'boolean' },
-              answers: { type: 'object', additionalProperties: { type: 'string', enum: ANSWERS } },
-              flagTypes: { type: 'array', items: { type: 'string', enum: FLAG_TYPES } },
-              analysis: { type: 'string', maxLength: 20000 },
-              overrideLevel: {
-                type: ['string', 'null'],
-                enum: ['none', 'emerging', 'moderate', 'significant', null],
-              },
-              overrideReason: { type: ['string', 'null'], maxLength: 5000 },
-              specialistReferral: { type: ['string', 'null'], enum: ['made', 'not_made', null] },
-              specialistReferralNote: { type: ['string', 'null'], maxLength: 2000 },
+          body: Type.Object(
+            {
+              version: Type.Integer(),
+              submit: Type.Optional(Type.Boolean()),
+              answers: Type.Record(Type.String(), code(ANSWERS), {
+                description: 'Each indicator id to current, earlier, not_present or not_known',
+              }),
+              flagTypes: Type.Optional(Type.Array(code(FLAG_TYPES))),
+              analysis: Type.Optional(Type.String({ maxLength: 20000 })),
+              overrideLevel: Type.Optional(nullable(code(ASSESSED_LEVELS))),
+              overrideReason: Type.Optional(nullable(Type.String({ maxLength: 5000 }))),
+              specialistReferral: Type.Optional(nullable(code(SPECIALIST_REFERRALS))),
+              specialistReferralNote: Type.Optional(nullable(Type.String({ maxLength: 2000 }))),
             },
-          },
+            {
+              additionalProperties: false,
+              examples: [
+                {
+                  version: 1,
+                  submit: true,
+                  answers: { 'cse-cars': 'current', 'mis-repeat': 'current' },
+                  flagTypes: ['cse'],
+                  analysis: 'Adults are grooming her; the missing episodes are linked.',
+                },
+              ],
+            },
+          ),
         },
       },
       async (request) => {
-        const body = request.body as Form & { version: number; submit?: boolean };
+        const body = request.body;
         return assessments.save(
           actorOf(request),
-          (request.params as { id: string }).id,
+          request.params.id,
           body.version,
           body,
           body.submit === true,
@@ -194,23 +225,17 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
           tags,
           summary: 'Approve or decline a professional-judgement override',
           params: ID_PARAMS,
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['decision'],
-            properties: {
-              decision: { type: 'string', enum: ['approve', 'decline'] },
-              note: { type: 'string', maxLength: 2000 },
+          body: Type.Object(
+            {
+              decision: code(['approve', 'decline'] as const),
+              note: Type.Optional(Type.String({ maxLength: 2000 })),
             },
-          },
+            { additionalProperties: false },
+          ),
         },
       },
       async (request) => ({
-        finalLevel: await assessments.decideOverride(
-          actorOf(request),
-          (request.params as { id: string }).id,
-          request.body as Form,
-        ),
+        finalLevel: await assessments.decideOverride(actorOf(request), request.params.id, request.body),
       }),
     );
   };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import { FormBody, PageId, PageQuery, typed } from '../../platform/schemas.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { ClockService } from './service.ts';
 
@@ -12,16 +13,21 @@ import { UNITS, WORK_KIND_NAMES } from './rules.ts';
 const UNIT_NAMES = { hours: 'hours', working_days: 'working days', days: 'calendar days', months: 'months' };
 
 export function clockRoutes(ctx: ClockRouteContext) {
-  return async function plugin(app: FastifyInstance) {
-    app.get('/work', { config: { access: 'clock:view_queues' } }, async (request, reply) => {
-      const queues = await ctx.service.queues(actorOf(request));
-      return renderPage(request, reply, 'clock/views/queues.njk', {
-        title: 'Work queues',
-        queues,
-        now: new Date(),
-        kindNames: WORK_KIND_NAMES,
-      });
-    });
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
+    app.get(
+      '/work',
+      { config: { access: 'clock:view_queues' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const queues = await ctx.service.queues(actorOf(request));
+        return renderPage(request, reply, 'clock/views/queues.njk', {
+          title: 'Work queues',
+          queues,
+          now: new Date(),
+          kindNames: WORK_KIND_NAMES,
+        });
+      },
+    );
 
     const itemPage = async (
       request: Parameters<typeof actorOf>[0],
@@ -40,23 +46,32 @@ export function clockRoutes(ctx: ClockRouteContext) {
       });
     };
 
-    app.get('/work/:id', { config: { access: 'clock:view_queues' } }, async (request, reply) =>
-      itemPage(request, reply, (request.params as { id: string }).id),
+    app.get(
+      '/work/:id',
+      { config: { access: 'clock:view_queues' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => itemPage(request, reply, request.params.id),
     );
 
-    app.post('/work/:id', { config: { access: 'clock:complete' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      try {
-        await ctx.service.complete(actorOf(request), id, body);
-        return reply.redirect(`/work/${id}`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'note', message: error.message }];
-        return itemPage(request, reply.code(422), id, { errors, values: body });
-      }
-    });
+    app.post(
+      '/work/:id',
+      {
+        config: { access: 'clock:complete' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        try {
+          await ctx.service.complete(actorOf(request), id, body);
+          return reply.redirect(`/work/${id}`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'note', message: error.message }];
+          return itemPage(request, reply.code(422), id, { errors, values: body });
+        }
+      },
+    );
 
     const rulesPage = async (
       request: Parameters<typeof actorOf>[0],
@@ -71,18 +86,24 @@ export function clockRoutes(ctx: ClockRouteContext) {
         ...extra,
       });
 
-    app.get('/admin/clock', { config: { access: 'clock:manage_rules' } }, async (request, reply) =>
-      rulesPage(request, reply, { saved: (request.query as Record<string, string>).saved === '1' }),
+    app.get(
+      '/admin/clock',
+      { config: { access: 'clock:manage_rules' }, schema: { querystring: PageQuery } },
+      async (request, reply) => rulesPage(request, reply, { saved: request.query.saved === '1' }),
     );
 
-    app.post('/admin/clock', { config: { access: 'clock:manage_rules' } }, async (request, reply) => {
-      try {
-        await ctx.service.updateRules(actorOf(request), (request.body ?? {}) as Record<string, unknown>);
-        return reply.redirect('/admin/clock?saved=1');
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return rulesPage(request, reply.code(422), { errors: error.errors, values: request.body });
-      }
-    });
+    app.post(
+      '/admin/clock',
+      { config: { access: 'clock:manage_rules' }, schema: { body: FormBody, querystring: PageQuery } },
+      async (request, reply) => {
+        try {
+          await ctx.service.updateRules(actorOf(request), request.body);
+          return reply.redirect('/admin/clock?saved=1');
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return rulesPage(request, reply.code(422), { errors: error.errors, values: request.body });
+        }
+      },
+    );
   };
 }

@@ -1,7 +1,18 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import {
+  code,
+  FormBody,
+  nullable,
+  one,
+  PageId,
+  PageQuery,
+  type PageRequest,
+  Type,
+  typed,
+} from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { MatchingService } from '../matching/index.ts';
@@ -49,66 +60,95 @@ function contactToForm(c: ContactRecord): Form {
   };
 }
 
-const contactSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['sourceKind', 'categories', 'narrative', 'people'],
-  properties: {
-    sourceKind: { type: 'string', enum: SOURCE_KINDS },
-    sourceAgencyId: { type: ['string', 'null'], format: 'uuid' },
-    sourceName: { type: ['string', 'null'], maxLength: 200 },
-    sourceContactDetails: { type: ['string', 'null'], maxLength: 300 },
-    anonymous: { type: 'boolean' },
-    occurredOn: { type: ['string', 'null'], maxLength: 10, description: 'YYYY-MM-DD' },
-    occurredTime: { type: ['string', 'null'], maxLength: 40 },
-    location: { type: ['string', 'null'], maxLength: 500 },
-    categories: { type: 'array', items: { type: 'string', enum: CATEGORIES }, maxItems: 10 },
-    narrative: { type: 'string', maxLength: 50000 },
-    places: {
-      type: 'array',
-      maxItems: 20,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['description'],
-        properties: {
-          description: { type: 'string' },
-          kind: { type: 'string' },
-          postcode: { type: ['string', 'null'] },
-        },
-      },
-    },
-    people: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 30,
-      description: 'People already in Lantern (create new ones with POST /api/v1/people first)',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['personId', 'part'],
-        properties: { personId: { type: 'string', format: 'uuid' }, part: { type: 'string', enum: PARTS } },
-      },
-    },
-  },
-} as const;
+const optionalText = (maxLength: number, description?: string) =>
+  Type.Optional(nullable(Type.String({ maxLength, ...(description ? { description } : {}) })));
 
-const decisionSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['outcome', 'urgency', 'rationale'],
-  properties: {
-    outcome: { type: 'string', enum: OUTCOMES },
-    urgency: { type: 'string', enum: URGENCIES },
-    rationale: { type: 'string', maxLength: 20000 },
+const ContactBody = Type.Object(
+  {
+    sourceKind: code(SOURCE_KINDS),
+    sourceAgencyId: Type.Optional(nullable(Type.String({ format: 'uuid' }))),
+    sourceName: optionalText(200),
+    sourceContactDetails: optionalText(300),
+    anonymous: Type.Optional(Type.Boolean()),
+    occurredOn: optionalText(10, 'YYYY-MM-DD'),
+    occurredTime: optionalText(40),
+    location: optionalText(500),
+    categories: Type.Array(code(CATEGORIES), { maxItems: 10 }),
+    narrative: Type.String({ maxLength: 50000 }),
+    places: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            description: Type.String(),
+            kind: Type.Optional(
+              Type.String({ description: 'home, school, shop_or_takeaway, … (other when not given)' }),
+            ),
+            postcode: Type.Optional(nullable(Type.String())),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20 },
+      ),
+    ),
+    people: Type.Array(
+      Type.Object(
+        { personId: Type.String({ format: 'uuid' }), part: code(PARTS) },
+        { additionalProperties: false },
+      ),
+      {
+        minItems: 1,
+        maxItems: 30,
+        description: 'People already in Lantern (create new ones with POST /api/v1/people first)',
+      },
+    ),
   },
-} as const;
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        sourceKind: 'agency',
+        sourceAgencyId: '00000000-0000-4000-8000-000000000000',
+        categories: ['sexual', 'missing'],
+        narrative: 'Seen getting into cars with older males after school; missing twice this month.',
+        places: [
+          { description: 'Takeaway on the high street', kind: 'shop_or_takeaway', postcode: 'BD7 1AB' },
+        ],
+        people: [{ personId: '00000000-0000-4000-8000-000000000001', part: 'subject' }],
+      },
+    ],
+  },
+);
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7e]+$',
+      description: 'Visible ASCII, unique per contact; a retry with the same key and body returns the first',
+    }),
+  ),
+});
+
+const DecisionBody = Type.Object(
+  { outcome: code(OUTCOMES), urgency: code(URGENCIES), rationale: Type.String({ maxLength: 20000 }) },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        outcome: 'exploitation_assessment',
+        urgency: 'within_24_hours',
+        rationale: 'Clear signs of sexual exploitation and repeated missing episodes.',
+      },
+    ],
+  },
+);
 
 export function contactsRoutes(ctx: ContactsRouteContext) {
   const contacts = ctx.service;
 
   async function formPage(
-    request: FastifyRequest,
+    request: PageRequest,
     reply: FastifyReply,
     ctx: { title: string; action: string; values: Form; errors?: FieldError[] },
   ) {
@@ -128,20 +168,24 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
     });
   }
 
-  async function contactPage(request: FastifyRequest, reply: FastifyReply, id: string, extra: Form = {}) {
+  async function contactPage(request: PageRequest, reply: FastifyReply, id: string, extra: Form = {}) {
     const actor = actorOf(request);
     const contact = await contacts.get(actor, id);
-    const query = request.query as Record<string, string>;
+    const search = {
+      name: one(request.query.name) ?? '',
+      dob: one(request.query.dob) ?? '',
+      postcode: one(request.query.postcode) ?? '',
+    };
     let candidates: unknown[] | undefined;
     let modelVersion: number | undefined;
     let searchErrors: FieldError[] | undefined;
-    if (contact.status === 'draft' && (query.name || query.dob || query.postcode)) {
+    if (contact.status === 'draft' && (search.name || search.dob || search.postcode)) {
       try {
         // The "already known?" matcher: ranked, with the evidence for each candidate.
         const result = await ctx.deps.matching.match(actor, {
-          full_name: query.name,
-          dob: query.dob,
-          postcode: query.postcode,
+          full_name: search.name,
+          dob: search.dob,
+          postcode: search.postcode,
         });
         candidates = result.candidates;
         modelVersion = result.modelVersion;
@@ -159,8 +203,8 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
       names,
       candidates,
       modelVersion,
-      search: { name: query.name ?? '', dob: query.dob ?? '', postcode: query.postcode ?? '' },
-      searchUrl: `/contacts/${contact.id}?${new URLSearchParams({ name: query.name ?? '', dob: query.dob ?? '', postcode: query.postcode ?? '' })}`,
+      search,
+      searchUrl: `/contacts/${contact.id}?${new URLSearchParams(search)}`,
       errors: searchErrors,
       partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
       outcomeItems: OUTCOMES.map((o) => ({ value: o, text: OUTCOME_NAMES[o] })),
@@ -172,121 +216,164 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
         decide: hasPermission(actor, 'contacts:decide'),
         signOff: hasPermission(actor, 'contacts:sign_off'),
       },
-      flash: query.saved ?? query.submitted ?? query.decided,
+      flash: one(request.query.saved) ?? one(request.query.submitted) ?? one(request.query.decided),
       ...extra,
     });
   }
 
-  return async function plugin(app: FastifyInstance) {
-    app.get('/contacts', { config: { access: 'contacts:view' } }, async (request, reply) => {
-      const lists = await contacts.list(actorOf(request));
-      return renderPage(request, reply, 'contacts/views/list.njk', {
-        title: 'Contacts',
-        ...lists,
-        names,
-        canRecord: hasPermission(request.actor, 'contacts:record'),
-      });
-    });
-
-    app.get('/contacts/new', { config: { access: 'contacts:record' } }, async (request, reply) =>
-      formPage(request, reply, {
-        title: 'Record a contact',
-        action: '/contacts',
-        values: { sourceKind: 'agency' },
-      }),
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
+    app.get(
+      '/contacts',
+      { config: { access: 'contacts:view' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const lists = await contacts.list(actorOf(request));
+        return renderPage(request, reply, 'contacts/views/list.njk', {
+          title: 'Contacts',
+          ...lists,
+          names,
+          canRecord: hasPermission(request.actor, 'contacts:record'),
+        });
+      },
     );
 
-    app.post('/contacts', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const body = (request.body ?? {}) as Form;
-      try {
-        const id = await contacts.createDraft(actorOf(request), formToContact(body));
-        return reply.redirect(`/contacts/${id}?saved=draft`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return formPage(request, reply.code(422), {
+    app.get(
+      '/contacts/new',
+      { config: { access: 'contacts:record' }, schema: { querystring: PageQuery } },
+      async (request, reply) =>
+        formPage(request, reply, {
           title: 'Record a contact',
           action: '/contacts',
-          values: body,
-          errors: error.errors,
-        });
-      }
-    });
-
-    app.get('/contacts/:id', { config: { access: 'contacts:view' } }, async (request, reply) =>
-      contactPage(request, reply, (request.params as { id: string }).id),
+          values: { sourceKind: 'agency' },
+        }),
     );
 
-    app.get('/contacts/:id/edit', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const contact = await contacts.get(actorOf(request), id);
-      return formPage(request, reply, {
-        title: `Change contact ${contact.reference}`,
-        action: `/contacts/${id}/edit`,
-        values: contactToForm(contact),
-      });
-    });
-
-    app.post('/contacts/:id/edit', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      try {
-        await contacts.updateDraft(actorOf(request), id, Number(body.version), formToContact(body));
-        return reply.redirect(`/contacts/${id}?saved=draft`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'narrative', message: error.message }];
-        return formPage(request, reply.code(error instanceof ConflictError ? 409 : 422), {
-          title: 'Change contact',
-          action: `/contacts/${id}/edit`,
-          values: body,
-          errors,
-        });
-      }
-    });
-
-    app.post('/contacts/:id/people', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Record<string, string>;
-      try {
-        if (body.remove) await contacts.removePerson(actorOf(request), id, body.remove);
-        else {
-          await contacts.addPerson(actorOf(request), id, body.personId, body.part);
-          // Added from the matcher's suggestions: the practitioner confirmed the match.
-          if (body.modelVersion) {
-            await ctx.deps.matching.recordDecision(actorOf(request), {
-              personId: body.personId,
-              contactId: id,
-              decision: 'confirmed',
-              probability: body.probability,
-              modelVersion: body.modelVersion,
-            });
-          }
+    app.post(
+      '/contacts',
+      { config: { access: 'contacts:record' }, schema: { body: FormBody, querystring: PageQuery } },
+      async (request, reply) => {
+        const body = request.body;
+        try {
+          const id = await contacts.createDraft(actorOf(request), formToContact(body));
+          return reply.redirect(`/contacts/${id}?saved=draft`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return formPage(request, reply.code(422), {
+            title: 'Record a contact',
+            action: '/contacts',
+            values: body,
+            errors: error.errors,
+          });
         }
-        return reply.redirect(`/contacts/${id}#people`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return contactPage(request, reply.code(422), id, { errors: error.errors });
-      }
-    });
+      },
+    );
 
-    app.get('/contacts/:id/people/new', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const contact = await contacts.get(actorOf(request), id);
-      return renderPage(request, reply, 'contacts/views/new-person.njk', {
-        title: 'Add someone new',
-        contact,
-        values: { dobPrecision: 'exact', part: 'subject' },
-        partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
-      });
-    });
+    app.get(
+      '/contacts/:id',
+      { config: { access: 'contacts:view' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => contactPage(request, reply, request.params.id),
+    );
+
+    app.get(
+      '/contacts/:id/edit',
+      { config: { access: 'contacts:record' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const contact = await contacts.get(actorOf(request), id);
+        return formPage(request, reply, {
+          title: `Change contact ${contact.reference}`,
+          action: `/contacts/${id}/edit`,
+          values: contactToForm(contact),
+        });
+      },
+    );
+
+    app.post(
+      '/contacts/:id/edit',
+      {
+        config: { access: 'contacts:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        try {
+          await contacts.updateDraft(actorOf(request), id, Number(body.version), formToContact(body));
+          return reply.redirect(`/contacts/${id}?saved=draft`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError
+              ? error.errors
+              : [{ field: 'narrative', message: error.message }];
+          return formPage(request, reply.code(error instanceof ConflictError ? 409 : 422), {
+            title: 'Change contact',
+            action: `/contacts/${id}/edit`,
+            values: body,
+            errors,
+          });
+        }
+      },
+    );
+
+    app.post(
+      '/contacts/:id/people',
+      {
+        config: { access: 'contacts:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        const personId = one(body.personId) ?? '';
+        try {
+          const remove = one(body.remove);
+          if (remove) await contacts.removePerson(actorOf(request), id, remove);
+          else {
+            await contacts.addPerson(actorOf(request), id, personId, one(body.part) ?? '');
+            // Added from the matcher's suggestions: the practitioner confirmed the match.
+            if (body.modelVersion) {
+              await ctx.deps.matching.recordDecision(actorOf(request), {
+                personId,
+                contactId: id,
+                decision: 'confirmed',
+                probability: body.probability,
+                modelVersion: body.modelVersion,
+              });
+            }
+          }
+          return reply.redirect(`/contacts/${id}#people`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return contactPage(request, reply.code(422), id, { errors: error.errors });
+        }
+      },
+    );
+
+    app.get(
+      '/contacts/:id/people/new',
+      { config: { access: 'contacts:record' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const contact = await contacts.get(actorOf(request), id);
+        return renderPage(request, reply, 'contacts/views/new-person.njk', {
+          title: 'Add someone new',
+          contact,
+          values: { dobPrecision: 'exact', part: 'subject' },
+          partItems: PARTS.map((p) => ({ value: p, text: PART_NAMES[p] })),
+        });
+      },
+    );
 
     app.post(
       '/contacts/:id/people/new',
-      { config: { access: 'contacts:record' } },
+      {
+        config: { access: 'contacts:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const body = (request.body ?? {}) as Record<string, string>;
+        const { id } = request.params;
+        const body = request.body;
         try {
           await contacts.addNewPerson(actorOf(request), id, { ...formToPersonInput(body), part: body.part });
           return reply.redirect(`/contacts/${id}#people`);
@@ -304,46 +391,67 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
       },
     );
 
-    app.post('/contacts/:id/submit', { config: { access: 'contacts:record' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      try {
-        await contacts.submit(actorOf(request), id, Number((request.body as Form).version));
-        return reply.redirect(`/contacts/${id}?submitted=1`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'submit', message: error.message }];
-        return contactPage(request, reply.code(422), id, { errors });
-      }
-    });
+    app.post(
+      '/contacts/:id/submit',
+      {
+        config: { access: 'contacts:record' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        try {
+          await contacts.submit(actorOf(request), id, Number(one(request.body.version)));
+          return reply.redirect(`/contacts/${id}?submitted=1`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'submit', message: error.message }];
+          return contactPage(request, reply.code(422), id, { errors });
+        }
+      },
+    );
 
-    app.post('/contacts/:id/decision', { config: { access: 'contacts:decide' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      try {
-        await contacts.decide(actorOf(request), id, body);
-        return reply.redirect(`/contacts/${id}?decided=1`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'outcome', message: error.message }];
-        return contactPage(request, reply.code(422), id, { errors, decisionValues: body });
-      }
-    });
+    app.post(
+      '/contacts/:id/decision',
+      {
+        config: { access: 'contacts:decide' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        try {
+          await contacts.decide(actorOf(request), id, body);
+          return reply.redirect(`/contacts/${id}?decided=1`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'outcome', message: error.message }];
+          return contactPage(request, reply.code(422), id, { errors, decisionValues: body });
+        }
+      },
+    );
 
-    app.post('/contacts/:id/signoff', { config: { access: 'contacts:sign_off' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      try {
-        await contacts.signOff(actorOf(request), id, body);
-        return reply.redirect(`/contacts/${id}?decided=1`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const errors =
-          error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
-        return contactPage(request, reply.code(422), id, { errors, signoffValues: body });
-      }
-    });
+    app.post(
+      '/contacts/:id/signoff',
+      {
+        config: { access: 'contacts:sign_off' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        try {
+          await contacts.signOff(actorOf(request), id, body);
+          return reply.redirect(`/contacts/${id}?decided=1`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const errors =
+            error instanceof ValidationError ? error.errors : [{ field: 'decision', message: error.message }];
+          return contactPage(request, reply.code(422), id, { errors, signoffValues: body });
+        }
+      },
+    );
 
     // API
     const tags = ['Contacts'];
@@ -355,26 +463,14 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
           tags,
           summary:
             'Receive a contact (created and submitted at once). Send an Idempotency-Key header: a retry returns the first contact.',
-          headers: {
-            type: 'object',
-            properties: {
-              'idempotency-key': {
-                type: 'string',
-                minLength: 1,
-                maxLength: 200,
-                pattern: '^[\\x21-\\x7e]+$',
-                description:
-                  'Visible ASCII, unique per contact; a retry with the same key and body returns the first',
-              },
-            },
-          },
-          body: contactSchema,
+          headers: IdempotencyHeaders,
+          body: ContactBody,
         },
       },
       async (request, reply) => {
-        const key = (request.headers['idempotency-key'] as string | undefined) ?? null;
+        const key = request.headers['idempotency-key'] ?? null;
         const actor = actorOf(request);
-        const received = await contacts.receive(actor, request.body as Form, key);
+        const received = await contacts.receive(actor, request.body, key);
         const { id, created } = received;
         // A new contact comes back as stored (its receipt is audited); a retry reads the first one.
         const contact = received.contact ?? (await contacts.get(actor, id));
@@ -387,20 +483,16 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
     app.get(
       '/api/v1/contacts/:id',
       { config: { access: 'contacts:view' }, schema: { tags, summary: 'Read a contact', params: ID_PARAMS } },
-      async (request) => contacts.get(actorOf(request), (request.params as { id: string }).id),
+      async (request) => contacts.get(actorOf(request), request.params.id),
     );
     app.post(
       '/api/v1/contacts/:id/decision',
       {
         config: { access: 'contacts:decide' },
-        schema: { tags, summary: 'Record the Front Door decision', params: ID_PARAMS, body: decisionSchema },
+        schema: { tags, summary: 'Record the Front Door decision', params: ID_PARAMS, body: DecisionBody },
       },
       async (request, reply) => {
-        const result = await contacts.decide(
-          actorOf(request),
-          (request.params as { id: string }).id,
-          request.body as Form,
-        );
+        const result = await contacts.decide(actorOf(request), request.params.id, request.body);
         return reply.code(201).send(result);
       },
     );

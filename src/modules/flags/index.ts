@@ -1,4 +1,5 @@
 export {
+  ASSESSED_LEVELS,
   type AssessedLevel,
   FLAG_NAMES,
   FLAG_TYPES,

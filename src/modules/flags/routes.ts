@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import { code, FormBody, PageId, PageQuery, Type, typed } from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { FlagsService } from './service.ts';
@@ -10,7 +11,8 @@ export type FlagsRouteContext = RouteContext<FlagsService, Record<string, unknow
 import { FLAG_NAMES, FLAG_TYPES, LEVEL_NAMES, RISK_LEVELS } from './reference.ts';
 
 export function flagsRoutes(ctx: FlagsRouteContext) {
-  return async function plugin(app: FastifyInstance) {
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
     async function flagPage(
       request: FastifyRequest,
       reply: FastifyReply,
@@ -38,21 +40,27 @@ export function flagsRoutes(ctx: FlagsRouteContext) {
       });
     }
 
-    app.get('/people/:id/flags', { config: { access: 'flags:set' } }, async (request, reply) =>
-      flagPage(request, reply, (request.params as { id: string }).id),
+    app.get(
+      '/people/:id/flags',
+      { config: { access: 'flags:set' }, schema: { params: PageId } },
+      async (request, reply) => flagPage(request, reply, request.params.id),
     );
 
-    app.post('/people/:id/flags', { config: { access: 'flags:set' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      try {
-        await ctx.service.set(actorOf(request), id, body);
-        return reply.redirect(`/people/${id}?flagged=1#flags`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return flagPage(request, reply.code(422), id, { errors: error.errors, values: body });
-      }
-    });
+    app.post(
+      '/people/:id/flags',
+      { config: { access: 'flags:set' }, schema: { params: PageId, body: FormBody, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        try {
+          await ctx.service.set(actorOf(request), id, body);
+          return reply.redirect(`/people/${id}?flagged=1#flags`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return flagPage(request, reply.code(422), id, { errors: error.errors, values: body });
+        }
+      },
+    );
 
     const tags = ['Flags'];
     app.get(
@@ -61,7 +69,7 @@ export function flagsRoutes(ctx: FlagsRouteContext) {
         config: { access: 'flags:view' },
         schema: { tags, summary: "A person's current flags and their full history", params: ID_PARAMS },
       },
-      async (request) => ctx.service.forPerson(actorOf(request), (request.params as { id: string }).id),
+      async (request) => ctx.service.forPerson(actorOf(request), request.params.id),
     );
     app.post(
       '/api/v1/people/:id/flags',
@@ -71,24 +79,21 @@ export function flagsRoutes(ctx: FlagsRouteContext) {
           tags,
           summary: 'Set, change or end a flag (level "ended"), with the reason',
           params: ID_PARAMS,
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['flagType', 'level', 'reason'],
-            properties: {
-              flagType: { type: 'string', enum: FLAG_TYPES },
-              level: { type: 'string', enum: [...RISK_LEVELS, 'ended'] },
-              reason: { type: 'string', maxLength: 2000 },
+          body: Type.Object(
+            {
+              flagType: code(FLAG_TYPES),
+              level: code([...RISK_LEVELS, 'ended'] as const, { description: '"ended" ends the flag' }),
+              reason: Type.String({ maxLength: 2000 }),
             },
-          },
+            {
+              additionalProperties: false,
+              examples: [{ flagType: 'cse', level: 'moderate', reason: 'Agreed at the DRAM on 1 December' }],
+            },
+          ),
         },
       },
       async (request, reply) => {
-        const outcome = await ctx.service.set(
-          actorOf(request),
-          (request.params as { id: string }).id,
-          request.body as Record<string, unknown>,
-        );
+        const outcome = await ctx.service.set(actorOf(request), request.params.id, request.body);
         return reply.code(201).send({ outcome });
       },
     );

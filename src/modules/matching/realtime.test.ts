@@ -140,7 +140,7 @@ describe('"Already known?" in real time', () => {
       method: 'POST',
       url: '/api/v1/people/match',
       headers: { authorization: `Bearer ${tokens.police}` },
-      payload: { given_name: 'Jon', family_name: 'Smyth', dob: '03/12/2010' },
+      payload: { givenName: 'Jon', familyName: 'Smyth', dateOfBirth: '03/12/2010' },
     });
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json();
@@ -158,5 +158,18 @@ describe('"Already known?" in real time', () => {
     });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().errors[0].field, 'surname');
+    // The service's rules name the API's own (camelCase) fields.
+    const fieldsOf = async (payload: Record<string, string>) => {
+      const r = await ta.app.inject({
+        method: 'POST',
+        url: '/api/v1/people/match',
+        headers: { authorization: `Bearer ${tokens.police}` },
+        payload,
+      });
+      assert.equal(r.statusCode, 422, r.body);
+      return r.json().errors.map((e: { field: string }) => e.field);
+    };
+    assert.deepEqual(await fieldsOf({ dateOfBirth: '31/02/2010' }), ['dateOfBirth']);
+    assert.deepEqual(await fieldsOf({ postcode: 'BD7 1AB' }), ['familyName']);
   });
 });

@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import { FormBody, one, PageId, PageQuery, type PageRequest, Type, typed } from '../../platform/schemas.ts';
 import { asList, ID_PARAMS } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import type { PeopleService } from './service.ts';
@@ -147,15 +148,21 @@ export const CHRONOLOGY_KINDS = [
   { value: 'record', text: 'Record changes' },
 ];
 
+/** A person as the API answers: times as ISO 8601 text, and the age worked out. */
 export function toApi(p: PersonRecord) {
-  return { ...p, ageYears: ageInYears(p.dateOfBirth) };
+  return {
+    ...p,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    ageYears: ageInYears(p.dateOfBirth),
+  };
 }
 
 export function peopleRoutes(ctx: PeopleRouteContext) {
   const people = ctx.service;
 
   async function formPage(
-    request: FastifyRequest,
+    request: PageRequest,
     reply: FastifyReply,
     ctx: {
       title: string;
@@ -180,45 +187,53 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
     });
   }
 
-  return async function plugin(app: FastifyInstance) {
-    app.get('/people', { config: { access: 'people:search' } }, async (request, reply) => {
-      const query = request.query as Form;
-      const searched = ['name', 'dob', 'postcode'].some(
-        (k) => typeof query[k] === 'string' && (query[k] as string).trim(),
-      );
-      const canCreate = hasPermission(request.actor, 'people:create');
-      if (!searched)
-        return renderPage(request, reply, 'people/views/search.njk', {
-          title: 'People',
-          values: {},
-          canCreate,
-        });
-      try {
-        const { results } = await people.search(actorOf(request), query);
-        return renderPage(request, reply, 'people/views/search.njk', {
-          title: 'People',
-          values: query,
-          results,
-          searched: true,
-          canCreate,
-        });
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return renderPage(request, reply.code(422), 'people/views/search.njk', {
-          title: 'People',
-          values: query,
-          errors: error.errors,
-          canCreate,
-        });
-      }
-    });
+  return async function plugin(fastify: FastifyInstance) {
+    const app = typed(fastify);
+    app.get(
+      '/people',
+      { config: { access: 'people:search' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const query = request.query;
+        const searched = ['name', 'dob', 'postcode'].some(
+          (k) => typeof query[k] === 'string' && (query[k] as string).trim(),
+        );
+        const canCreate = hasPermission(request.actor, 'people:create');
+        if (!searched)
+          return renderPage(request, reply, 'people/views/search.njk', {
+            title: 'People',
+            values: {},
+            canCreate,
+          });
+        try {
+          const { results } = await people.search(actorOf(request), query);
+          return renderPage(request, reply, 'people/views/search.njk', {
+            title: 'People',
+            values: query,
+            results,
+            searched: true,
+            canCreate,
+          });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return renderPage(request, reply.code(422), 'people/views/search.njk', {
+            title: 'People',
+            values: query,
+            errors: error.errors,
+            canCreate,
+          });
+        }
+      },
+    );
 
-    app.get('/people/new', { config: { access: 'people:create' } }, async (request, reply) =>
-      formPage(request, reply, {
-        title: 'Add a person',
-        action: '/people',
-        values: { dobPrecision: 'exact' },
-      }),
+    app.get(
+      '/people/new',
+      { config: { access: 'people:create' }, schema: { querystring: PageQuery } },
+      async (request, reply) =>
+        formPage(request, reply, {
+          title: 'Add a person',
+          action: '/people',
+          values: { dobPrecision: 'exact' },
+        }),
     );
 
     /**
@@ -226,42 +241,46 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
      * this one, they are shown, and the person is only added when the practitioner says none of
      * them is. A second record with the same NHS number or UPN needs a reason.
      */
-    app.post('/people', { config: { access: 'people:create' } }, async (request, reply) => {
-      const body = (request.body ?? {}) as Form;
-      const actor = actorOf(request);
-      const input = formToPersonInput(body);
-      const againForm = (errors?: FieldError[], duplicates?: { id: string; field: string }[]) =>
-        formPage(request, reply.code(errors ? 422 : 200), {
-          title: 'Add a person',
-          action: '/people',
-          values: { ...body, confirmedNew: duplicates ? '1' : body.confirmedNew },
-          errors,
-          duplicates,
-        });
-      if (body.edit === '1') return againForm();
-      if (body.confirmedNew !== '1' && hasPermission(actor, 'matching:search')) {
-        const candidates = await possibleMatches(actor, input);
-        if (candidates.length) {
-          return renderPage(request, reply, 'people/views/possible-matches.njk', {
-            title: 'This person may already be known',
-            candidates,
-            hidden: Object.entries(body)
-              .filter(([k]) => k !== '_csrf' && k !== 'confirmedNew' && k !== 'edit')
-              .flatMap(([name, v]) => [v ?? ''].flat().map((value) => ({ name, value }))),
+    app.post(
+      '/people',
+      { config: { access: 'people:create' }, schema: { body: FormBody, querystring: PageQuery } },
+      async (request, reply) => {
+        const body = request.body;
+        const actor = actorOf(request);
+        const input = formToPersonInput(body);
+        const againForm = (errors?: FieldError[], duplicates?: { id: string; field: string }[]) =>
+          formPage(request, reply.code(errors ? 422 : 200), {
+            title: 'Add a person',
+            action: '/people',
+            values: { ...body, confirmedNew: duplicates ? '1' : body.confirmedNew },
+            errors,
+            duplicates,
           });
+        if (body.edit === '1') return againForm();
+        if (body.confirmedNew !== '1' && hasPermission(actor, 'matching:search')) {
+          const candidates = await possibleMatches(actor, input);
+          if (candidates.length) {
+            return renderPage(request, reply, 'people/views/possible-matches.njk', {
+              title: 'This person may already be known',
+              candidates,
+              hidden: Object.entries(body)
+                .filter(([k]) => k !== '_csrf' && k !== 'confirmedNew' && k !== 'edit')
+                .flatMap(([name, v]) => [v ?? ''].flat().map((value) => ({ name, value }))),
+            });
+          }
         }
-      }
-      try {
-        const id = await people.create(actor, input);
-        return reply.redirect(`/people/${id}?created=1`);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        return againForm(
-          error.errors,
-          error instanceof DuplicateIdentifierError ? error.existing : undefined,
-        );
-      }
-    });
+        try {
+          const id = await people.create(actor, input);
+          return reply.redirect(`/people/${id}?created=1`);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return againForm(
+            error.errors,
+            error instanceof DuplicateIdentifierError ? error.existing : undefined,
+          );
+        }
+      },
+    );
 
     /** People who may be the one being added (probability 0.5 or more), most likely first. */
     async function possibleMatches(actor: ReturnType<typeof actorOf>, input: Record<string, unknown>) {
@@ -286,7 +305,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
     }
 
     /** Everything on a person's page; each part only for roles that may see it. */
-    async function personPage(request: FastifyRequest, id: string, kind: string | undefined) {
+    async function personPage(request: PageRequest, id: string, kind: string | undefined) {
       const actor = actorOf(request);
       const person = await people.view(actor, id);
       if (person.mergedInto) return { person } as Awaited<ReturnType<typeof loadPage>>;
@@ -316,147 +335,169 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
       };
     }
 
-    app.get('/people/:id', { config: { access: 'people:view' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const query = request.query as Form;
-      const kind =
-        typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
-          ? query.kind
-          : undefined;
-      const data = await personPage(request, id, kind);
-      // A record merged into someone is read as part of them: go to the person it belongs to.
-      if (data.person.mergedInto) return reply.redirect(`/people/${data.person.mergedInto}?merged=1`, 303);
-      return renderPage(request, reply, 'people/views/show.njk', {
-        title: `${data.person.givenName} ${data.person.familyName}`,
-        ...data,
-        age: ageInYears(data.person.dateOfBirth),
-        kind,
-        kindItems: [{ value: '', text: 'Everything' }, ...CHRONOLOGY_KINDS].map((k) => ({
-          ...k,
-          selected: k.value === (kind ?? ''),
-        })),
-        created: query.created === '1',
-        saved: query.saved === '1',
-        flagged: query.flagged === '1',
-        mergedNotice: query.merged === '1',
-        unmerged: query.unmerged === '1',
-        genderNames: GENDER_NAMES,
-        ethnicityNames: ETHNICITY_NAMES,
-        can: {
-          edit: hasPermission(request.actor, 'people:edit'),
-          accessLog: hasPermission(request.actor, 'people:view_access_log'),
-          assess: hasPermission(request.actor, 'assessments:record'),
-          setFlags: hasPermission(request.actor, 'flags:set'),
-          merge: hasPermission(request.actor, 'people:merge'),
-        },
-      });
-    });
-
-    app.get('/people/:id/chronology/print', { config: { access: 'people:view' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const query = request.query as Form;
-      const kind =
-        typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
-          ? query.kind
-          : undefined;
-      const actor = actorOf(request);
-      const person = await people.view(actor, id, 'printed the chronology');
-      const { entries } = await people.chronology(actor, id, kind);
-      return renderPage(request, reply, 'people/views/chronology-print.njk', {
-        title: `Chronology: ${person.givenName} ${person.familyName}`,
-        person,
-        entries,
-        kind: CHRONOLOGY_KINDS.find((k) => k.value === kind)?.text,
-        printedAt: new Date(),
-      });
-    });
-
-    app.get('/people/:id/edit', { config: { access: 'people:edit' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const person = await people.view(actorOf(request), id, 'edit');
-      const values = personToForm(person);
-      return formPage(request, reply, {
-        title: `Change details of ${person.givenName} ${person.familyName}`,
-        action: `/people/${id}`,
-        // What the form starts from, so a stale save can tell whose change is whose.
-        values: { ...values, version: String(person.version), original: JSON.stringify(values) },
-        person,
-      });
-    });
-
-    app.post('/people/:id', { config: { access: 'people:edit' } }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as Form;
-      const actor = actorOf(request);
-      const title = (p: PersonRecord) => `Change details of ${p.givenName} ${p.familyName}`;
-      // Sent back from a stale-edit page: each conflicting part must have been chosen.
-      const { values, unresolved } = applyResolutions(body);
-      if (unresolved.length) {
-        const current = await people.view(actor, id, 'edit');
-        const theirs = personToForm(current);
-        const conflicts = unresolved.map((group) => ({
-          group,
-          mine: Object.fromEntries(group.keys.map((k) => [k, body[k]])),
-          theirs: Object.fromEntries(group.keys.map((k) => [k, body[`theirs-${k}`] ?? theirs[k]])),
-        }));
-        return formPage(request, reply.code(422), {
-          title: title(current),
-          action: `/people/${id}`,
-          values: body,
-          errors: unresolved.map((g) => ({
-            field: `resolve-${g.id}`,
-            message: `Choose which ${g.label} to keep`,
+    app.get(
+      '/people/:id',
+      { config: { access: 'people:view' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const query = request.query;
+        const kind =
+          typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
+            ? query.kind
+            : undefined;
+        const data = await personPage(request, id, kind);
+        // A record merged into someone is read as part of them: go to the person it belongs to.
+        if (data.person.mergedInto) return reply.redirect(`/people/${data.person.mergedInto}?merged=1`, 303);
+        return renderPage(request, reply, 'people/views/show.njk', {
+          title: `${data.person.givenName} ${data.person.familyName}`,
+          ...data,
+          age: ageInYears(data.person.dateOfBirth),
+          kind,
+          kindItems: [{ value: '', text: 'Everything' }, ...CHRONOLOGY_KINDS].map((k) => ({
+            ...k,
+            selected: k.value === (kind ?? ''),
           })),
-          person: current,
-          stale: { takenFromTheirs: [], conflicts: conflictView(conflicts) },
+          created: query.created === '1',
+          saved: query.saved === '1',
+          flagged: query.flagged === '1',
+          mergedNotice: query.merged === '1',
+          unmerged: query.unmerged === '1',
+          genderNames: GENDER_NAMES,
+          ethnicityNames: ETHNICITY_NAMES,
+          can: {
+            edit: hasPermission(request.actor, 'people:edit'),
+            accessLog: hasPermission(request.actor, 'people:view_access_log'),
+            assess: hasPermission(request.actor, 'assessments:record'),
+            setFlags: hasPermission(request.actor, 'flags:set'),
+            merge: hasPermission(request.actor, 'people:merge'),
+          },
         });
-      }
-      try {
-        await people.update(actor, id, Number(values.version), formToPersonInput(values));
-        return reply.redirect(`/people/${id}?saved=1`);
-      } catch (error) {
-        if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
-        const current = await people.view(actor, id, 'edit');
-        if (error instanceof ValidationError) {
+      },
+    );
+
+    app.get(
+      '/people/:id/chronology/print',
+      { config: { access: 'people:view' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const query = request.query;
+        const kind =
+          typeof query.kind === 'string' && CHRONOLOGY_KINDS.some((k) => k.value === query.kind)
+            ? query.kind
+            : undefined;
+        const actor = actorOf(request);
+        const person = await people.view(actor, id, 'printed the chronology');
+        const { entries } = await people.chronology(actor, id, kind);
+        return renderPage(request, reply, 'people/views/chronology-print.njk', {
+          title: `Chronology: ${person.givenName} ${person.familyName}`,
+          person,
+          entries,
+          kind: CHRONOLOGY_KINDS.find((k) => k.value === kind)?.text,
+          printedAt: new Date(),
+        });
+      },
+    );
+
+    app.get(
+      '/people/:id/edit',
+      { config: { access: 'people:edit' }, schema: { params: PageId, querystring: PageQuery } },
+      async (request, reply) => {
+        const { id } = request.params;
+        const person = await people.view(actorOf(request), id, 'edit');
+        const values = personToForm(person);
+        return formPage(request, reply, {
+          title: `Change details of ${person.givenName} ${person.familyName}`,
+          action: `/people/${id}`,
+          // What the form starts from, so a stale save can tell whose change is whose.
+          values: { ...values, version: String(person.version), original: JSON.stringify(values) },
+          person,
+        });
+      },
+    );
+
+    app.post(
+      '/people/:id',
+      {
+        config: { access: 'people:edit' },
+        schema: { params: PageId, body: FormBody, querystring: PageQuery },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const body = request.body;
+        const actor = actorOf(request);
+        const title = (p: PersonRecord) => `Change details of ${p.givenName} ${p.familyName}`;
+        // Sent back from a stale-edit page: each conflicting part must have been chosen.
+        const { values, unresolved } = applyResolutions(body);
+        if (unresolved.length) {
+          const current = await people.view(actor, id, 'edit');
+          const theirs = personToForm(current);
+          const conflicts = unresolved.map((group) => ({
+            group,
+            mine: Object.fromEntries(group.keys.map((k) => [k, body[k]])),
+            theirs: Object.fromEntries(group.keys.map((k) => [k, body[`theirs-${k}`] ?? theirs[k]])),
+          }));
           return formPage(request, reply.code(422), {
             title: title(current),
             action: `/people/${id}`,
-            values,
-            errors: error.errors,
+            values: body,
+            errors: unresolved.map((g) => ({
+              field: `resolve-${g.id}`,
+              message: `Choose which ${g.label} to keep`,
+            })),
             person: current,
+            stale: { takenFromTheirs: [], conflicts: conflictView(conflicts) },
           });
         }
-        // Someone saved meanwhile: keep what was typed, take their changes to the parts not typed
-        // over, and ask about the parts both changed. Nothing is saved until the person says.
-        const theirs = personToForm(current);
-        let base: Form = {};
         try {
-          base = JSON.parse(String(body.original ?? '{}')) as Form;
-        } catch {
-          base = {};
-        }
-        const { merged, conflicts, takenFromTheirs } = threeWayMerge(base, values, theirs);
-        return formPage(request, reply.code(409), {
-          title: title(current),
-          action: `/people/${id}`,
-          values: { ...merged, version: String(current.version), original: JSON.stringify(theirs) },
-          errors: [
-            {
-              field: conflicts.length ? `resolve-${conflicts[0].group.id}` : 'givenName',
-              message: error.message,
+          await people.update(actor, id, Number(values.version), formToPersonInput(values));
+          return reply.redirect(`/people/${id}?saved=1`);
+        } catch (error) {
+          if (!(error instanceof ValidationError) && !(error instanceof ConflictError)) throw error;
+          const current = await people.view(actor, id, 'edit');
+          if (error instanceof ValidationError) {
+            return formPage(request, reply.code(422), {
+              title: title(current),
+              action: `/people/${id}`,
+              values,
+              errors: error.errors,
+              person: current,
+            });
+          }
+          // Someone saved meanwhile: keep what was typed, take their changes to the parts not typed
+          // over, and ask about the parts both changed. Nothing is saved until the person says.
+          const theirs = personToForm(current);
+          let base: Form = {};
+          try {
+            base = JSON.parse(String(body.original ?? '{}')) as Form;
+          } catch {
+            base = {};
+          }
+          const { merged, conflicts, takenFromTheirs } = threeWayMerge(base, values, theirs);
+          return formPage(request, reply.code(409), {
+            title: title(current),
+            action: `/people/${id}`,
+            values: { ...merged, version: String(current.version), original: JSON.stringify(theirs) },
+            errors: [
+              {
+                field: conflicts.length ? `resolve-${conflicts[0].group.id}` : 'givenName',
+                message: error.message,
+              },
+            ],
+            person: current,
+            stale: {
+              takenFromTheirs: takenFromTheirs.map((g) => g.label),
+              conflicts: conflictView(conflicts),
             },
-          ],
-          person: current,
-          stale: { takenFromTheirs: takenFromTheirs.map((g) => g.label), conflicts: conflictView(conflicts) },
-        });
-      }
-    });
+          });
+        }
+      },
+    );
 
     app.get(
       '/people/:id/access-log',
-      { config: { access: 'people:view_access_log' } },
+      { config: { access: 'people:view_access_log' }, schema: { params: PageId, querystring: PageQuery } },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         const { person, events } = await people.accessLog(actorOf(request), id);
         return renderPage(request, reply, 'people/views/access-log.njk', {
           title: `Access log: ${person.givenName} ${person.familyName}`,
@@ -466,8 +507,13 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
       },
     );
 
-    async function unmergePage(request: FastifyRequest, reply: FastifyReply, errors?: FieldError[]) {
-      const { id, mergeId } = request.params as { id: string; mergeId: string };
+    async function unmergePage(
+      request: PageRequest,
+      reply: FastifyReply,
+      { id, mergeId }: { id: string; mergeId: string },
+      failed?: { errors: FieldError[]; values: FormBody },
+    ) {
+      const errors = failed?.errors;
       const actor = actorOf(request);
       const person = await people.view(actor, id);
       const { merges } = await people.records(actor, id);
@@ -477,32 +523,38 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         title: `Undo a merge: ${person.givenName} ${person.familyName}`,
         person,
         merge,
-        values: errors ? (request.body as Form) : {},
+        values: failed?.values ?? {},
         errors,
       });
     }
 
-    const MERGE_PARAMS = {
-      type: 'object',
-      required: ['id', 'mergeId'],
-      properties: { id: { type: 'string', format: 'uuid' }, mergeId: { type: 'string', format: 'uuid' } },
-    } as const;
+    const MERGE_PARAMS = Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      mergeId: Type.String({ format: 'uuid' }),
+    });
 
     app.get(
       '/people/:id/merges/:mergeId/unmerge',
-      { config: { access: 'people:merge' }, schema: { params: MERGE_PARAMS } },
-      (request, reply) => unmergePage(request, reply),
+      { config: { access: 'people:merge' }, schema: { params: MERGE_PARAMS, querystring: PageQuery } },
+      (request, reply) => unmergePage(request, reply, request.params),
     );
 
     app.post(
       '/people/:id/merges/:mergeId/unmerge',
-      { config: { access: 'people:merge' }, schema: { params: MERGE_PARAMS } },
+      {
+        config: { access: 'people:merge' },
+        schema: { params: MERGE_PARAMS, body: FormBody, querystring: PageQuery },
+      },
       async (request, reply) => {
-        const { id, mergeId } = request.params as { id: string; mergeId: string };
+        const { id, mergeId } = request.params;
         try {
-          await people.unmerge(actorOf(request), mergeId, (request.body as Form).reason, id);
+          await people.unmerge(actorOf(request), mergeId, one(request.body.reason), id);
         } catch (error) {
-          if (error instanceof ValidationError) return unmergePage(request, reply, error.errors);
+          if (error instanceof ValidationError)
+            return unmergePage(request, reply, request.params, {
+              errors: error.errors,
+              values: request.body,
+            });
           throw error;
         }
         return reply.redirect(`/people/${id}?unmerged=1`, 303);
@@ -524,7 +576,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         },
       },
       async (request, reply) => {
-        const id = await people.create(actorOf(request), request.body as Record<string, unknown>);
+        const id = await people.create(actorOf(request), request.body);
         const person = await people.view(actorOf(request), id, 'created through the API');
         return reply.code(201).header('location', `/api/v1/people/${id}`).send(toApi(person));
       },
@@ -541,7 +593,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         },
       },
       async (request) => {
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         return people.records(actorOf(request), id);
       },
     );
@@ -554,20 +606,15 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
           tags,
           summary: 'Merge another person into this one (nothing is lost; undo with unmerge)',
           params: ID_PARAMS,
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['absorbedId', 'reason'],
-            properties: {
-              absorbedId: { type: 'string', format: 'uuid' },
-              reason: { type: 'string', maxLength: 2000 },
-            },
-          },
+          body: Type.Object(
+            { absorbedId: Type.String({ format: 'uuid' }), reason: Type.String({ maxLength: 2000 }) },
+            { additionalProperties: false },
+          ),
         },
       },
       async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const body = request.body as { absorbedId: string; reason: string };
+        const { id } = request.params;
+        const body = request.body;
         const mergeId = await people.merge(actorOf(request), {
           survivorId: id,
           absorbedId: body.absorbedId,
@@ -585,17 +632,12 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
           tags,
           summary: 'Undo a merge: the records are separate again, exactly as before',
           params: MERGE_PARAMS,
-          body: {
-            type: 'object',
-            additionalProperties: false,
-            required: ['reason'],
-            properties: { reason: { type: 'string', maxLength: 2000 } },
-          },
+          body: Type.Object({ reason: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
         },
       },
       async (request) => {
-        const { id, mergeId } = request.params as { id: string; mergeId: string };
-        return people.unmerge(actorOf(request), mergeId, (request.body as { reason: string }).reason, id);
+        const { id, mergeId } = request.params;
+        return people.unmerge(actorOf(request), mergeId, request.body.reason, id);
       },
     );
 
@@ -611,7 +653,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         },
       },
       async (request) => {
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         return toApi(await people.view(actorOf(request), id));
       },
     );
@@ -650,7 +692,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         },
       },
       async (request) => {
-        const { results } = await people.search(actorOf(request), request.query as Record<string, unknown>);
+        const { results } = await people.search(actorOf(request), request.query);
         return { results };
       },
     );

@@ -1,3 +1,4 @@
+import { code, nullable, type TSchema, Type } from '../../platform/schemas.ts';
 import { Checker } from '../../platform/validation.ts';
 import {
   isValidNhsNumber,
@@ -209,103 +210,94 @@ export function readPersonSearch(raw: Record<string, unknown>): PersonSearch {
   return { name, dob, postcode, outwardCode };
 }
 
-// JSON Schemas for the API: the shape is checked here, the rules by readPersonInput.
-const nullableString = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
+// The API's schemas (TypeBox): the shape is checked here, the rules by readPersonInput.
+const text = (maxLength: number, description?: string) =>
+  nullable(Type.String({ maxLength, ...(description ? { description } : {}) }));
 
-export const personBodySchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['givenName', 'familyName', 'dobPrecision', 'gender'],
-  properties: {
-    givenName: { type: 'string', maxLength: 100 },
-    middleNames: nullableString(100),
-    familyName: { type: 'string', maxLength: 100 },
-    dateOfBirth: {
-      ...nullableString(10),
-      description: 'YYYY-MM-DD; for an approximate date, the best estimate',
-    },
-    dobPrecision: { type: 'string', enum: DOB_PRECISIONS },
-    gender: { type: 'string', enum: GENDERS },
-    ethnicity: {
-      type: ['string', 'null'],
-      enum: [...ETHNICITY_CODES, null],
-      description: 'ONS 2021 category',
-    },
-    addressLine: nullableString(200),
-    town: nullableString(100),
-    postcode: nullableString(10),
-    nhsNumber: { ...nullableString(14), description: '10 digits with a valid check digit' },
-    upn: { ...nullableString(20), description: 'Unique pupil number: check letter and 12 digits' },
-    policeRef: nullableString(40),
-    aliases: {
-      type: 'array',
-      maxItems: 20,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          givenName: nullableString(100),
-          familyName: nullableString(100),
-          kind: { type: 'string', enum: ALIAS_KINDS },
-        },
-      },
-    },
-    agencyIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 20 },
+export const personBodySchema = Type.Object(
+  {
+    givenName: Type.String({ maxLength: 100 }),
+    middleNames: Type.Optional(text(100)),
+    familyName: Type.String({ maxLength: 100 }),
+    dateOfBirth: Type.Optional(text(10, 'YYYY-MM-DD; for an approximate date, the best estimate')),
+    dobPrecision: code(DOB_PRECISIONS),
+    gender: code(GENDERS),
+    ethnicity: Type.Optional(nullable(code(ETHNICITY_CODES, { description: 'ONS 2021 category' }))),
+    addressLine: Type.Optional(text(200)),
+    town: Type.Optional(text(100)),
+    postcode: Type.Optional(text(10)),
+    nhsNumber: Type.Optional(text(14, '10 digits with a valid check digit')),
+    upn: Type.Optional(text(20, 'Unique pupil number: check letter and 12 digits')),
+    policeRef: Type.Optional(text(40)),
+    aliases: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            givenName: Type.Optional(text(100)),
+            familyName: Type.Optional(text(100)),
+            kind: Type.Optional(code(ALIAS_KINDS)),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20 },
+      ),
+    ),
+    agencyIds: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 20 })),
+    duplicateReason: Type.Optional(
+      text(1000, 'Why this is a different person from one with the same NHS number or UPN'),
+    ),
   },
-} as const;
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        givenName: 'Keira',
+        familyName: 'Example',
+        dateOfBirth: '2012-02-14',
+        dobPrecision: 'exact',
+        gender: 'female',
+        postcode: 'BD7 1AB',
+        aliases: [{ givenName: 'Kiki', familyName: null, kind: 'nickname' }],
+      },
+    ],
+  },
+);
 
-export const personResponseSchema = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', format: 'uuid' },
-    version: { type: 'integer' },
-    givenName: { type: 'string' },
-    middleNames: { type: ['string', 'null'] },
-    familyName: { type: 'string' },
-    dateOfBirth: { type: ['string', 'null'] },
-    dobPrecision: { type: 'string' },
-    ageYears: { type: ['integer', 'null'] },
-    gender: { type: 'string' },
-    ethnicity: { type: ['string', 'null'] },
-    addressLine: { type: ['string', 'null'] },
-    town: { type: ['string', 'null'] },
-    postcode: { type: ['string', 'null'] },
-    ward: {
-      type: ['object', 'null'],
-      properties: { code: { type: 'string' }, name: { type: 'string' } },
-    },
-    nhsNumber: { type: ['string', 'null'] },
-    upn: { type: ['string', 'null'] },
-    policeRef: { type: ['string', 'null'] },
-    aliases: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          givenName: { type: ['string', 'null'] },
-          familyName: { type: ['string', 'null'] },
-          kind: { type: 'string' },
-        },
-      },
-    },
-    agencies: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' } },
-      },
-    },
-    createdAt: { type: 'string', format: 'date-time' },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-} as const;
+const maybe = (schema: TSchema) => nullable(schema);
 
-export const personSearchQuerySchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', maxLength: 100 },
-    dob: { type: 'string', maxLength: 10, description: 'YYYY-MM-DD' },
-    postcode: { type: 'string', maxLength: 10, description: 'Full postcode or outward code (e.g. BD7)' },
+export const personResponseSchema = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  version: Type.Integer(),
+  givenName: Type.String(),
+  middleNames: maybe(Type.String()),
+  familyName: Type.String(),
+  dateOfBirth: maybe(Type.String()),
+  dobPrecision: Type.String(),
+  ageYears: maybe(Type.Integer()),
+  gender: Type.String(),
+  ethnicity: maybe(Type.String()),
+  addressLine: maybe(Type.String()),
+  town: maybe(Type.String()),
+  postcode: maybe(Type.String()),
+  ward: nullable(Type.Object({ code: Type.String(), name: Type.String() })),
+  nhsNumber: maybe(Type.String()),
+  upn: maybe(Type.String()),
+  policeRef: maybe(Type.String()),
+  aliases: Type.Array(
+    Type.Object({ givenName: maybe(Type.String()), familyName: maybe(Type.String()), kind: Type.String() }),
+  ),
+  agencies: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), kind: Type.String() })),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+
+export const personSearchQuerySchema = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 100 })),
+    dob: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD' })),
+    postcode: Type.Optional(
+      Type.String({ maxLength: 10, description: 'Full postcode or outward code (e.g. BD7)' }),
+    ),
   },
-} as const;
+  { additionalProperties: false },
+);

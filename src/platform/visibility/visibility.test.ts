@@ -87,9 +87,9 @@ describe('record visibility: one rule for every module', () => {
     assert.equal((await api('GET', `/api/v1/people/${known}`)).statusCode, 200);
     // "Already known?" by name, date of birth and postcode: the stranger is not offered.
     const matched = await api('POST', '/api/v1/people/match', {
-      given_name: 'Quentin',
-      family_name: 'Unknownto',
-      dob: '2009-02-01',
+      givenName: 'Quentin',
+      familyName: 'Unknownto',
+      dateOfBirth: '2009-02-01',
       postcode: 'BD7 1AB',
     });
     assert.equal(matched.statusCode, 200, matched.body);
