@@ -32,7 +32,7 @@ export interface TestDatabase {
 
 /** A fresh database cloned from the migrated template, with the demo district (small) seeded. */
 export async function createTestDatabase(
-  opts: { people?: number; seed?: number } = {},
+  opts: { people?: number; seed?: number; history?: boolean } = {},
 ): Promise<TestDatabase> {
   const adminUrl = required('LANTERN_TEST_ADMIN_URL');
   const template = required('LANTERN_TEST_TEMPLATE');
@@ -42,7 +42,8 @@ export async function createTestDatabase(
   // The usual district is seeded once per run (by the runner); another is seeded here.
   const usual =
     (opts.seed ?? TEST_DISTRICT.seed) === TEST_DISTRICT.seed &&
-    (opts.people ?? TEST_DISTRICT.people) === TEST_DISTRICT.people;
+    (opts.people ?? TEST_DISTRICT.people) === TEST_DISTRICT.people &&
+    !opts.history;
   await admin.query(
     `CREATE DATABASE ${name} TEMPLATE ${usual ? required('LANTERN_TEST_SEEDED_TEMPLATE') : template}`,
   );
@@ -62,6 +63,7 @@ export async function createTestDatabase(
       people: opts.people ?? TEST_DISTRICT.people,
       demoUsers: true,
       demoPassword: TEST_PASSWORD,
+      history: opts.history ?? false,
     }));
   }
   // The test runner made the login (it belongs to the whole cluster); each database needs its grants.

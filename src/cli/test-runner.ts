@@ -166,6 +166,7 @@ export async function runTests(files: string[], opts: { tier?: Tier } = {}): Pro
       ...TEST_DISTRICT,
       demoUsers: true,
       demoPassword: TEST_PASSWORD,
+      history: false,
     });
     times.push(['database and templates', Date.now() - t0]);
     const env = {

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers.ts';
+import {
+  Client,
+  createTestApp,
+  createTestDatabase,
+  type TestApp,
+  type TestDatabase,
+} from '../../test/helpers.ts';
 import { PUBLISHED_UNDER18 } from '../modules/district/index.ts';
 import { isValidNhsNumber, isValidUpn } from '../modules/people/index.ts';
 
@@ -63,5 +69,130 @@ describe('synthetic demo district', () => {
   it('has a demo user for every role', async () => {
     const { rows } = await a.owner.pool.query('SELECT DISTINCT unnest(roles) AS role FROM app_user');
     assert.equal(rows.length, 8);
+  });
+});
+
+/**
+ * The district as `npm start` seeds it (seed 2026, 2000 people, with history): the Front Door's
+ * recent months are there — work waiting, done, and late — and every role's landing page shows it.
+ */
+describe("the demo district's history", () => {
+  let first: TestDatabase;
+  let again: TestDatabase;
+  let start: TestDatabase;
+  let ta: TestApp;
+
+  before(async () => {
+    [first, again, start] = await Promise.all([
+      createTestDatabase({ people: 400, seed: 42, history: true }),
+      createTestDatabase({ people: 400, seed: 42, history: true }),
+      createTestDatabase({ people: 2000, seed: 2026, history: true }),
+    ]);
+    ta = await createTestApp(start);
+  });
+  after(async () => {
+    await ta.app.close();
+    await Promise.all([first.close(), again.close(), start.close()]);
+  });
+
+  const story = async (t: TestDatabase) =>
+    (
+      await t.owner.pool.query(
+        `SELECT (SELECT md5(string_agg(concat_ws('|', cp.person_id, c.narrative, c.categories::text), ',' ORDER BY c.received_at, cp.person_id))
+                   FROM contact c JOIN contact_person cp ON cp.contact_id = c.id) AS contacts,
+                (SELECT md5(string_agg(concat_ws('|', person_id, final_level, status), ',' ORDER BY started_at, person_id)) FROM assessment) AS assessments,
+                (SELECT md5(string_agg(concat_ws('|', person_id, flag_type, risk_level), ',' ORDER BY valid_from, person_id, flag_type)) FROM flag_period) AS flags`,
+      )
+    ).rows[0];
+
+  it('is the same history for the same seed', async () => {
+    const a = await story(first);
+    assert.ok(a.contacts && a.assessments, 'there is a history');
+    assert.deepEqual(await story(again), a);
+  });
+
+  it('tells a consistent story', async () => {
+    const q = async (sql: string) => (await start.owner.pool.query(sql)).rows;
+    const [counts] = await q(
+      `SELECT (SELECT count(*) FROM contact WHERE status = 'submitted')::int AS contacts,
+              (SELECT count(*) FROM assessment WHERE status = 'completed')::int AS completed,
+              (SELECT count(*) FROM flag_period WHERE valid_to IS NULL)::int AS flagged,
+              (SELECT count(*) FROM language_check_event)::int AS findings`,
+    );
+    assert.ok(counts.contacts >= 100, JSON.stringify(counts));
+    assert.ok(counts.completed >= 20 && counts.flagged >= 10 && counts.findings >= 5, JSON.stringify(counts));
+    // Every contact has a subject, every decision follows its contact, every flag its assessment.
+    assert.deepEqual(
+      await q(
+        `SELECT c.id FROM contact c WHERE NOT EXISTS (SELECT 1 FROM contact_person cp WHERE cp.contact_id = c.id AND cp.part = 'subject')`,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await q(
+        `SELECT d.id FROM front_door_decision d JOIN contact c ON c.id = d.contact_id WHERE d.decided_at < c.received_at`,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await q(
+        `SELECT f.id FROM flag_period f JOIN assessment a ON a.id = f.assessment_id
+          WHERE a.status <> 'completed' OR a.final_level <> f.risk_level OR f.valid_from < a.started_at`,
+      ),
+      [],
+    );
+    // No child has two periods of one flag at once.
+    assert.deepEqual(
+      await q(
+        `SELECT a.id FROM flag_period a JOIN flag_period b
+            ON a.person_id = b.person_id AND a.flag_type = b.flag_type AND a.id < b.id AND a.period && b.period`,
+      ),
+      [],
+    );
+    // Work of every kind the Front Door makes, some of it late; nothing done before it was made.
+    const kinds = (await q(`SELECT DISTINCT kind FROM work_item`)).map((r) => r.kind).sort();
+    assert.deepEqual(
+      kinds.filter((k) => k !== 'signoff' && k !== 'allegation_strategy'),
+      ['assessment', 'flag_review', 'front_door_decision', 'risk_review'],
+    );
+    assert.ok(
+      (await q(`SELECT 1 FROM work_item WHERE completed_at IS NULL AND due_at < now()`)).length > 0,
+      'some work is overdue',
+    );
+    assert.deepEqual(await q(`SELECT id FROM work_item WHERE completed_at < created_at`), []);
+  });
+
+  it('shows every role real work on the page it lands on', async () => {
+    const landing = async (username: string) => {
+      const client = new Client(ta.app);
+      await client.signIn(username);
+      const home = await client.get('/');
+      const page = await client.get(String(home.headers.location));
+      assert.equal(page.statusCode, 200, `${username}'s landing page`);
+      return page.body;
+    };
+    const count = (body: string, qa: string) =>
+      Number(new RegExp(`data-qa="${qa}">\\s*<caption[^>]*>[^(]*\\((\\d+)\\)`).exec(body)?.[1] ?? 0);
+    for (const username of ['frontdoor', 'chair', 'police', 'manager']) {
+      const body = await landing(username);
+      const open = [
+        'queue-overdue',
+        'queue-due-today',
+        'queue-risk-review',
+        'queue-not-assessed',
+        'queue-front-door',
+        'queue-signoff',
+      ]
+        .map((qa) => count(body, qa))
+        .reduce((a, b) => a + b, 0);
+      assert.ok(open > 0, `${username} sees open work`);
+    }
+    assert.ok(count(await landing('frontdoor'), 'queue-front-door') > 0, 'contacts wait for a decision');
+    // The analyst's practice report counts what the language check found in the history.
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const report = await analyst.get('/reports/language');
+    assert.equal(report.statusCode, 200);
+    assert.match(report.body, /putting-self-at-risk|making-choices|boyfriend/);
   });
 });

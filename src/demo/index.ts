@@ -13,6 +13,8 @@ export interface SeedOptions {
   people: number;
   demoUsers: boolean;
   demoPassword: string;
+  /** The history of work done in the district (default true: what a first start shows). */
+  history?: boolean;
   say?: (line: string) => void;
   progress?: (done: number, total: number) => void;
   /** The modules whose parts to seed (the app's list unless a test says otherwise). */
@@ -55,6 +57,7 @@ export async function seedDemo(
       people: opts.people,
       demoUsers: opts.demoUsers,
       demoPassword: opts.demoPassword,
+      history: opts.history ?? true,
       random: faker,
       made: {} as Record<string, unknown>,
       say,
@@ -63,7 +66,12 @@ export async function seedDemo(
     for (const m of opts.modules ?? MODULES) if (m.seed) await m.seed(ctx);
     await auditSystem(client, partnershipId, {
       action: 'demo.seeded',
-      details: { seed: opts.seed, people: opts.people, demoUsers: opts.demoUsers },
+      details: {
+        seed: opts.seed,
+        people: opts.people,
+        demoUsers: opts.demoUsers,
+        history: opts.history ?? true,
+      },
     });
   });
   await analyze(url);

@@ -138,6 +138,8 @@ export interface SeedContext {
   people: number;
   demoUsers: boolean;
   demoPassword: string;
+  /** Whether to add the history of work done (contacts, assessments, flags …), not only reference data and people. */
+  history: boolean;
   /** A deterministic random source, shared so the district is the same for a seed. */
   random: import('@faker-js/faker').Faker;
   /** What earlier modules' seeds made, for later ones (agency ids, postcodes, people). */

@@ -450,11 +450,12 @@ export async function insertDemoUsers(
     passwordHash: string;
   }[],
 ) {
-  await db.query(
+  const { rows } = await db.query(
     `INSERT INTO app_user (partnership_id, username, username_key, display_name, email, agency_id, roles, password_hash)
      SELECT $1, x.username, lower(x.username), x.display_name, x.email, x.agency_id, x.roles, x.password_hash
        FROM jsonb_to_recordset($2::jsonb)
-         AS x(username text, display_name text, email text, agency_id uuid, roles text[], password_hash text)`,
+         AS x(username text, display_name text, email text, agency_id uuid, roles text[], password_hash text)
+     RETURNING id, username`,
     [
       partnershipId,
       JSON.stringify(
@@ -469,6 +470,10 @@ export async function insertDemoUsers(
       ),
     ],
   );
+  return Object.fromEntries(rows.map((r: { id: string; username: string }) => [r.username, r.id])) as Record<
+    string,
+    string
+  >;
 }
 
 // ---- Sign-in with the identity provider -------------------------------------------------------

@@ -63,7 +63,8 @@ export async function seedAccounts(ctx: SeedContext): Promise<void> {
   if (!ctx.demoUsers) return;
   const agencyIds = ctx.made.agencyIds as Record<string, string>;
   const passwordHash = await hashPassword(ctx.demoPassword);
-  await repo.insertDemoUsers(
+  // Who did the demo district's work (the history later modules seed).
+  ctx.made.userIds = await repo.insertDemoUsers(
     ctx.client,
     ctx.partnershipId,
     DEMO_USERS.map((u) => ({

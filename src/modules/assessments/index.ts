@@ -1,5 +1,5 @@
 export { assessmentsRoutes } from './routes.ts';
-export { ANSWERS, CURRENT_RULES, rulesFor, score } from './rules.ts';
+export { ANSWERS, type Answer, CURRENT_RULES, rulesFor, score } from './rules.ts';
 export {
   type AssessmentsService,
   assessmentsPolicy,

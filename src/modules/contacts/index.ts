@@ -7,6 +7,7 @@ import { agencyIdByCode } from '../district/index.ts';
 import type { MatchingService } from '../matching/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import { contactsRoutes } from './routes.ts';
+import { seedFrontDoorHistory } from './seed.ts';
 import { type ContactsService, createContactsService } from './service.ts';
 
 export const contactsModule = defineModule({
@@ -16,6 +17,8 @@ export const contactsModule = defineModule({
     createContactsService(ctx.db, deps.people, ctx.events),
   routes: (app, ctx) => contactsRoutes(ctx)(app),
   navigation: [{ href: '/contacts', text: 'Contacts', permission: 'contacts:view', order: 20 }],
+  // The Front Door's recent months: contacts, decisions, assessments, flags and the work they made.
+  seed: seedFrontDoorHistory,
   personPanels: (contacts) => [
     {
       key: 'contacts',

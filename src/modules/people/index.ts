@@ -34,7 +34,7 @@ import { peopleRoutes } from './routes.ts';
 import { seedPeople } from './seed.ts';
 import { addChronologyEntries, createPeopleService, type PeopleService } from './service.ts';
 
-export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES } from './seed.ts';
+export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES, type SeededChild } from './seed.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

@@ -142,6 +142,16 @@ export const NICKNAMES: Record<string, string> = {
  * dates of birth (some approximate or unknown), addresses in the gazetteer, NHS numbers, UPNs and
  * police references that pass their checks, a few aliases, and the agencies that know each one.
  */
+/** A child the people seed made, for the modules that add history about them. */
+export interface SeededChild {
+  id: string;
+  age: number;
+  gender: string;
+  wardCode: string | null;
+  /** The codes of the agencies that know them. */
+  knownTo: string[];
+}
+
 export async function seedPeople(ctx: SeedContext): Promise<void> {
   // People, bulk-loaded with COPY so a million takes minutes, not hours.
   const total = ctx.people;
@@ -157,6 +167,8 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
   const knownRows: unknown[][] = [];
   const chronologyRows: unknown[][] = [];
   const now = today.toISOString();
+  const children: SeededChild[] = [];
+  ctx.made.children = children;
   let nhsBase = 400_000_000;
   let upnSerial = 0;
   const flush = async () => {
@@ -267,7 +279,10 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
           : [partnershipId, id, faker.person.firstName(sex), family, 'alias'],
       );
     }
+    // Children for later modules' history (contacts about them): enough to draw from, not a million.
     const knownBy = faker.helpers.arrayElements(agencyCodes, { min: 1, max: 3 });
+    if (child && children.length < 50_000)
+      children.push({ id, age, gender, wardCode: hasAddress ? place.ward.code : null, knownTo: knownBy });
     for (const code of knownBy)
       knownRows.push([partnershipId, id, agencyIds[code], code === 'police' && policeRef ? policeRef : null]);
     chronologyRows.push([
