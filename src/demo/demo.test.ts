@@ -195,4 +195,35 @@ describe("the demo district's history", () => {
     assert.equal(report.statusCode, 200);
     assert.match(report.body, /putting-self-at-risk|making-choices|boyfriend/);
   });
+
+  it('gives elected members the ward figures with small numbers suppressed, and analysts exact ones', async () => {
+    const cells = async (username: string) => {
+      const client = new Client(ta.app);
+      await client.signIn(username);
+      const page = await client.get('/reports/wards');
+      assert.equal(page.statusCode, 200);
+      const values = new Map(
+        [...page.body.matchAll(/data-qa="flagged-([\w-]+)">(?:<strong>)?([^<]*)</g)].map((m) => [
+          m[1],
+          m[2].trim(),
+        ]),
+      );
+      return { body: page.body, values };
+    };
+    const analyst = await cells('analyst');
+    const councillor = await cells('councillor');
+    assert.match(analyst.body, /data-qa="exact-figures"/);
+    assert.match(councillor.body, /data-qa="suppressed-figures"/);
+    assert.equal(analyst.values.size, 31, 'thirty wards and the district');
+    let hidden = 0;
+    for (const [ward, exact] of analyst.values) {
+      const shown = councillor.values.get(ward);
+      const n = Number(exact);
+      if (n >= 1 && n <= 5) assert.equal(shown, 'c', `${ward}: ${n} is suppressed`);
+      if (shown === 'c') hidden++;
+      else assert.equal(shown, exact, `${ward}: shown as it is`);
+    }
+    assert.ok(hidden === 0 || hidden >= 2, 'never a single suppressed cell beside its total');
+    assert.ok(Number(analyst.values.get('district')) >= 10, 'the district has flagged children');
+  });
 });

@@ -13,11 +13,9 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
       '/reports/wards',
       { config: { access: 'reports:view_wards' }, schema: { querystring: PageQuery } },
       async (request, reply) => {
-        const { wards, districtPopulation } = await ctx.service.wards(actorOf(request));
         return renderPage(request, reply, 'reports/views/wards.njk', {
           title: 'Ward reports',
-          wards,
-          districtPopulation,
+          ...(await ctx.service.wards(actorOf(request))),
         });
       },
     );
