@@ -114,6 +114,11 @@ export function definePolicy<P extends string>(module: string, rules: Record<P, 
 }
 
 /** Roles holding a registered permission ('module:permission'); undefined if no policy declares it. */
+/** Every permission any policy declares, as `module:permission`. */
+export function declaredPermissions(): string[] {
+  return [...registry.keys()];
+}
+
 export function rolesFor(permission: string): readonly Role[] | undefined {
   return registry.get(permission);
 }

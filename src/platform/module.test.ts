@@ -6,7 +6,7 @@ import { createApp } from '../app.ts';
 import { DEMO_USERS } from '../demo/index.ts';
 import { MODULES } from '../modules/index.ts';
 import { createServices, type Services } from '../services.ts';
-import { type Actor, definePolicy, ROLES, type Role } from './access.ts';
+import { type Actor, declaredPermissions, definePolicy, ROLES, type Role } from './access.ts';
 import { defineModule } from './module.ts';
 import { actorOf, renderPage } from './web.ts';
 
@@ -36,6 +36,7 @@ function createNoticeboard() {
 
 const noticeboardModule = defineModule({
   name: 'noticeboard',
+  policy: noticeboardPolicy,
   service: () => createNoticeboard(),
   navigation: [{ href: '/noticeboard', text: 'Noticeboard', permission: 'noticeboard:view', order: 55 }],
   routes: async (app, { service }) => {
@@ -149,6 +150,14 @@ describe('a module added through the module list alone', () => {
     } finally {
       await app2.close();
     }
+  });
+
+  it('says whose permissions it declares: every policy belongs to a module in the list', () => {
+    const declared = new Set(declaredPermissions().map((p) => p.split(':')[0]));
+    const byModules = new Set(services.platform.modules.map((m) => m.policy?.module).filter(Boolean));
+    byModules.add('noticeboard');
+    assert.deepEqual([...declared].sort(), [...byModules].sort());
+    assert.ok(declared.has('people') && declared.has('accounts'));
   });
 
   it('is in the OpenAPI', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import type { Actor } from './access.ts';
+import type { Actor, Policy } from './access.ts';
 import type { EventBus } from './events/index.ts';
 import type { Jobs, ModuleJob } from './jobs/index.ts';
 
@@ -14,6 +14,8 @@ import type { Jobs, ModuleJob } from './jobs/index.ts';
 export interface ModuleDescriptor<S = unknown, D = Record<string, unknown>> {
   /** The module's name: also the key of its service (`services.<name>`). */
   readonly name: string;
+  /** Who may do what in this module: the permissions its routes and service check. */
+  readonly policy?: Policy<string>;
   /** Modules whose services this one's service or routes use; they come earlier in the list. */
   readonly needs?: readonly string[];
   /** The domain service, built once from the platform and the services it needs. */

@@ -12,6 +12,7 @@ export {
 } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
+import { accountsPolicy } from './policy.ts';
 import { tokensOfUser } from './repository.ts';
 import { accountsRoutes } from './routes.ts';
 import { seedAccounts } from './seed.ts';
@@ -22,6 +23,7 @@ export { DEMO_USERS } from './seed.ts';
 
 export const accountsModule = defineModule({
   name: 'accounts',
+  policy: accountsPolicy,
   service: (ctx) =>
     createAccountsService(ctx.db, {
       idleSeconds: ctx.config.sessionIdleSeconds,

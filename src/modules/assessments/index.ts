@@ -10,10 +10,11 @@ export {
 
 import { defineModule } from '../../platform/module.ts';
 import { assessmentsRoutes } from './routes.ts';
-import { type AssessmentsService, createAssessmentsService } from './service.ts';
+import { type AssessmentsService, assessmentsPolicy, createAssessmentsService } from './service.ts';
 
 export const assessmentsModule = defineModule({
   name: 'assessments',
+  policy: assessmentsPolicy,
   service: (ctx) => createAssessmentsService(ctx.db, ctx.events),
   routes: (app, ctx) => assessmentsRoutes(ctx)(app),
   personPanels: (assessments) => [

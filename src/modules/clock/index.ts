@@ -15,12 +15,14 @@ export {
 } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
+import { clockPolicy } from './policy.ts';
 import { clockRoutes } from './routes.ts';
 import { seedClock } from './seed.ts';
 import { createClockService, schedule } from './service.ts';
 
 export const clockModule = defineModule({
   name: 'clock',
+  policy: clockPolicy,
   service: (ctx) => createClockService(ctx.db),
   routes: (app, ctx) => clockRoutes(ctx)(app),
   navigation: [

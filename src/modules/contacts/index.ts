@@ -8,10 +8,11 @@ import type { MatchingService } from '../matching/index.ts';
 import type { PeopleService } from '../people/index.ts';
 import { contactsRoutes } from './routes.ts';
 import { seedFrontDoorHistory } from './seed.ts';
-import { type ContactsService, createContactsService } from './service.ts';
+import { type ContactsService, contactsPolicy, createContactsService } from './service.ts';
 
 export const contactsModule = defineModule({
   name: 'contacts',
+  policy: contactsPolicy,
   needs: ['people', 'matching'],
   service: (ctx, deps: { people: PeopleService; matching: MatchingService }) =>
     createContactsService(ctx.db, deps.people, ctx.events),

@@ -23,10 +23,11 @@ export {
 
 import { defineModule } from '../../platform/module.ts';
 import { flagsRoutes } from './routes.ts';
-import { createFlagsService, scheduleRiskReviews } from './service.ts';
+import { createFlagsService, flagsPolicy, scheduleRiskReviews } from './service.ts';
 
 export const flagsModule = defineModule({
   name: 'flags',
+  policy: flagsPolicy,
   service: (ctx) => createFlagsService(ctx.db, ctx.events),
   routes: (app, ctx) => flagsRoutes(ctx)(app),
   personPanels: (flags) => [

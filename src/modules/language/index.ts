@@ -4,10 +4,11 @@ export { checkAndRecord, createLanguageService, type LanguageService, languagePo
 
 import { defineModule } from '../../platform/module.ts';
 import { languageRoutes } from './routes.ts';
-import { checkAndRecord, createLanguageService } from './service.ts';
+import { checkAndRecord, createLanguageService, languagePolicy } from './service.ts';
 
 export const languageModule = defineModule({
   name: 'language',
+  policy: languagePolicy,
   service: (ctx) => createLanguageService(ctx.db),
   routes: (app, ctx) => languageRoutes(ctx)(app),
   navigation: [

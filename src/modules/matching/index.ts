@@ -29,10 +29,11 @@ import { defineModule } from '../../platform/module.ts';
 import type { PeopleService } from '../people/index.ts';
 import * as repo from './repository.ts';
 import { matchingRoutes } from './routes.ts';
-import { createMatchingService } from './service.ts';
+import { createMatchingService, matchingPolicy } from './service.ts';
 
 export const matchingModule = defineModule({
   name: 'matching',
+  policy: matchingPolicy,
   needs: ['people'],
   service: (ctx, _deps: { people: PeopleService }) => createMatchingService(ctx.db, ctx.events),
   routes: (app, ctx) => matchingRoutes(ctx)(app),

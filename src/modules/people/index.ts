@@ -29,6 +29,7 @@ export {
 } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
+import { peoplePolicy } from './policy.ts';
 import { firstPersonKnownTo } from './repository.ts';
 import { peopleRoutes } from './routes.ts';
 import { seedPeople } from './seed.ts';
@@ -38,6 +39,7 @@ export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES, type SeededChild } from './seed.ts
 
 export const peopleModule = defineModule({
   name: 'people',
+  policy: peoplePolicy,
   service: (ctx) => createPeopleService(ctx.db, ctx.events),
   routes: (app, ctx) => peopleRoutes(ctx)(app),
   navigation: [{ href: '/people', text: 'People', permission: 'people:search', order: 30 }],

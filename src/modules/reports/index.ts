@@ -3,11 +3,13 @@ export { reportsRoutes } from './routes.ts';
 export { createReportsService, type ReportsService, ratePer10000 } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
+import { reportsPolicy } from './policy.ts';
 import { reportsRoutes } from './routes.ts';
 import { createReportsService } from './service.ts';
 
 export const reportsModule = defineModule({
   name: 'reports',
+  policy: reportsPolicy,
   service: (ctx) => createReportsService(ctx.db),
   routes: (app, ctx) => reportsRoutes(ctx)(app),
   navigation: [{ href: '/reports/wards', text: 'Ward reports', permission: 'reports:view_wards', order: 50 }],
