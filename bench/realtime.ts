@@ -30,7 +30,13 @@ export async function runRealtime(people: number) {
     if (existing)
       throw new Error(`database lantern_bench_${people} holds ${existing} people; drop it and run again`);
     console.log(`Seeding ${people.toLocaleString('en-GB')} people…`);
-    await seedDemo(url, { seed: 11, people, demoUsers: true, demoPassword: 'bench-password-123', history: false });
+    await seedDemo(url, {
+      seed: 11,
+      people,
+      demoUsers: true,
+      demoPassword: 'bench-password-123',
+      history: false,
+    });
   }
   const db = openDatabase(url, { max: 4 });
   const services = createServices(db, config);
