@@ -14,8 +14,8 @@ import {
 } from './reference.ts';
 
 /**
- * The Front Door's recent history in the demo district, so that every role's pages show real work
- * on first start: contacts from schools, police, health and others over the last eight months,
+ * The Front Door's last two years in the demo district, so that every role's pages show real work
+ * on first start: contacts from schools, police, health and others over the last two years,
  * decided (and some waiting, a few overdue), assessments completed (some still open, some late),
  * flags set from them with their reviews on the clock, risk reviews for flagged children with new
  * concerns, sign-offs waiting for a manager, and the language check's findings on what was written.
@@ -23,6 +23,8 @@ import {
  */
 
 const DAY = 86_400_000;
+/** How far back the history goes. */
+const MONTHS = 24;
 const HOUR = 3_600_000;
 
 const SOURCES = ['education', 'police', 'health', 'csc', 'youth', 'trp'] as const;
@@ -148,7 +150,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
   ) => rows.chronology.push([pid, personId, iso(at), kind, title, detail, by]);
 
   // About one contact for every sixteen people; the children most often in them come back again.
-  const total = Math.max(6, Math.round(ctx.people / 16));
+  const total = Math.max(6, Math.round((ctx.people / 16) * (MONTHS / 8)));
   const cohort = faker.helpers.arrayElements(
     // Mostly 13 to 17, as in the partnership's figures; a few younger.
     children.filter((c) => c.age >= 13 || (c.age >= 10 && pick(0.2))),
@@ -163,7 +165,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
   // Oldest first, so later contacts see the flags earlier ones led to.
   const times = Array.from(
     { length: total },
-    () => now - Math.floor(faker.number.float() ** 1.8 * 240 * DAY),
+    () => now - Math.floor(faker.number.float() ** 1.3 * MONTHS * 30.4 * DAY),
   ).sort((a, b) => a - b);
   for (const receivedAt of times) {
     const child = faker.helpers.arrayElement(cohort);
@@ -395,8 +397,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       if (latest && (latest.endedAt === null || latest.endedAt > submittedAt)) continue;
       // Some flags have since ended: the risk came down and the plan closed.
       const endedAt =
-        submittedAt < now - 100 * DAY && pick(0.3)
-          ? submittedAt + faker.number.int({ min: 60, max: 95 }) * DAY
+        submittedAt < now - 100 * DAY && pick(0.6)
+          ? Math.min(submittedAt + faker.number.int({ min: 60, max: 240 }) * DAY, now - 5 * DAY)
           : null;
       periods.set(flagType, { since: submittedAt, endedAt });
       setNow.push(flagType);
@@ -572,6 +574,6 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
   await client.copy('person_agency', ['partnership_id', 'person_id', 'agency_id'], rows.known);
   const open = rows.work.filter((w) => w[10] === null).length;
   ctx.say(
-    `Seeded the Front Door's last eight months: ${rows.contact.length} contacts, ${rows.assessment.length} assessments, ${rows.flag.length} flags, ${open} pieces of work open.`,
+    `Seeded the Front Door's last two years: ${rows.contact.length} contacts, ${rows.assessment.length} assessments, ${rows.flag.length} flags, ${open} pieces of work open.`,
   );
 }
