@@ -5,6 +5,7 @@ import type nunjucks from 'nunjucks';
 import type { Actor } from './access.ts';
 import { hasPermission, ROLE_NAMES } from './access.ts';
 import { type FieldError, UnauthenticatedError } from './errors.ts';
+import { monthName } from './figures/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -50,6 +51,7 @@ export function configureNunjucks(env: nunjucks.Environment): void {
   env.addFilter('dateTime', (value: Date | string | null) =>
     value ? DATE_TIME_FORMAT.format(new Date(value)) : '',
   );
+  env.addFilter('monthName', (month: string) => monthName(month));
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role] ?? role);
   /** A GOV.UK tag describing a due time: overdue (red), due today (orange) or how long is left. */
   env.addFilter('dueTag', (due: Date | string, now: Date = new Date()) => dueTag(new Date(due), now));

@@ -1,7 +1,17 @@
 import { defineModule } from '../../platform/module.ts';
 import { seedDistrict } from './seed.ts';
 
-export { DEMO_AGENCIES, loadWards, PUBLISHED_UNDER18, WARDS_FILE, type Ward } from './reference.ts';
+export {
+  AREA_COMMITTEES,
+  areaCommitteeOf,
+  DEMO_AGENCIES,
+  loadWards,
+  PUBLISHED_2020,
+  PUBLISHED_DISTRICT_MONTHS,
+  PUBLISHED_UNDER18,
+  WARDS_FILE,
+  type Ward,
+} from './reference.ts';
 export { agencyIdByCode, agencyIds, insertPartnership, isEmpty } from './repository.ts';
 export type { GazetteerPostcode } from './seed.ts';
 

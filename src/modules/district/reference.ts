@@ -15,6 +15,57 @@ export const PUBLISHED_UNDER18: Record<string, number> = {
   Tong: 6805,
 };
 
+/**
+ * Bradford's five area committees and their wards (public: the council's committee pages). Ward
+ * reports and committee packs are made for one of these, or the whole district.
+ */
+export const AREA_COMMITTEES: Record<string, readonly string[]> = {
+  'Bradford East': [
+    'Bolton and Undercliffe',
+    'Bowling and Barkerend',
+    'Bradford Moor',
+    'Eccleshill',
+    'Idle and Thackley',
+    'Little Horton',
+  ],
+  'Bradford South': ['Great Horton', 'Queensbury', 'Royds', 'Tong', 'Wibsey', 'Wyke'],
+  'Bradford West': [
+    'City',
+    'Clayton and Fairweather Green',
+    'Heaton',
+    'Manningham',
+    'Thornton and Allerton',
+    'Toller',
+  ],
+  Keighley: ['Craven', 'Ilkley', 'Keighley Central', 'Keighley East', 'Keighley West', 'Worth Valley'],
+  Shipley: ['Baildon', 'Bingley', 'Bingley Rural', 'Shipley', 'Wharfedale', 'Windhill and Wrose'],
+};
+
+/** The area committee a ward belongs to. */
+export const areaCommitteeOf = (wardName: string): string | undefined =>
+  Object.keys(AREA_COMMITTEES).find((name) => AREA_COMMITTEES[name].includes(wardName));
+
+/**
+ * What seed 002 (Appendix D) published for Bradford South in 2020: the average number of children
+ * flagged and the rate per 10,000 under-18s. The demo's history is built so that its 2020 report
+ * gives these again.
+ */
+export const PUBLISHED_2020: Record<string, { average: number; rate: number }> = {
+  'Great Horton': { average: 12.04, rate: 30.65 },
+  Queensbury: { average: 5.0, rate: 12.78 },
+  Royds: { average: 7.58, rate: 16.18 },
+  Tong: { average: 16.58, rate: 24.37 },
+  Wibsey: { average: 7.72, rate: 20.04 },
+  Wyke: { average: 6.55, rate: 19.73 },
+};
+
+/** The district's children flagged in a month, as seed 002 reported them for 2020 ("fluctuated between 283 in January peaking in May at 389 and being at 311 in August"). */
+export const PUBLISHED_DISTRICT_MONTHS: Record<string, number> = {
+  '2020-01': 283,
+  '2020-05': 389,
+  '2020-08': 311,
+};
+
 /** Plausible postcode districts for each ward (synthetic gazetteer: real districts, made-up units). */
 export const WARD_DISTRICTS: Record<string, string[]> = {
   Baildon: ['BD17'],

@@ -26,16 +26,13 @@ export interface GazetteerPostcode {
 export async function seedDistrict(ctx: SeedContext): Promise<void> {
   const faker = ctx.random;
   const wards = loadWards();
-  await repo.insertWards(
-    ctx.client,
-    ctx.partnershipId,
-    wards.map((w) => ({
-      code: w.code,
-      name: w.name,
-      population: PUBLISHED_UNDER18[w.name] ?? faker.number.int({ min: 3300, max: 7800 }),
-      boundary: w.geometry,
-    })),
-  );
+  const withPopulations = wards.map((w) => ({
+    code: w.code,
+    name: w.name,
+    population: PUBLISHED_UNDER18[w.name] ?? faker.number.int({ min: 3300, max: 7800 }),
+    boundary: w.geometry,
+  }));
+  await repo.insertWards(ctx.client, ctx.partnershipId, withPopulations);
   const postcodes: GazetteerPostcode[] = [];
   const rows: { postcode: string; ward: string; latitude: number; longitude: number }[] = [];
   const taken = new Set<string>();
@@ -65,7 +62,7 @@ export async function seedDistrict(ctx: SeedContext): Promise<void> {
     return { id, code: a.code, name: a.name, kind: a.kind };
   });
   await repo.insertAgencies(ctx.client, ctx.partnershipId, agencies);
-  ctx.made.wards = wards;
+  ctx.made.wards = withPopulations;
   ctx.made.postcodes = postcodes;
   ctx.made.agencyIds = agencyIds;
 }

@@ -22,6 +22,7 @@ export {
 } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
+import { seedFlagHistory } from './history.ts';
 import { flagsRoutes } from './routes.ts';
 import { createFlagsService, flagsPolicy, scheduleRiskReviews } from './service.ts';
 
@@ -30,6 +31,7 @@ export const flagsModule = defineModule({
   policy: flagsPolicy,
   service: (ctx) => createFlagsService(ctx.db, ctx.events),
   routes: (app, ctx) => flagsRoutes(ctx)(app),
+  seed: seedFlagHistory,
   personPanels: (flags) => [
     { key: 'flags', permission: 'flags:view', load: (actor, person) => flags.forPerson(actor, person.id) },
   ],

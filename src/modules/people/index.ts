@@ -13,7 +13,7 @@ export {
 } from './imports.ts';
 export { mergePeople, unmergePeople } from './merge.ts';
 export { peoplePolicy } from './policy.ts';
-export { ETHNICITY_CODES, GENDERS } from './reference.ts';
+export { ETHNICITY_CODES, ETHNICITY_GROUPS, GENDER_NAMES, GENDERS } from './reference.ts';
 export type { PersonRecord, PersonSummary } from './repository.ts';
 export { ageInYears, formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';
@@ -35,7 +35,14 @@ import { peopleRoutes } from './routes.ts';
 import { seedPeople } from './seed.ts';
 import { addChronologyEntries, createPeopleService, type PeopleService } from './service.ts';
 
-export { ETHNICITY_WEIGHTS, NAMES, NICKNAMES, type SeededChild } from './seed.ts';
+export {
+  ETHNICITY_WEIGHTS,
+  NAMES,
+  NICKNAMES,
+  personWriter,
+  type SeededChild,
+  type SeedPersonSpec,
+} from './seed.ts';
 
 export const peopleModule = defineModule({
   name: 'people',

@@ -148,28 +148,48 @@ export interface SeededChild {
   age: number;
   gender: string;
   wardCode: string | null;
+  /** Date of birth as recorded (YYYY-MM-DD), or null when not known. */
+  dob: string | null;
   /** The codes of the agencies that know them. */
   knownTo: string[];
 }
 
-export async function seedPeople(ctx: SeedContext): Promise<void> {
-  // People, bulk-loaded with COPY so a million takes minutes, not hours.
-  const total = ctx.people;
+/** What a later seed asks for when it needs a person of its own (the years before today's children). */
+export interface SeedPersonSpec {
+  birth: Date;
+  gender?: string;
+  wardCode?: string;
+  /** Agencies that know them (codes); drawn when not given. */
+  knownTo?: string[];
+}
+
+/**
+ * Writes synthetic people in batches: names from the district's communities, dates of birth (some
+ * approximate or unknown), addresses in the gazetteer, identifiers that pass their checks, a few
+ * aliases, and the agencies that know each one. One writer per seed run keeps identifiers unique.
+ */
+export function personWriter(ctx: SeedContext) {
+  if (ctx.made.personWriter) return ctx.made.personWriter as ReturnType<typeof makeWriter>;
+  const writer = makeWriter(ctx);
+  ctx.made.personWriter = writer;
+  return writer;
+}
+
+function makeWriter(ctx: SeedContext) {
   const faker = ctx.random;
   const partnershipId = ctx.partnershipId;
   const agencyIds = ctx.made.agencyIds as Record<string, string>;
   const postcodes = ctx.made.postcodes as GazetteerPostcode[];
+  const byWard = new Map<string, GazetteerPostcode[]>();
+  for (const p of postcodes) byWard.set(p.ward.code, [...(byWard.get(p.ward.code) ?? []), p]);
   const weights = ETHNICITY_WEIGHTS.map(([code, weight, pool]) => ({ value: { code, pool }, weight }));
   const agencyCodes = Object.keys(agencyIds).filter((code) => code !== 'bu');
-  const today = new Date();
   const personRows: unknown[][] = [];
   const aliasRows: unknown[][] = [];
   const knownRows: unknown[][] = [];
   const chronologyRows: unknown[][] = [];
-  const now = today.toISOString();
-  const children: SeededChild[] = [];
-  ctx.made.children = children;
-  let nhsBase = 400_000_000;
+  const now = new Date().toISOString();
+  let nhsBase = 400_000_000 + ((ctx.made.nhsOffset as number | undefined) ?? 0);
   let upnSerial = 0;
   const flush = async () => {
     await ctx.client.copy(
@@ -214,32 +234,34 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
     knownRows.length = 0;
     chronologyRows.length = 0;
   };
-  for (let i = 0; i < total; i++) {
+  /** One person; returns what later seeds need to know of them. */
+  const add = (spec: SeedPersonSpec) => {
     const id = faker.string.uuid();
     const { code: ethnicity, pool } = faker.helpers.weightedArrayElement(weights);
     const genderRoll = faker.number.float();
     const gender =
-      genderRoll < 0.52 ? 'female' : genderRoll < 0.98 ? 'male' : genderRoll < 0.99 ? 'other' : 'not_known';
+      spec.gender ??
+      (genderRoll < 0.52 ? 'female' : genderRoll < 0.98 ? 'male' : genderRoll < 0.99 ? 'other' : 'not_known');
     const sex = gender === 'female' ? 'female' : 'male';
     const names = pool === 'british' ? undefined : NAMES[pool];
     const given = names ? faker.helpers.arrayElement(names[sex]) : faker.person.firstName(sex);
     const family = names ? faker.helpers.arrayElement(names.family) : faker.person.lastName();
     const middle = faker.number.float() < 0.3 ? faker.person.firstName(sex) : null;
-    const child = faker.number.float() < 0.75;
-    const age = child ? faker.number.int({ min: 8, max: 17 }) : faker.number.int({ min: 18, max: 65 });
-    const birth = new Date(
-      today.getTime() - (age * 365.25 + faker.number.int({ min: 0, max: 364 })) * 86_400_000,
-    );
+    const birth = spec.birth;
+    const child = Date.now() - birth.getTime() < 18 * 365.25 * 86_400_000;
     const precisionRoll = faker.number.float();
-    const dobPrecision = precisionRoll < 0.9 ? 'exact' : precisionRoll < 0.95 ? 'approximate' : 'unknown';
+    // A child the partnership works with has a known date of birth (the figures need the age).
+    const dobPrecision =
+      spec.wardCode || precisionRoll < 0.9 ? 'exact' : precisionRoll < 0.95 ? 'approximate' : 'unknown';
     const dob =
       dobPrecision === 'unknown'
         ? null
         : dobPrecision === 'approximate'
           ? `${birth.getUTCFullYear()}-07-01`
           : birth.toISOString().slice(0, 10);
-    const place = faker.helpers.arrayElement(postcodes);
-    const hasAddress = faker.number.float() < 0.92;
+    const inWard = spec.wardCode ? byWard.get(spec.wardCode) : undefined;
+    const place = faker.helpers.arrayElement(inWard ?? postcodes);
+    const hasAddress = inWard !== undefined || faker.number.float() < 0.92;
     let nhs: string | undefined;
     while (!nhs) nhs = nhsNumberFrom(String(nhsBase++));
     const hasNhs = faker.number.float() < 0.8;
@@ -279,11 +301,8 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
           : [partnershipId, id, faker.person.firstName(sex), family, 'alias'],
       );
     }
-    // Children for later modules' history (contacts about them): enough to draw from, not a million.
-    const knownBy = faker.helpers.arrayElements(agencyCodes, { min: 1, max: 3 });
-    if (child && children.length < 50_000)
-      children.push({ id, age, gender, wardCode: hasAddress ? place.ward.code : null, knownTo: knownBy });
-    for (const code of knownBy)
+    const knownTo = spec.knownTo ?? faker.helpers.arrayElements(agencyCodes, { min: 1, max: 3 });
+    for (const code of knownTo)
       knownRows.push([partnershipId, id, agencyIds[code], code === 'police' && policeRef ? policeRef : null]);
     chronologyRows.push([
       partnershipId,
@@ -293,12 +312,42 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
       'Person record created',
       'Loaded with the synthetic demo district',
     ]);
-    if (personRows.length >= 10_000) {
-      await flush();
+    return { id, gender, ethnicity, dob, wardCode: hasAddress ? place.ward.code : null, knownTo, child };
+  };
+  return { add, flush, pending: () => personRows.length };
+}
+
+export async function seedPeople(ctx: SeedContext): Promise<void> {
+  // People, bulk-loaded with COPY so a million takes minutes, not hours.
+  const total = ctx.people;
+  const faker = ctx.random;
+  const today = new Date();
+  const children: SeededChild[] = [];
+  ctx.made.children = children;
+  const writer = personWriter(ctx);
+  for (let i = 0; i < total; i++) {
+    const child = faker.number.float() < 0.75;
+    const age = child ? faker.number.int({ min: 8, max: 17 }) : faker.number.int({ min: 18, max: 65 });
+    const birth = new Date(
+      today.getTime() - (age * 365.25 + faker.number.int({ min: 0, max: 364 })) * 86_400_000,
+    );
+    const made = writer.add({ birth });
+    // Children for later modules' history (contacts about them): enough to draw from, not a million.
+    if (child && children.length < 50_000)
+      children.push({
+        id: made.id,
+        age,
+        gender: made.gender,
+        wardCode: made.wardCode,
+        dob: made.dob,
+        knownTo: made.knownTo,
+      });
+    if (writer.pending() >= 10_000) {
+      await writer.flush();
       ctx.progress?.(i + 1, total);
     }
   }
-  await flush();
+  await writer.flush();
   ctx.progress?.(total, total);
   ctx.say(`Seeded ${total.toLocaleString('en-GB')} synthetic people.`);
 }

@@ -29,3 +29,82 @@ export async function childrenFlaggedNowByWard(
   );
   return new Map(rows.map((r: { wardCode: string; children: number }) => [r.wardCode, r.children]));
 }
+
+/** One child flagged in one month: who they were then, and the highest level they held in it. */
+export interface FlaggedChildMonth {
+  month: string;
+  personId: string;
+  wardCode: string;
+  gender: string;
+  ethnicity: string | null;
+  ageBand: string;
+  /** 1 emerging, 2 moderate, 3 significant. */
+  level: number;
+}
+
+// A flag on a merged record counts for the person it was merged into.
+const FLAGGED_PERSON = `JOIN person p0 ON p0.id = f.person_id
+  JOIN person p ON p.id = coalesce(p0.merged_into, p0.id) AND p.merged_into IS NULL AND p.ward_code IS NOT NULL`;
+
+/**
+ * Children flagged at any time in each month from `from` to `to` (Europe/London months), under 18
+ * at the month's start, by the ward they live in.
+ */
+export async function flaggedChildMonths(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<FlaggedChildMonth[]> {
+  const { rows } = await db.query(
+    `WITH months AS (
+       SELECT to_char(m, 'YYYY-MM') AS month, m::date AS first_day,
+              m AT TIME ZONE 'Europe/London' AS starts, (m + interval '1 month') AT TIME ZONE 'Europe/London' AS ends
+         FROM generate_series(($2 || '-01')::timestamp, ($3 || '-01')::timestamp, interval '1 month') AS m
+     )
+     SELECT mo.month, p.id AS "personId", p.ward_code AS "wardCode", p.gender, p.ethnicity,
+            CASE WHEN p.date_of_birth IS NULL THEN 'not_known'
+                 WHEN age(mo.first_day, p.date_of_birth) < interval '10 years' THEN 'under_10'
+                 WHEN age(mo.first_day, p.date_of_birth) < interval '13 years' THEN '10_12'
+                 WHEN age(mo.first_day, p.date_of_birth) < interval '16 years' THEN '13_15'
+                 ELSE '16_17' END AS "ageBand",
+            max(CASE f.risk_level WHEN 'emerging' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END)::int AS level
+       FROM months mo
+       JOIN flag_period f ON f.partnership_id = $1 AND f.period && tstzrange(mo.starts, mo.ends, '[)')
+       ${FLAGGED_PERSON}
+      WHERE p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > mo.first_day
+      GROUP BY mo.month, mo.first_day, p.id`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/**
+ * For each ward, the child-days in the months from `from` to `to`: a child counts on a day when
+ * flagged at noon that day (London) and under 18; and how many children that was.
+ */
+export async function flaggedChildDaysByWard(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<Map<string, { childDays: number; children: number }>> {
+  const { rows } = await db.query(
+    `SELECT ward_code AS "wardCode", count(*)::int AS "childDays", count(DISTINCT id)::int AS children
+       FROM (SELECT DISTINCT p.id, p.ward_code, d.noon
+               FROM generate_series(($2 || '-01 12:00')::timestamp,
+                                    ($3 || '-01 12:00')::timestamp + interval '1 month' - interval '1 day',
+                                    interval '1 day') AS d(noon)
+               JOIN flag_period f ON f.partnership_id = $1 AND f.period @> (d.noon AT TIME ZONE 'Europe/London')
+               ${FLAGGED_PERSON}
+              WHERE p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > d.noon::date) AS x
+      GROUP BY ward_code`,
+    [partnershipId, from, to],
+  );
+  return new Map(
+    rows.map((r: { wardCode: string; childDays: number; children: number }) => [
+      r.wardCode,
+      { childDays: r.childDays, children: r.children },
+    ]),
+  );
+}

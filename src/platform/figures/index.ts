@@ -33,3 +33,79 @@ export function ratePer10000(count: Shown, population: number): Shown {
   if (population <= 0) return 0;
   return Math.round((count / population) * 10000 * 100) / 100;
 }
+
+/**
+ * Months as the partnership's reports count them: calendar months in Europe/London, named
+ * `YYYY-MM`. A child counts in a month when flagged at any time in it; a child counts on a day when
+ * flagged at noon that day (the daily figure, whose average over a period is what the committee
+ * reports publish as the "average number of children at risk").
+ */
+export type Month = string;
+
+export const isMonth = (s: string): boolean => /^\d{4}-(0[1-9]|1[0-2])$/.test(s);
+
+/** The months from `from` to `to`, both included. */
+export function monthsBetween(from: Month, to: Month): Month[] {
+  const out: Month[] = [];
+  let [y, m] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  while (y < ty || (y === ty && m <= tm)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m > 12) {
+      y++;
+      m = 1;
+    }
+  }
+  return out;
+}
+
+/** The month `n` months after (or before, when negative) this one. */
+export function addMonths(month: Month, n: number): Month {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/** The month an instant falls in (Europe/London). */
+export function monthOf(at: Date): Month {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' })
+    .format(at)
+    .slice(0, 7);
+}
+
+/** Days in the months from `from` to `to`, both included. */
+export function daysBetween(from: Month, to: Month): number {
+  const [fy, fm] = from.split('-').map(Number);
+  const [ty, tm] = to.split('-').map(Number);
+  return Math.round((Date.UTC(ty, tm, 1) - Date.UTC(fy, fm - 1, 1)) / 86_400_000);
+}
+
+/** "January 2020". */
+export const monthName = (month: Month): string =>
+  new Date(`${month}-01T12:00:00Z`).toLocaleDateString('en-GB', {
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/** Age bands the reports use (seed 002's charts). */
+export const AGE_BANDS = ['under_10', '10_12', '13_15', '16_17', 'not_known'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+export const AGE_BAND_NAMES: Record<AgeBand, string> = {
+  under_10: 'Under 10',
+  '10_12': '10 to 12',
+  '13_15': '13 to 15',
+  '16_17': '16 to 17',
+  not_known: 'Age not known',
+};
+
+/** Wilson score interval for a proportion (95% by default), so a difference is not over-read. */
+export function wilson(successes: number, n: number, z = 1.959964): { low: number; high: number } {
+  if (n === 0) return { low: 0, high: 1 };
+  const p = successes / n;
+  const denom = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
