@@ -52,6 +52,14 @@ export function configureNunjucks(env: nunjucks.Environment): void {
     value ? DATE_TIME_FORMAT.format(new Date(value)) : '',
   );
   env.addFilter('monthName', (month: string) => monthName(month));
+  /** A figure as a table shows it: "c" when withheld, else grouped digits (or two decimal places). */
+  env.addFilter('figure', (value: number | string, decimals?: number) =>
+    typeof value !== 'number'
+      ? value
+      : decimals
+        ? value.toLocaleString('en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+        : value.toLocaleString('en-GB'),
+  );
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role] ?? role);
   /** A GOV.UK tag describing a due time: overdue (red), due today (orange) or how long is left. */
   env.addFilter('dueTag', (due: Date | string, now: Date = new Date()) => dueTag(new Date(due), now));

@@ -17,7 +17,7 @@ export interface Journey {
 }
 
 /** Sets a journey up before the file's tests and takes it down after (call inside describe). */
-export function journey(opts: { people?: number } = {}): Journey {
+export function journey(opts: { people?: number; seed?: number; history?: boolean } = {}): Journey {
   const extra: TestApp[] = [];
   const j = {
     signedIn: (username: string, at?: string) => signedIn(j.browser, at ?? j.base, username),

@@ -43,9 +43,10 @@ async function seriesChart(series: Series, area: string): Promise<ShownChart> {
     n: series.rows.reduce((s, r) => s + (num(r.cells[i]) ?? 0), 0),
   }));
   const largest = totals.reduce((a, b) => (b.n > a.n ? b : a), totals[0]);
+  const withheld = series.rows.some((r) => r.cells.includes(SUPPRESSED));
   const summary = `${area}: children flagged each month, ${series.title.toLowerCase()}. ${highLow(series.rows)}${
     largest?.n ? ` The largest group across the period was “${largest.name}”.` : ''
-  }`;
+  }${withheld ? ' Figures withheld because they are small (“c” in the table) are left out of the bars.' : ''}`;
   const svg = await renderChart(
     monthlyBars(values, { categories: series.categories.map((c) => c.name), yTitle: 'Children' }),
     `${id}-summary`,

@@ -139,6 +139,17 @@ describe('ward reports on the demo district’s history', () => {
     );
   });
 
+  it('opens on the last twelve whole months for every role that may see it, zeros and all', async () => {
+    for (const username of ['councillor', 'analyst', 'manager', 'chair']) {
+      const client = new Client(ta.app);
+      await client.signIn(username);
+      const page = await client.get('/reports/wards');
+      assert.equal(page.statusCode, 200, username);
+      assert.equal([...page.body.matchAll(/<tr class="govuk-table__row" data-qa="ward-/g)].length, 30);
+      assert.equal([...page.body.matchAll(/data-qa="area-month-/g)].length, 12);
+    }
+  });
+
   it('refuses a bad period with a clear error, keeping what was typed', async () => {
     const analyst = new Client(ta.app);
     await analyst.signIn('analyst');

@@ -1,7 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../platform/errors.ts';
-import { SUPPRESSED } from '../../platform/figures/index.ts';
 import type { RouteContext } from '../../platform/module.ts';
 import { one, PageQuery, Type, typed } from '../../platform/schemas.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
@@ -79,7 +78,6 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
             charts: Object.fromEntries(charts.map((c) => [c.id, c])),
             csv,
             today,
-            suppressed: SUPPRESSED,
           });
         } catch (error) {
           if (!(error instanceof ValidationError)) throw error;

@@ -72,7 +72,7 @@ export function monthlyBars(
     data: { values },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, axis: { labelAngle: -40 } },
+      x: { field: 'month', type: 'ordinal', title: null, sort: null, axis: { labelAngle: -40 } },
       y: { field: 'value', type: 'quantitative', title: opts.yTitle, stack: 'zero' },
       color: {
         field: 'category',
@@ -108,7 +108,7 @@ export function monthlyLine(values: { month: string; value: number }[], opts: { 
     data: { values },
     mark: { type: 'line', point: true, color: PALETTE[0] },
     encoding: {
-      x: { field: 'month', type: 'ordinal', title: null, axis: { labelAngle: -40 } },
+      x: { field: 'month', type: 'ordinal', title: null, sort: null, axis: { labelAngle: -40 } },
       y: { field: 'value', type: 'quantitative', title: opts.yTitle },
     },
   };
