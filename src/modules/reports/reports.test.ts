@@ -150,6 +150,36 @@ describe('ward reports on the demo district’s history', () => {
     }
   });
 
+  it('lets an analyst open the children behind a ward’s figure, in each child’s access log; a councillor may not', async () => {
+    const query = 'from=2020-01&to=2020-12&areaCommittee=Bradford%20South';
+    const report = (await api('analyst', query)).json();
+    const tong = (report.wards as (Figures & { code: string })[]).find((w) => w.name === 'Tong');
+    assert.ok(tong);
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const page = await analyst.get(`/reports/wards?${query}`);
+    const link = new RegExp(`href="([^"]+)" data-qa="children-${tong.code}"`)
+      .exec(page.body)?.[1]
+      ?.replaceAll('&amp;', '&');
+    assert.ok(link, 'the ward name links to its children');
+    const list = await analyst.get(link);
+    assert.equal(list.statusCode, 200);
+    const ids = [...list.body.matchAll(/href="\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    assert.equal(ids.length, tong.children, 'every child behind the figure');
+    const logged = await t.owner.pool.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'report.children_listed' AND $1 = ANY(listed_person_ids)`,
+      [ids[0]],
+    );
+    assert.equal(logged.rows[0].n, 1);
+    const month = await analyst.get(`${link}&month=2020-05`);
+    const inMay = [...month.body.matchAll(/href="\/people\//g)].length;
+    assert.equal(inMay, (tong.months.find((m) => m.month === '2020-05')?.children as number) ?? -1);
+    const councillor = new Client(ta.app);
+    await councillor.signIn('councillor');
+    assert.equal((await councillor.get(link)).statusCode, 403);
+    assert.equal((await analyst.get(`${link}&month=2019-01`)).statusCode, 422);
+  });
+
   it('refuses a bad period with a clear error, keeping what was typed', async () => {
     const analyst = new Client(ta.app);
     await analyst.signIn('analyst');

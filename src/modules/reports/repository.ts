@@ -108,3 +108,17 @@ export async function flaggedChildDaysByWard(
     ]),
   );
 }
+
+/** Names and dates of birth of these people (for the list behind a figure). */
+export async function peopleNamed(
+  db: Queryable,
+  partnershipId: string,
+  ids: string[],
+): Promise<{ id: string; givenName: string; familyName: string; dateOfBirth: string | null }[]> {
+  const { rows } = await db.query(
+    `SELECT id, given_name AS "givenName", family_name AS "familyName", to_char(date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth"
+       FROM person WHERE partnership_id = $1 AND id = ANY($2::uuid[]) ORDER BY family_name, given_name`,
+    [partnershipId, ids],
+  );
+  return rows;
+}

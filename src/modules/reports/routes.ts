@@ -94,6 +94,31 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
     );
 
     app.get(
+      '/reports/wards/children',
+      { config: { access: 'reports:view_exact' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const q = request.query;
+        const result = await ctx.service.childrenBehind(actorOf(request), {
+          ward: one(q.ward),
+          from: one(q.from),
+          to: one(q.to),
+          month: one(q.month),
+          areaCommittee: one(q.areaCommittee),
+        });
+        const back = `/reports/wards?${new URLSearchParams({
+          from: result.from,
+          to: result.to,
+          ...(result.areaCommittee ? { areaCommittee: result.areaCommittee } : {}),
+        })}`;
+        return renderPage(request, reply, 'reports/views/children.njk', {
+          title: `Children flagged in ${result.ward.name}`,
+          ...result,
+          back,
+        });
+      },
+    );
+
+    app.get(
       '/reports/wards.csv',
       {
         config: { access: 'reports:view_wards' },

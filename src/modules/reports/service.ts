@@ -1,7 +1,7 @@
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
-import { ValidationError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import {
   addMonths,
   daysBetween,
@@ -14,6 +14,7 @@ import {
   suppressCells,
   suppressTotal,
 } from '../../platform/figures/index.ts';
+import { onlyVisible } from '../../platform/visibility/index.ts';
 import { AREA_COMMITTEES, areaCommitteeOf } from '../district/index.ts';
 import { reportsPolicy } from './policy.ts';
 import * as repo from './repository.ts';
@@ -139,6 +140,53 @@ export function createReportsService(db: Database) {
         details: { ...period, exact },
       });
       return { ...period, areaCommittees: Object.keys(AREA_COMMITTEES), ...report, everyWard };
+    },
+
+    /**
+     * The children behind a ward's figure, for a period or one month of it: for those who may see
+     * exact figures only, each child one the actor may see, and the list audited as a view of each.
+     */
+    async childrenBehind(actor: Actor, query: WardReportQuery & { ward?: string; month?: string }) {
+      reportsPolicy.assert(actor, 'view_exact');
+      const period = wardReportPeriod(query);
+      const scope = db.for(actor);
+      const ward = (await repo.listWards(scope, actor.partnershipId)).find((w) => w.code === query.ward);
+      if (!ward) throw new NotFoundError('No such ward');
+      const month = query.month?.trim() || null;
+      if (month !== null && (!isMonth(month) || month < period.from || month > period.to))
+        throw new ValidationError([{ field: 'month', message: 'Choose a month inside the report’s period' }]);
+      const rows = (
+        await repo.flaggedChildMonths(scope, actor.partnershipId, month ?? period.from, month ?? period.to)
+      ).filter((r) => r.wardCode === ward.code);
+      const byPerson = new Map<string, { months: number; level: number; ageBand: string }>();
+      for (const r of rows) {
+        const seen = byPerson.get(r.personId);
+        byPerson.set(r.personId, {
+          months: (seen?.months ?? 0) + 1,
+          level: Math.max(seen?.level ?? 0, r.level),
+          ageBand: r.ageBand,
+        });
+      }
+      const named = await onlyVisible(
+        scope,
+        actor,
+        await repo.peopleNamed(scope, actor.partnershipId, [...byPerson.keys()]),
+        (p) => p.id,
+      );
+      await audit(scope, actor, {
+        action: 'report.children_listed',
+        details: { ward: ward.code, from: period.from, to: period.to, month },
+        listedPersonIds: named.map((p) => p.id),
+      });
+      return {
+        ...period,
+        month,
+        ward,
+        children: named.map((p) => ({
+          ...p,
+          ...(byPerson.get(p.id) as { months: number; level: number; ageBand: string }),
+        })),
+      };
     },
   };
 }
