@@ -81,7 +81,8 @@ export async function flaggedChildMonths(
 
 /**
  * For each ward, the child-days in the months from `from` to `to`: a child counts on a day when
- * flagged at noon that day (London) and under 18; and how many children that was.
+ * flagged at noon that day (London) and under 18; and how many children that was. Counted from
+ * each child's flagged time (all their flags merged) by date arithmetic, not day by day.
  */
 export async function flaggedChildDaysByWard(
   db: Queryable,
@@ -90,15 +91,33 @@ export async function flaggedChildDaysByWard(
   to: string,
 ): Promise<Map<string, { childDays: number; children: number }>> {
   const { rows } = await db.query(
-    `SELECT ward_code AS "wardCode", count(*)::int AS "childDays", count(DISTINCT id)::int AS children
-       FROM (SELECT DISTINCT p.id, p.ward_code, d.noon
-               FROM generate_series(($2 || '-01 12:00')::timestamp,
-                                    ($3 || '-01 12:00')::timestamp + interval '1 month' - interval '1 day',
-                                    interval '1 day') AS d(noon)
-               JOIN flag_period f ON f.partnership_id = $1 AND f.period @> (d.noon AT TIME ZONE 'Europe/London')
-               ${FLAGGED_PERSON}
-              WHERE p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > d.noon::date) AS x
-      GROUP BY ward_code`,
+    `WITH bounds AS (
+       SELECT ($2 || '-01')::date AS first_day, (($3 || '-01')::date + interval '1 month')::date AS after_day
+     ), flagged AS (
+       SELECT p.id, p.ward_code, p.date_of_birth, range_agg(f.period) AS spans
+         FROM bounds b
+         JOIN flag_period f ON f.partnership_id = $1
+          AND f.period && tstzrange(b.first_day::timestamp AT TIME ZONE 'Europe/London',
+                                    b.after_day::timestamp AT TIME ZONE 'Europe/London', '[)')
+         ${FLAGGED_PERSON}
+        GROUP BY p.id, p.ward_code, p.date_of_birth
+     ), days AS (
+       -- The noons inside each span: from the first noon at or after it starts to the last before it ends.
+       SELECT x.id, x.ward_code,
+              sum(greatest(0,
+                least(CASE WHEN upper_inf(s) THEN b.after_day
+                           WHEN (upper(s) AT TIME ZONE 'Europe/London')::time > '12:00' THEN (upper(s) AT TIME ZONE 'Europe/London')::date + 1
+                           ELSE (upper(s) AT TIME ZONE 'Europe/London')::date END,
+                      b.after_day,
+                      coalesce((x.date_of_birth + interval '18 years')::date, b.after_day))
+                - greatest(CASE WHEN (lower(s) AT TIME ZONE 'Europe/London')::time <= '12:00' THEN (lower(s) AT TIME ZONE 'Europe/London')::date
+                                ELSE (lower(s) AT TIME ZONE 'Europe/London')::date + 1 END,
+                           b.first_day)))::int AS n
+         FROM flagged x CROSS JOIN bounds b CROSS JOIN LATERAL unnest(x.spans) AS s
+        GROUP BY x.id, x.ward_code
+     )
+     SELECT ward_code AS "wardCode", sum(n)::int AS "childDays", count(*) FILTER (WHERE n > 0)::int AS children
+       FROM days GROUP BY ward_code`,
     [partnershipId, from, to],
   );
   return new Map(
