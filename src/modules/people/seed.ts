@@ -181,7 +181,11 @@ function makeWriter(ctx: SeedContext) {
   const agencyIds = ctx.made.agencyIds as Record<string, string>;
   const postcodes = ctx.made.postcodes as GazetteerPostcode[];
   const byWard = new Map<string, GazetteerPostcode[]>();
-  for (const p of postcodes) byWard.set(p.ward.code, [...(byWard.get(p.ward.code) ?? []), p]);
+  for (const p of postcodes) {
+    const inWard = byWard.get(p.ward.code);
+    if (inWard) inWard.push(p);
+    else byWard.set(p.ward.code, [p]);
+  }
   const weights = ETHNICITY_WEIGHTS.map(([code, weight, pool]) => ({ value: { code, pool }, weight }));
   const agencyCodes = Object.keys(agencyIds).filter((code) => code !== 'bu');
   const personRows: unknown[][] = [];
@@ -189,7 +193,7 @@ function makeWriter(ctx: SeedContext) {
   const knownRows: unknown[][] = [];
   const chronologyRows: unknown[][] = [];
   const now = new Date().toISOString();
-  let nhsBase = 400_000_000 + ((ctx.made.nhsOffset as number | undefined) ?? 0);
+  let nhsBase = 400_000_000;
   let upnSerial = 0;
   const flush = async () => {
     await ctx.client.copy(
