@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { type Answer, CURRENT_RULES, rulesFor, score } from '../assessments/index.ts';
 import { DEFAULT_CLOCK_RULES, dueAt, type WorkKind } from '../clock/index.ts';
-import { FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
+import { copyFlagPeriods, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkLanguage } from '../language/index.ts';
 import type { SeededChild } from '../people/index.ts';
 import {
@@ -516,23 +516,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     ],
     rows.assessment,
   );
-  await client.copy(
-    'flag_period',
-    [
-      'partnership_id',
-      'person_id',
-      'flag_type',
-      'risk_level',
-      'valid_from',
-      'valid_to',
-      'set_by',
-      'set_reason',
-      'assessment_id',
-      'ended_by',
-      'end_reason',
-    ],
-    rows.flag,
-  );
+  await copyFlagPeriods(client, rows.flag);
   await client.copy(
     'work_item',
     [

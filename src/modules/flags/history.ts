@@ -29,6 +29,30 @@ interface Episode {
   short: boolean;
 }
 
+/**
+ * Bulk-loads flag periods for a seed, each row in this order: partnership, person, flag type,
+ * level, from, to, set by, set reason, assessment, ended by, end reason.
+ */
+export async function copyFlagPeriods(client: SeedContext['client'], rows: unknown[][]): Promise<void> {
+  await client.copy(
+    'flag_period',
+    [
+      'partnership_id',
+      'person_id',
+      'flag_type',
+      'risk_level',
+      'valid_from',
+      'valid_to',
+      'set_by',
+      'set_reason',
+      'assessment_id',
+      'ended_by',
+      'end_reason',
+    ],
+    rows,
+  );
+}
+
 /** Children flagged in the district in a month: the curve the earlier years follow. */
 const CURVE: [string, number][] = [
   ['2018-10', 228],
@@ -297,23 +321,7 @@ export async function seedFlagHistory(ctx: SeedContext): Promise<void> {
     if (writer.pending() >= 10_000) await writer.flush();
   }
   await writer.flush();
-  await ctx.client.copy(
-    'flag_period',
-    [
-      'partnership_id',
-      'person_id',
-      'flag_type',
-      'risk_level',
-      'valid_from',
-      'valid_to',
-      'set_by',
-      'set_reason',
-      'assessment_id',
-      'ended_by',
-      'end_reason',
-    ],
-    flagRows,
-  );
+  await copyFlagPeriods(ctx.client, flagRows);
   await ctx.client.copy(
     'chronology_entry',
     ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],

@@ -1,3 +1,4 @@
+export { copyFlagPeriods } from './history.ts';
 export {
   ASSESSED_LEVELS,
   type AssessedLevel,
