@@ -1,4 +1,4 @@
-export { CATEGORY_NAMES, OUTCOME_NAMES, PART_NAMES } from './reference.ts';
+export { CATEGORY_NAMES, OUTCOME_NAMES, OUTCOMES, PART_NAMES } from './reference.ts';
 export { contactsRoutes } from './routes.ts';
 export { type ContactsService, contactsPolicy, createContactsService } from './service.ts';
 

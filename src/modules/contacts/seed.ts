@@ -66,17 +66,27 @@ const RATIONALES: Record<Outcome, string> = {
   refer_other_area: 'The family have moved to another authority; the referral is passed to them.',
 };
 
-/** Answers for an assessment about these concerns: the matching themes' indicators, some current. */
+/**
+ * Answers for an assessment about these concerns: the matching themes' indicators, some current.
+ * `practice` runs from 0 (two years ago) to 1 (today): the required questions are left "not known"
+ * less often as practice improves. A child recorded as disabled has the disability signs answered.
+ */
 function answersFor(
   rules: ReturnType<typeof rulesFor>,
   flagTypes: FlagType[],
   pick: (p: number) => boolean,
+  practice: number,
+  disabled: boolean,
 ): Record<string, Answer> {
   const answers: Record<string, Answer> = {};
   for (const theme of rules.themes) {
     const relevant = theme.flagType && flagTypes.includes(theme.flagType);
     for (const indicator of theme.indicators) {
-      if (theme.required) answers[indicator.id] = relevant && pick(0.4) ? 'current' : 'not_present';
+      if (theme.id === 'disability' && disabled)
+        answers[indicator.id] = pick(0.6) ? 'current' : 'not_present';
+      else if (theme.required)
+        answers[indicator.id] =
+          relevant && pick(0.4) ? 'current' : pick(0.12 - 0.09 * practice) ? 'not_known' : 'not_present';
       else if (relevant)
         answers[indicator.id] = pick(0.55) ? 'current' : pick(0.4) ? 'earlier' : 'not_present';
       else if (pick(0.15)) answers[indicator.id] = pick(0.5) ? 'current' : 'earlier';
@@ -149,8 +159,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     by: string,
   ) => rows.chronology.push([pid, personId, iso(at), kind, title, detail, by]);
 
-  // About one contact for every sixteen people; the children most often in them come back again.
-  const total = Math.max(6, Math.round((ctx.people / 16) * (MONTHS / 8)));
+  // About three contacts a year for every sixteen people; the children most often in them come back again.
+  const total = Math.max(6, Math.round((ctx.people / 16) * (MONTHS / 4)));
   const cohort = faker.helpers.arrayElements(
     // Mostly 13 to 17, as in the partnership's figures; a few younger.
     children.filter((c) => c.age >= 13 || (c.age >= 10 && pick(0.2))),
@@ -228,13 +238,23 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       ]);
 
     const age = now - receivedAt;
+    // How far practice has come since the start of the history (0 then, 1 today).
+    const practice = 1 - age / (MONTHS * 30.4 * DAY);
+    // The demo carries the thematic review's finding (2.14) that boys' concerns were treated
+    // differently, fading as practice improves, so the equality page has something to show.
+    const boy = child.gender === 'male';
+    const slower = boy ? 1 + 0.5 * (1 - practice) : 1;
     const wasFlagged = currentFlags(child.id, receivedAt);
     // Something new about a flagged child re-opens the question (thematic review 2.15).
     if (wasFlagged.length) {
       // Most are reviewed at the next daily meeting; a few wait, and some of those run late.
       const reviewDone =
         age > DAY && pick(receivedAt < now - 5 * DAY ? 0.93 : 0.6)
-          ? receivedAt + faker.number.int({ min: 2, max: 20 }) * HOUR
+          ? receivedAt +
+            (pick(0.8 + 0.15 * practice)
+              ? faker.number.int({ min: 2, max: 20 })
+              : faker.number.int({ min: 30, max: 120 })) *
+              HOUR
           : undefined;
       work(
         'risk_review',
@@ -258,7 +278,11 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       );
       continue;
     }
-    const decidedAt = receivedAt + faker.number.int({ min: 1, max: 20 }) * HOUR;
+    // Most within the day; now and then one waits longer (more often two years ago, and for boys).
+    const decisionHours = pick(0.9 + 0.07 * practice)
+      ? faker.number.int({ min: 1, max: 20 })
+      : faker.number.int({ min: 25, max: 60 });
+    const decidedAt = receivedAt + Math.round(decisionHours * slower) * HOUR;
     work(
       'front_door_decision',
       'Front Door decision',
@@ -274,9 +298,9 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
         ? 'no_further_action'
         : exploitation
           ? faker.helpers.weightedArrayElement([
-              { value: 'exploitation_assessment' as Outcome, weight: 62 },
+              { value: 'exploitation_assessment' as Outcome, weight: boy ? 62 - 14 * (1 - practice) : 62 },
               { value: 'strategy_discussion' as Outcome, weight: 10 },
-              { value: 'early_help' as Outcome, weight: 14 },
+              { value: 'early_help' as Outcome, weight: boy ? 14 + 14 * (1 - practice) : 14 },
               { value: 'no_further_action' as Outcome, weight: 10 },
               { value: 'refer_other_area' as Outcome, weight: 4 },
             ])
@@ -337,10 +361,26 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       urgentBy ? decidedAt + urgentBy * HOUR : Number.POSITIVE_INFINITY,
     );
     const assessmentId = faker.string.uuid();
-    const completed = age > 30 * DAY ? pick(0.97) : age > 12 * DAY ? pick(0.9) : age > 5 * DAY && pick(0.4);
-    const answers = answersFor(rules, flagTypes, pick);
+    const answers = answersFor(rules, flagTypes, pick, practice, child.disability === 'yes');
     const scored = score(rules, answers);
-    const submittedAt = Math.min(now - HOUR, decidedAt + faker.number.int({ min: 2, max: 14 }) * DAY);
+    // Most are done within the ten working days; more were late two years ago.
+    // Most are done in the time allowed (shorter when the decision was urgent); more were late two
+    // years ago, and boys' more often.
+    const allowed = assessmentDue - decidedAt;
+    const onTime = pick((0.78 + 0.15 * practice) / slower);
+    const takes = onTime
+      ? allowed * faker.number.float({ min: 0.25, max: 0.98 })
+      : allowed * faker.number.float({ min: 1.05, max: 2.2 }) + faker.number.int({ min: 0, max: 5 }) * DAY;
+    const submittedAt = decidedAt + Math.round(takes / HOUR) * HOUR;
+    // Not done yet if that time has not come; a few older ones were left open too.
+    const completed = submittedAt < now - HOUR && pick(0.97);
+    // Current substance use asks for a specialist referral: made more often as practice improved.
+    const referral =
+      !completed || !scored.specialistReferralNeeded
+        ? null
+        : pick(0.55 + 0.35 * practice)
+          ? 'made'
+          : 'not_made';
     rows.assessment.push([
       pid,
       assessmentId,
@@ -356,6 +396,12 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       completed ? scored.score : null,
       completed ? scored.level : null,
       completed ? scored.level : null,
+      referral,
+      referral === 'made'
+        ? 'Referred to the young people’s substance misuse service.'
+        : referral
+          ? 'Not made: the young person did not agree; to be offered again at the next visit.'
+          : null,
       users.frontdoor,
       iso(decidedAt),
       completed ? users.frontdoor : null,
@@ -509,6 +555,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       'score',
       'scored_level',
       'final_level',
+      'specialist_referral',
+      'specialist_referral_note',
       'started_by',
       'started_at',
       'submitted_by',

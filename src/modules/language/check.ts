@@ -9,6 +9,8 @@ const FILE = path.resolve(
 
 export interface PhraseEntry {
   id: string;
+  /** The phrase in words, as a practitioner would say it. */
+  name: string;
   pattern: string;
   suggestion: string;
   why: string;

@@ -29,6 +29,7 @@ export const PERSON_FIELD_GROUPS: FieldGroup[] = [
   },
   { id: 'gender', label: 'gender', keys: ['gender'] },
   { id: 'ethnicity', label: 'ethnicity', keys: ['ethnicity'] },
+  { id: 'disability', label: 'disability or special educational needs', keys: ['disability'] },
   { id: 'addressLine', label: 'address', keys: ['addressLine'] },
   { id: 'town', label: 'town', keys: ['town'] },
   { id: 'postcode', label: 'postcode', keys: ['postcode'] },

@@ -13,7 +13,14 @@ export {
 } from './imports.ts';
 export { mergePeople, unmergePeople } from './merge.ts';
 export { peoplePolicy } from './policy.ts';
-export { ETHNICITY_CODES, ETHNICITY_GROUPS, GENDER_NAMES, GENDERS } from './reference.ts';
+export {
+  DISABILITIES,
+  DISABILITY_NAMES,
+  ETHNICITY_CODES,
+  ETHNICITY_GROUPS,
+  GENDER_NAMES,
+  GENDERS,
+} from './reference.ts';
 export type { PersonRecord, PersonSummary } from './repository.ts';
 export { ageInYears, formToPersonInput, peopleRoutes } from './routes.ts';
 export { isRealDate, readPersonInput } from './schema.ts';

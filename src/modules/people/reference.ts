@@ -64,6 +64,15 @@ export const GENDER_NAMES: Record<Gender, string> = {
   not_known: 'Not known',
 };
 
+/** Whether a person has a disability or special educational needs (equality monitoring). */
+export const DISABILITIES = ['yes', 'no', 'not_known'] as const;
+export type Disability = (typeof DISABILITIES)[number];
+export const DISABILITY_NAMES: Record<Disability, string> = {
+  yes: 'Yes',
+  no: 'No',
+  not_known: 'Not known',
+};
+
 export const DOB_PRECISIONS = ['exact', 'approximate', 'unknown'] as const;
 export type DobPrecision = (typeof DOB_PRECISIONS)[number];
 

@@ -13,6 +13,7 @@ export interface PersonRecord {
   dobPrecision: string;
   gender: string;
   ethnicity: string | null;
+  disability: string | null;
   addressLine: string | null;
   town: string | null;
   postcode: string | null;
@@ -42,7 +43,7 @@ export interface PersonSummary {
 const PERSON_SELECT = `
   SELECT p.id, p.version, p.given_name AS "givenName", p.middle_names AS "middleNames",
          p.family_name AS "familyName", p.date_of_birth AS "dateOfBirth", p.dob_precision AS "dobPrecision",
-         p.gender, p.ethnicity, p.address_line AS "addressLine", p.town, p.postcode,
+         p.gender, p.ethnicity, p.disability, p.address_line AS "addressLine", p.town, p.postcode,
          CASE WHEN w.code IS NULL THEN NULL ELSE json_build_object('code', w.code, 'name', w.name) END AS ward,
          p.nhs_number AS "nhsNumber", p.upn, p.police_ref AS "policeRef",
          coalesce((SELECT json_agg(json_build_object('givenName', a.given_name, 'familyName', a.family_name, 'kind', a.kind)
@@ -111,6 +112,7 @@ function personValues(p: PersonInput, wardCode: string | null) {
     p.nhsNumber,
     p.upn,
     p.policeRef,
+    p.disability,
   ];
 }
 
@@ -122,8 +124,8 @@ export async function insertPerson(
 ): Promise<string> {
   const { rows } = await db.query(
     `INSERT INTO person (partnership_id, given_name, middle_names, family_name, date_of_birth, dob_precision,
-       gender, ethnicity, address_line, town, postcode, ward_code, nhs_number, upn, police_ref)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+       gender, ethnicity, address_line, town, postcode, ward_code, nhs_number, upn, police_ref, disability)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
     [partnershipId, ...personValues(p, wardCode)],
   );
   return rows[0].id;
@@ -141,7 +143,7 @@ export async function updatePerson(
   const result = await db.query(
     `UPDATE person SET given_name = $4, middle_names = $5, family_name = $6, date_of_birth = $7,
             dob_precision = $8, gender = $9, ethnicity = $10, address_line = $11, town = $12, postcode = $13,
-            ward_code = $14, nhs_number = $15, upn = $16, police_ref = $17, updated_at = now(), version = version + 1
+            ward_code = $14, nhs_number = $15, upn = $16, police_ref = $17, disability = $18, updated_at = now(), version = version + 1
       WHERE partnership_id = $1 AND id = $2 AND version = $3`,
     [partnershipId, id, version, ...personValues(p, wardCode)],
   );

@@ -10,7 +10,7 @@ import type { PeopleService } from './service.ts';
 export type PeopleRouteContext = RouteContext<PeopleService, Record<string, unknown>>;
 
 import { applyResolutions, type Conflict, type FieldGroup, threeWayMerge } from './edit-merge.ts';
-import { ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
+import { DISABILITY_NAMES, ETHNICITY_GROUPS, ETHNICITY_NAMES, GENDER_NAMES } from './reference.ts';
 import type { PersonRecord } from './repository.ts';
 import { personBodySchema, personResponseSchema, personSearchQuerySchema } from './schema.ts';
 import { DuplicateIdentifierError } from './service.ts';
@@ -59,6 +59,7 @@ export function formToPersonInput(body: Form): Record<string, unknown> {
         'dobPrecision',
         'gender',
         'ethnicity',
+        'disability',
         'addressLine',
         'town',
         'postcode',
@@ -87,6 +88,7 @@ function personToForm(p: PersonRecord): Form {
     dobPrecision: p.dobPrecision,
     gender: p.gender,
     ethnicity: p.ethnicity ?? '',
+    disability: p.disability ?? '',
     addressLine: p.addressLine ?? '',
     town: p.town ?? '',
     postcode: p.postcode ?? '',
@@ -112,6 +114,8 @@ function shown(values: Form, group: FieldGroup): string {
   }
   if (group.id === 'gender')
     return GENDER_NAMES[String(values.gender) as keyof typeof GENDER_NAMES] ?? '(blank)';
+  if (group.id === 'disability')
+    return DISABILITY_NAMES[String(values.disability) as keyof typeof DISABILITY_NAMES] ?? '(blank)';
   if (group.id === 'ethnicity')
     return ETHNICITY_NAMES[String(values.ethnicity) as keyof typeof ETHNICITY_NAMES] ?? '(blank)';
   return (
@@ -184,6 +188,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
       agencyItems: agencies.map((a) => ({ value: a.id, text: a.name, checked: selected.includes(a.id) })),
       genderNames: GENDER_NAMES,
       ethnicityNames: ETHNICITY_NAMES,
+      disabilityNames: DISABILITY_NAMES,
     });
   }
 
@@ -364,6 +369,7 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
           unmerged: query.unmerged === '1',
           genderNames: GENDER_NAMES,
           ethnicityNames: ETHNICITY_NAMES,
+          disabilityNames: DISABILITY_NAMES,
           can: {
             edit: hasPermission(request.actor, 'people:edit'),
             accessLog: hasPermission(request.actor, 'people:view_access_log'),

@@ -10,6 +10,8 @@ import {
 import {
   ALIAS_KINDS,
   type AliasKind,
+  DISABILITIES,
+  type Disability,
   DOB_PRECISIONS,
   type DobPrecision,
   ETHNICITY_CODES,
@@ -32,6 +34,7 @@ export interface PersonInput {
   dobPrecision: DobPrecision;
   gender: Gender;
   ethnicity: string | null;
+  disability: Disability | null;
   addressLine: string | null;
   town: string | null;
   postcode: string | null;
@@ -102,6 +105,10 @@ export function readPersonInput(raw: Record<string, unknown>, knownAgencyIds: st
   const gender =
     check.oneOf(raw.gender, 'gender', GENDERS, { label: 'Gender', required: true }) ?? 'not_known';
   const ethnicity = check.oneOf(raw.ethnicity, 'ethnicity', ETHNICITY_CODES, { label: 'Ethnicity' }) ?? null;
+  const disability =
+    check.oneOf(raw.disability, 'disability', DISABILITIES, {
+      label: 'Disability or special educational needs',
+    }) ?? null;
   const addressLine = check.text(raw.addressLine, 'addressLine', { label: 'Address', max: 200 }) ?? null;
   const town = check.text(raw.town, 'town', { label: 'Town or city', max: 100 }) ?? null;
   let postcode: string | null = null;
@@ -155,6 +162,7 @@ export function readPersonInput(raw: Record<string, unknown>, knownAgencyIds: st
     dobPrecision: dateOfBirth ? dobPrecision : 'unknown',
     gender,
     ethnicity,
+    disability,
     addressLine,
     town,
     postcode,
@@ -223,6 +231,9 @@ export const personBodySchema = Type.Object(
     dobPrecision: code(DOB_PRECISIONS),
     gender: code(GENDERS),
     ethnicity: Type.Optional(nullable(code(ETHNICITY_CODES, { description: 'ONS 2021 category' }))),
+    disability: Type.Optional(
+      nullable(code(DISABILITIES, { description: 'A disability or special educational needs' })),
+    ),
     addressLine: Type.Optional(text(200)),
     town: Type.Optional(text(100)),
     postcode: Type.Optional(text(10)),
@@ -276,6 +287,7 @@ export const personResponseSchema = Type.Object({
   ageYears: maybe(Type.Integer()),
   gender: Type.String(),
   ethnicity: maybe(Type.String()),
+  disability: maybe(Type.String()),
   addressLine: maybe(Type.String()),
   town: maybe(Type.String()),
   postcode: maybe(Type.String()),

@@ -152,6 +152,8 @@ export interface SeededChild {
   dob: string | null;
   /** The codes of the agencies that know them. */
   knownTo: string[];
+  /** Whether they have a disability or special educational needs, as recorded (null: not asked). */
+  disability: string | null;
 }
 
 /** What a later seed asks for when it needs a person of its own (the years before today's children). */
@@ -215,6 +217,7 @@ function makeWriter(ctx: SeedContext) {
         'nhs_number',
         'upn',
         'police_ref',
+        'disability',
       ],
       personRows,
     );
@@ -279,6 +282,18 @@ function makeWriter(ctx: SeedContext) {
       faker.number.float() < 0.15
         ? `WY/${faker.number.int({ min: 10000, max: 99999 })}/${faker.number.int({ min: 19, max: 26 })}`
         : null;
+    // Asked of children (about one in six has a disability or special educational needs); seldom of adults.
+    const disabilityRoll = faker.number.float();
+    const disability =
+      !child && disabilityRoll < 0.8
+        ? null
+        : disabilityRoll < 0.17
+          ? 'yes'
+          : disabilityRoll < 0.8
+            ? 'no'
+            : disabilityRoll < 0.9
+              ? 'not_known'
+              : null;
     personRows.push([
       partnershipId,
       id,
@@ -296,6 +311,7 @@ function makeWriter(ctx: SeedContext) {
       hasNhs ? nhs : null,
       upn,
       policeRef,
+      disability,
     ]);
     if (faker.number.float() < 0.06) {
       const nick = NICKNAMES[given];
@@ -316,7 +332,16 @@ function makeWriter(ctx: SeedContext) {
       'Person record created',
       'Loaded with the synthetic demo district',
     ]);
-    return { id, gender, ethnicity, dob, wardCode: hasAddress ? place.ward.code : null, knownTo, child };
+    return {
+      id,
+      gender,
+      ethnicity,
+      dob,
+      wardCode: hasAddress ? place.ward.code : null,
+      knownTo,
+      child,
+      disability,
+    };
   };
   return { add, flush, pending: () => personRows.length };
 }
@@ -345,6 +370,7 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
         wardCode: made.wardCode,
         dob: made.dob,
         knownTo: made.knownTo,
+        disability: made.disability,
       });
     if (writer.pending() >= 10_000) {
       await writer.flush();

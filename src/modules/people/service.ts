@@ -42,6 +42,7 @@ const CHANGE_LABELS: Partial<Record<keyof PersonInput, string>> = {
   dobPrecision: 'date of birth certainty',
   gender: 'gender',
   ethnicity: 'ethnicity',
+  disability: 'disability or special educational needs',
   addressLine: 'address',
   town: 'town',
   postcode: 'postcode',

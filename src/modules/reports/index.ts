@@ -12,5 +12,11 @@ export const reportsModule = defineModule({
   policy: reportsPolicy,
   service: (ctx) => createReportsService(ctx.db),
   routes: (app, ctx) => reportsRoutes(ctx)(app),
-  navigation: [{ href: '/reports/wards', text: 'Ward reports', permission: 'reports:view_wards', order: 50 }],
+  navigation: [
+    { href: '/reports/wards', text: 'Ward reports', permission: 'reports:view_wards', order: 50 },
+    { href: '/reports/equality', text: 'Equality', permission: 'reports:view_monitoring', order: 51 },
+    { href: '/reports/practice', text: 'Practice', permission: 'reports:view_monitoring', order: 52 },
+  ],
+  // The committee pack's file name: one of the area committees.
+  fixtures: async () => ({ '/area-committees/:file': '/area-committees/bradford-south.pdf' }),
 });

@@ -9,6 +9,8 @@ import {
   type TestDatabase,
   tokenFor,
 } from '../../../test/helpers.ts';
+import { pdfPages } from '../../../test/pdf.ts';
+import { addMonths, monthOf } from '../../platform/figures/index.ts';
 import { AREA_COMMITTEES, PUBLISHED_2020, PUBLISHED_DISTRICT_MONTHS } from '../district/index.ts';
 
 interface Figures {
@@ -193,5 +195,180 @@ describe('ward reports on the demo district’s history', () => {
     assert.ok(res.statusCode === 422 || res.statusCode === 400, String(res.statusCode));
     assert.match(String(res.headers['content-type']), /problem\+json/);
     assert.match(res.body, /future/);
+  });
+  it('gives the councillor Bradford South’s 2020 committee pack as a PDF: published rates, "c" for small counts, no children', async () => {
+    const councillor = new Client(ta.app);
+    await councillor.signIn('councillor');
+    const page = await councillor.get('/reports/wards?from=2020-01&to=2020-12&areaCommittee=Bradford+South');
+    const link = /href="([^"]+)" download data-qa="pack"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    assert.equal(link, '/reports/area-committees/Bradford%20South.pdf?from=2020-01&to=2020-12');
+    const res = await councillor.get(link);
+    assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+    assert.equal(res.headers['content-type'], 'application/pdf');
+    assert.match(
+      String(res.headers['content-disposition']),
+      /lantern-bradford-south-2020-01-to-2020-12\.pdf/,
+    );
+    const pages = await pdfPages(res.rawPayload);
+    const text = pages.join('\n');
+    assert.ok(pages.length >= 6, `${pages.length} pages`);
+    assert.match(pages[0], /Bradford South Area Committee/);
+    assert.match(pages[0], /January 2020 to December 2020/);
+    for (const [name, published] of Object.entries(PUBLISHED_2020))
+      assert.match(
+        text,
+        new RegExp(`${name}\\s+${published.average.toFixed(2)}\\s+[\\d,]+\\s+${published.rate.toFixed(2)}`),
+        name,
+      );
+    assert.match(text, /By risk level/);
+    assert.match(text, /Notes on the figures/);
+    assert.match(text, /(^|\s)c(\s|$)/, 'small counts shown as c');
+    assert.doesNotMatch(text, /EXACT FIGURES/);
+    const names = await t.owner.pool.query(
+      `SELECT DISTINCT p.family_name AS name FROM flag_period f JOIN person p ON p.id = f.person_id
+        WHERE p.ward_code IN (SELECT code FROM ward WHERE name = ANY($1)) AND length(p.family_name) > 5 LIMIT 50`,
+      [AREA_COMMITTEES['Bradford South']],
+    );
+    for (const r of names.rows) assert.ok(!text.includes(r.name), 'no child is named in the pack');
+    // The analyst's pack is exact, and says so on its cover.
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const exact = await analyst.get('/reports/area-committees/bradford-south.pdf?from=2020-01&to=2020-12');
+    assert.equal(exact.statusCode, 200);
+    assert.match((await pdfPages(exact.rawPayload))[0], /EXACT FIGURES/);
+    assert.equal((await councillor.get('/reports/area-committees/Nowhere.pdf')).statusCode, 404);
+    assert.equal(
+      (await councillor.get('/reports/area-committees/Bradford%20South.pdf?from=2020-13')).statusCode,
+      422,
+    );
+  });
+
+  it('counts the children waiting for an assessment in each ward and how long they have waited', async () => {
+    const to = addMonths(monthOf(new Date()), -1);
+    const query = `from=${addMonths(to, -11)}&to=${to}&areaCommittee=Bradford%20South`;
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const waitingIn = async (code: string) => {
+      const page = await analyst.get(`/reports/wards?${query}`);
+      assert.equal(page.statusCode, 200);
+      const row = new RegExp(`data-qa="waiting-${code}">[\\s\\S]*?</tr>`).exec(page.body)?.[0] ?? '';
+      return [...row.matchAll(/numeric">([^<]*)</g)].map((m) => m[1]);
+    };
+    const tong = (await t.owner.pool.query(`SELECT code FROM ward WHERE name = 'Tong'`)).rows[0].code;
+    const child = (
+      await t.owner.pool.query(
+        `SELECT id, partnership_id FROM person WHERE ward_code = $1 AND date_of_birth > current_date - interval '15 years'
+           AND merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM assessment a WHERE a.person_id = person.id AND a.status <> 'completed') LIMIT 1`,
+        [tong],
+      )
+    ).rows[0];
+    const before = await waitingIn(tong);
+    // Asked for 40 days before the end of last month, and still not done.
+    const endOfLastMonth = new Date(`${addMonths(to, 1)}-01T00:00:00Z`).getTime();
+    await t.owner.pool.query(
+      `INSERT INTO assessment (partnership_id, person_id, status, rules_version, started_at) VALUES ($1, $2, 'in_progress', 'exploitation-v1', $3)`,
+      [child.partnership_id, child.id, new Date(endOfLastMonth - 40 * 86_400_000)],
+    );
+    const after = await waitingIn(tong);
+    assert.equal(Number(after[0]), Number(before[0]) + 1, `${before} → ${after}`);
+    assert.equal(Number(after[3]), Number(before[3]) + 1, 'waiting over 20 days');
+    assert.ok(Number(after[2]) >= 40, 'the longest wait is at least the new one');
+  });
+
+  it('shows the analyst equality monitoring from the demo history, with intervals, a drill-down in the access log and a CSV', async () => {
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const page = await analyst.get('/reports/equality');
+    assert.equal(page.statusCode, 200);
+    for (const code of ['female', 'male']) assert.match(page.body, new RegExp(`data-qa="group-${code}"`));
+    assert.match(
+      page.body,
+      /data-qa="decision-on-time">\d+(\.\d)?% <span class="govuk-body-s">\(\d+ of \d+; [\d.]+–[\d.]+\)/,
+    );
+    assert.ok([...page.body.matchAll(/<svg role="img"/g)].length >= 3, 'charts with intervals');
+    // The contacts counted are those about children received in the twelve months.
+    const to = addMonths(monthOf(new Date()), -1);
+    const from = addMonths(to, -11);
+    const counted = await t.owner.pool.query(
+      `SELECT count(*)::int AS n FROM contact c JOIN contact_person cp ON cp.contact_id = c.id AND cp.part = 'subject'
+         JOIN person p ON p.id = cp.person_id
+        WHERE c.status = 'submitted' AND c.received_at >= ($1 || '-01')::timestamp AT TIME ZONE 'Europe/London'
+          AND c.received_at < (($2 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Europe/London'
+          AND p.date_of_birth + interval '18 years' > c.received_at::date`,
+      [from, to],
+    );
+    const all = /data-qa="group-all">[\s\S]*?numeric">([\d,]+) \(/.exec(page.body)?.[1];
+    assert.equal(Number(all?.replace(/,/g, '')), counted.rows[0].n);
+    // By disability; the children behind the boys' figures, each in their access log.
+    assert.match((await analyst.get('/reports/equality?by=disability')).body, /data-qa="group-yes"/);
+    const link = /href="([^"]+)" data-qa="children-male"/.exec(page.body)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(link);
+    const list = await analyst.get(link);
+    assert.equal(list.statusCode, 200);
+    const ids = [...list.body.matchAll(/href="\/people\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
+    const boys = /data-qa="group-male">[\s\S]*?numeric">[\d,]+ \(([\d,]+)\)/.exec(page.body)?.[1];
+    assert.equal(ids.length, Number(boys));
+    const logged = await t.owner.pool.query(
+      `SELECT listed_person_ids FROM audit_event WHERE action = 'report.children_listed' AND details->>'report' = 'equality' ORDER BY seq DESC LIMIT 1`,
+    );
+    assert.deepEqual([...logged.rows[0].listed_person_ids].sort(), [...ids].sort());
+    const csv = await analyst.get(`/reports/equality.csv?from=${from}&to=${to}`);
+    assert.equal(csv.statusCode, 200);
+    const rows: string[][] = parse(csv.body);
+    assert.deepEqual(rows[0], ['characteristic', 'group', 'measure', 'value', 'of', 'low', 'high']);
+    for (const c of ['Gender', 'Ethnicity', 'Age', 'Disability or special educational needs'])
+      assert.ok(
+        rows.some((r) => r[0] === c && r[2] === 'percent_decided_within_target'),
+        c,
+      );
+    const everyone = rows.find((r) => r[0] === 'Gender' && r[1] === 'All children' && r[2] === 'contacts');
+    assert.equal(Number(everyone?.[3]), counted.rows[0].n);
+    // Not for elected members; a bad choice is explained, keeping what was typed.
+    const councillor = new Client(ta.app);
+    await councillor.signIn('councillor');
+    assert.equal((await councillor.get('/reports/equality')).statusCode, 403);
+    const bad = await analyst.get('/reports/equality?by=shoe-size&from=2020-1');
+    assert.equal(bad.statusCode, 422);
+    assert.match(bad.body, /govuk-error-summary/);
+    assert.match(bad.body, /value="2020-1"/);
+  });
+
+  it('shows practice monitoring month by month, phrases named in words, and the measures as CSV', async () => {
+    const analyst = new Client(ta.app);
+    await analyst.signIn('analyst');
+    const to = addMonths(monthOf(new Date()), -1);
+    const from = addMonths(to, -11);
+    const page = await analyst.get(`/reports/practice?from=${from}&to=${to}`);
+    assert.equal(page.statusCode, 200);
+    assert.equal([...page.body.matchAll(/data-qa="month-\d{4}-\d{2}"/g)].length, 12);
+    assert.ok([...page.body.matchAll(/<svg role="img"/g)].length >= 6);
+    // Risk reviews that fell due in the period and were done by then, counted independently.
+    const reviews = await t.owner.pool.query(
+      `SELECT count(*)::int AS due, count(*) FILTER (WHERE completed_at <= due_at)::int AS on_time FROM work_item
+        WHERE kind = 'risk_review' AND due_at >= ($1 || '-01')::timestamp AT TIME ZONE 'Europe/London'
+          AND due_at < (($2 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Europe/London'`,
+      [from, to],
+    );
+    const { due, on_time } = reviews.rows[0];
+    assert.ok(due > 0, 'the demo has risk reviews');
+    assert.match(
+      page.body,
+      new RegExp(`data-qa="measure-riskReviewsOnTime">[\\s\\S]*?\\(${on_time} of ${due};`),
+    );
+    // Phrases by name, not by their identifiers.
+    const phrases = /data-qa="practice-phrases">[\s\S]*?<\/table>/.exec(page.body)?.[0] ?? '';
+    assert.match(phrases, /“/);
+    assert.doesNotMatch(phrases, /<th scope="row" class="govuk-table__header">[a-z]+-[a-z-]+</);
+    const language = await analyst.get('/reports/language');
+    assert.doesNotMatch(language.body, /<td class="govuk-table__cell">[a-z]+(-[a-z]+)+<\/td>/);
+    const csv = await analyst.get(`/reports/practice.csv?from=${from}&to=${to}`);
+    const rows: string[][] = parse(csv.body);
+    assert.equal(rows.length, 1 + 13 * 6);
+    const period = rows.find((r) => r[0] === 'period' && r[1] === 'riskReviewsOnTime');
+    assert.equal(Number(period?.[3]), due);
+    const councillor = new Client(ta.app);
+    await councillor.signIn('councillor');
+    assert.equal((await councillor.get('/reports/practice')).statusCode, 403);
+    assert.equal((await analyst.get('/reports/practice?from=2031-01')).statusCode, 422);
   });
 });

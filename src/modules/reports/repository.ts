@@ -141,3 +141,222 @@ export async function peopleNamed(
   );
   return rows;
 }
+
+// Each month of a period as London times, for grouping what happened by the month it happened in.
+const PERIOD_BOUNDS = `($2 || '-01')::timestamp AT TIME ZONE 'Europe/London'`;
+const PERIOD_END = `(($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Europe/London'`;
+const MONTH_OF = (column: string) => `to_char(${column} AT TIME ZONE 'Europe/London', 'YYYY-MM')`;
+const AGE_BAND_AT = (at: string) => `CASE WHEN p.date_of_birth IS NULL THEN 'not_known'
+  WHEN age(${at}, p.date_of_birth) < interval '10 years' THEN 'under_10'
+  WHEN age(${at}, p.date_of_birth) < interval '13 years' THEN '10_12'
+  WHEN age(${at}, p.date_of_birth) < interval '16 years' THEN '13_15' ELSE '16_17' END`;
+// The person as they are now (a merged record counts for the one it was merged into).
+const SUBJECT = (column: string) => `JOIN person p0 ON p0.id = ${column}
+  JOIN person p ON p.id = coalesce(p0.merged_into, p0.id) AND p.merged_into IS NULL`;
+
+/** Who a figure is about, for comparing groups. */
+export interface Characteristics {
+  personId: string;
+  gender: string;
+  ethnicity: string | null;
+  disability: string | null;
+  ageBand: string;
+}
+
+/** A contact about a child received in the period, with its decision and its assessment, each against its clock. */
+export interface ContactJourney extends Characteristics {
+  receivedAt: Date;
+  decidedAt: Date | null;
+  decisionDue: Date | null;
+  outcome: string | null;
+  assessedAt: Date | null;
+  assessmentDue: Date | null;
+}
+
+export async function contactJourneys(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<ContactJourney[]> {
+  const { rows } = await db.query(
+    `SELECT p.id AS "personId", p.gender, p.ethnicity, p.disability, ${AGE_BAND_AT('c.received_at::date')} AS "ageBand",
+            c.received_at AS "receivedAt", d.decided_at AS "decidedAt", d.outcome,
+            (SELECT w.due_at FROM work_item w WHERE w.contact_id = c.id AND w.kind = 'front_door_decision'
+              ORDER BY w.created_at LIMIT 1) AS "decisionDue",
+            a.assessed_at AS "assessedAt",
+            (SELECT w.due_at FROM work_item w WHERE w.assessment_id = a.id AND w.kind = 'assessment'
+              ORDER BY w.created_at LIMIT 1) AS "assessmentDue"
+       FROM contact c
+       JOIN contact_person cp ON cp.contact_id = c.id AND cp.part = 'subject'
+       ${SUBJECT('cp.person_id')}
+       LEFT JOIN front_door_decision d ON d.contact_id = c.id
+       LEFT JOIN LATERAL (
+         SELECT x.id, CASE WHEN x.status = 'completed' THEN coalesce(x.approved_at, x.submitted_at) END AS assessed_at
+           FROM assessment x WHERE x.contact_id = c.id ORDER BY x.started_at LIMIT 1) a ON true
+      WHERE c.partnership_id = $1 AND c.status = 'submitted'
+        AND c.received_at >= ${PERIOD_BOUNDS} AND c.received_at < ${PERIOD_END}
+        AND (p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > c.received_at::date)`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/** Each child's first completed assessment, when it was completed in the period, and the level it found. */
+export async function firstAssessments(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<(Characteristics & { level: string })[]> {
+  const { rows } = await db.query(
+    `SELECT * FROM (
+       SELECT DISTINCT ON (p.id) p.id AS "personId", p.gender, p.ethnicity, p.disability,
+              ${AGE_BAND_AT('a.submitted_at::date')} AS "ageBand", a.final_level AS level, a.submitted_at
+         FROM assessment a ${SUBJECT('a.person_id')}
+        WHERE a.partnership_id = $1 AND a.status = 'completed' AND a.final_level IS NOT NULL
+        ORDER BY p.id, a.submitted_at) first
+      WHERE submitted_at >= ${PERIOD_BOUNDS} AND submitted_at < ${PERIOD_END}`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/** Each child's spells of being flagged (all their flags joined) that ended in the period, and how long they lasted. */
+export async function flagSpellsEnded(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<(Characteristics & { days: number })[]> {
+  const { rows } = await db.query(
+    `WITH spells AS (
+       SELECT p.id, p.gender, p.ethnicity, p.disability, p.date_of_birth, unnest(range_agg(f.period)) AS s
+         FROM flag_period f ${SUBJECT('f.person_id')}
+        WHERE f.partnership_id = $1 AND f.valid_from < ${PERIOD_END}
+          AND (f.valid_to IS NULL OR f.valid_to >= ${PERIOD_BOUNDS} - interval '5 years')
+        GROUP BY p.id, p.gender, p.ethnicity, p.disability, p.date_of_birth)
+     SELECT p.id AS "personId", p.gender, p.ethnicity, p.disability, ${AGE_BAND_AT('lower(p.s)::date')} AS "ageBand",
+            (extract(epoch FROM upper(p.s) - lower(p.s)) / 86400)::float8 AS days
+       FROM spells p
+      WHERE NOT upper_inf(p.s) AND upper(p.s) >= ${PERIOD_BOUNDS} AND upper(p.s) < ${PERIOD_END}`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/** Work of one kind that fell due in a month. */
+export interface WorkDueMonth {
+  month: string;
+  kind: string;
+  due: number;
+  onTime: number;
+  /** Done after it was due, or still not done when it was due (by the month's end or today). */
+  late: number;
+}
+
+/** Work of these kinds that fell due in each month, and how much of it was done on time. */
+export async function workDueByMonth(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+  kinds: string[],
+): Promise<WorkDueMonth[]> {
+  const { rows } = await db.query(
+    `SELECT ${MONTH_OF('w.due_at')} AS month, w.kind, count(*)::int AS due,
+            count(*) FILTER (WHERE w.completed_at <= w.due_at)::int AS "onTime",
+            count(*) FILTER (WHERE coalesce(w.completed_at, 'infinity') > w.due_at AND w.due_at < now())::int AS late
+       FROM work_item w
+      WHERE w.partnership_id = $1 AND w.kind = ANY($4::text[])
+        AND w.due_at >= ${PERIOD_BOUNDS} AND w.due_at < ${PERIOD_END}
+      GROUP BY 1, 2`,
+    [partnershipId, from, to, kinds],
+  );
+  return rows;
+}
+
+/** A completed assessment: when, from which contact, what it answered and whether the referral was made. */
+export interface CompletedAssessment {
+  month: string;
+  rulesVersion: string;
+  answers: Record<string, string>;
+  specialistReferral: string | null;
+  receivedAt: Date | null;
+  completedAt: Date;
+}
+
+export async function completedAssessments(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<CompletedAssessment[]> {
+  const { rows } = await db.query(
+    `SELECT ${MONTH_OF('a.submitted_at')} AS month, a.rules_version AS "rulesVersion", a.answers,
+            a.specialist_referral AS "specialistReferral", c.received_at AS "receivedAt", a.submitted_at AS "completedAt"
+       FROM assessment a LEFT JOIN contact c ON c.id = a.contact_id
+      WHERE a.partnership_id = $1 AND a.status = 'completed'
+        AND a.submitted_at >= ${PERIOD_BOUNDS} AND a.submitted_at < ${PERIOD_END}`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/**
+ * Records written in each month (contacts received and assessments completed: the records the
+ * language check reads) and the victim-blaming phrases found in them, by phrase.
+ */
+export async function languageByMonth(
+  db: Queryable,
+  partnershipId: string,
+  from: string,
+  to: string,
+): Promise<{ records: Map<string, number>; findings: { month: string; phraseId: string; n: number }[] }> {
+  const [records, findings] = await Promise.all([
+    db.query(
+      `SELECT month, sum(n)::int AS n FROM (
+         SELECT ${MONTH_OF('received_at')} AS month, count(*) AS n FROM contact
+          WHERE partnership_id = $1 AND status = 'submitted' AND received_at >= ${PERIOD_BOUNDS} AND received_at < ${PERIOD_END}
+          GROUP BY 1
+         UNION ALL
+         SELECT ${MONTH_OF('submitted_at')}, count(*) FROM assessment
+          WHERE partnership_id = $1 AND status = 'completed' AND submitted_at >= ${PERIOD_BOUNDS} AND submitted_at < ${PERIOD_END}
+          GROUP BY 1) r
+       GROUP BY month`,
+      [partnershipId, from, to],
+    ),
+    db.query(
+      `SELECT ${MONTH_OF('occurred_at')} AS month, phrase_id AS "phraseId", count(*)::int AS n
+         FROM language_check_event
+        WHERE partnership_id = $1 AND occurred_at >= ${PERIOD_BOUNDS} AND occurred_at < ${PERIOD_END}
+        GROUP BY 1, 2`,
+      [partnershipId, from, to],
+    ),
+  ]);
+  return {
+    records: new Map(records.rows.map((r: { month: string; n: number }) => [r.month, r.n])),
+    findings: findings.rows,
+  };
+}
+
+/**
+ * Children waiting for an exploitation assessment at a moment: asked for (started) by then and not
+ * completed by then, by ward, with when they started waiting.
+ */
+export async function waitingForAssessment(
+  db: Queryable,
+  partnershipId: string,
+  at: Date,
+): Promise<{ personId: string; wardCode: string | null; since: Date }[]> {
+  const { rows } = await db.query(
+    `SELECT p.id AS "personId", p.ward_code AS "wardCode", min(a.started_at) AS since
+       FROM assessment a ${SUBJECT('a.person_id')}
+      WHERE a.partnership_id = $1 AND a.started_at <= $2
+        AND (a.status <> 'completed' OR coalesce(a.approved_at, a.submitted_at) > $2)
+        AND (p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > $2::date)
+      GROUP BY p.id, p.ward_code`,
+    [partnershipId, at],
+  );
+  return rows;
+}

@@ -1,10 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../platform/errors.ts';
+import { NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
+import { renderPdf } from '../../platform/pdf/index.ts';
 import { one, PageQuery, Type, typed } from '../../platform/schemas.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
+import { AREA_COMMITTEES } from '../district/index.ts';
+import { PHRASES } from '../language/index.ts';
 import { wardReportCharts } from './charts.ts';
+import { equalityCharts, PRACTICE_MEASURES, practiceCharts } from './monitoring-charts.ts';
+import { committeePack } from './pack.ts';
 import type { ReportsService } from './service.ts';
 
 export type ReportsRouteContext = RouteContext<ReportsService, Record<string, unknown>>;
@@ -48,6 +53,30 @@ const WardReportQuery = Type.Object(
 export const safeCell = (value: string | number | null): string | number | null =>
   typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 
+/** The named query values, each as one string. */
+const pick = (query: Record<string, unknown>, keys: string[]): Record<string, string> =>
+  Object.fromEntries(keys.map((k) => [k, one(query[k] as string | string[] | undefined) ?? '']));
+
+/** A CSV download: every cell made safe, named for what it holds. */
+function sendCsv(
+  reply: { type: (t: string) => { header: (k: string, v: string) => { send: (b: string) => unknown } } },
+  name: string,
+  rows: (string | number | null)[][],
+) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .send(stringify(rows.map((r) => r.map(safeCell))));
+}
+
+const MonitoringQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ description: 'First month, YYYY-MM (default: twelve months ago)' })),
+    to: Type.Optional(Type.String({ description: 'Last month, YYYY-MM (default: last month)' })),
+  },
+  { additionalProperties: false },
+);
+
 export function reportsRoutes(ctx: ReportsRouteContext) {
   return async function plugin(fastify: FastifyInstance) {
     const app = typed(fastify);
@@ -71,8 +100,12 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
             to: report.to,
             ...(report.areaCommittee ? { areaCommittee: report.areaCommittee } : {}),
           })}`;
+          const pack = report.areaCommittee
+            ? `/reports/area-committees/${encodeURIComponent(report.areaCommittee)}.pdf?${new URLSearchParams({ from: report.from, to: report.to })}`
+            : null;
           return renderPage(request, reply, 'reports/views/wards.njk', {
             title: `Ward report: ${report.area.name}`,
+            pack,
             values: { from: report.from, to: report.to, areaCommittee: report.areaCommittee ?? '' },
             report,
             charts: Object.fromEntries(charts.map((c) => [c.id, c])),
@@ -90,6 +123,169 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
             today,
           });
         }
+      },
+    );
+
+    app.get(
+      '/reports/equality',
+      { config: { access: 'reports:view_monitoring' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const values = pick(request.query, ['from', 'to', 'by']);
+        const dimensions = ctx.service.equalityDimensions(actor);
+        try {
+          const report = await ctx.service.equality(actor, values);
+          return renderPage(request, reply, 'reports/views/equality.njk', {
+            title: `Equality monitoring: by ${report.dimension.title.toLowerCase()}`,
+            values: { from: report.from, to: report.to, by: report.by },
+            report,
+            dimensions,
+            charts: await equalityCharts(report),
+            csv: `/reports/equality.csv?${new URLSearchParams({ from: report.from, to: report.to })}`,
+          });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          reply.code(422);
+          return renderPage(request, reply, 'reports/views/equality.njk', {
+            title: 'Equality monitoring',
+            values,
+            errors: error.errors,
+            dimensions,
+          });
+        }
+      },
+    );
+
+    app.get(
+      '/reports/equality/children',
+      { config: { access: 'reports:view_monitoring' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const result = await ctx.service.equalityChildren(
+          actorOf(request),
+          pick(request.query, ['from', 'to', 'by', 'group']),
+        );
+        return renderPage(request, reply, 'reports/views/equality-children.njk', {
+          title: `Children in the group: ${result.group.name}`,
+          ...result,
+          back: `/reports/equality?${new URLSearchParams({ from: result.from, to: result.to, by: result.by })}`,
+        });
+      },
+    );
+
+    app.get(
+      '/reports/equality.csv',
+      {
+        config: { access: 'reports:view_monitoring' },
+        schema: {
+          tags: ['Reports'],
+          summary:
+            'Equality monitoring as CSV: every characteristic, group and measure, with counts and intervals',
+          querystring: MonitoringQuery,
+        },
+      },
+      async (request, reply) => {
+        const all = await ctx.service.equalityAll(actorOf(request), request.query);
+        const rows: (string | number | null)[][] = [
+          ['characteristic', 'group', 'measure', 'value', 'of', 'low', 'high'],
+        ];
+        for (const report of all.reports)
+          for (const g of [...report.groups, report.everyone]) {
+            const row = (
+              measure: string,
+              v: { value: number | null; of: number; low: number | null; high: number | null },
+            ) => rows.push([report.dimension.title, g.name, measure, v.value, v.of, v.low, v.high]);
+            const share = (
+              measure: string,
+              p: { percent: number | null; n: number; low: number | null; high: number | null },
+            ) => row(measure, { value: p.percent, of: p.n, low: p.low, high: p.high });
+            const mid = (
+              measure: string,
+              m: { median: number | null; n: number; low: number | null; high: number | null },
+            ) => row(measure, { value: m.median, of: m.n, low: m.low, high: m.high });
+            row('contacts', { value: g.contacts, of: g.contacts, low: null, high: null });
+            row('children', { value: g.children, of: g.children, low: null, high: null });
+            mid('median_hours_to_decision', g.decisionHours);
+            share('percent_decided_within_target', g.decisionOnTime);
+            mid('median_days_contact_to_assessment', g.assessmentDays);
+            share('percent_assessed_within_target', g.assessmentOnTime);
+            report.outcomes.forEach((o, i) => {
+              share(`percent_outcome_${o.code}`, g.outcomes[i]);
+            });
+            report.levels.forEach((l, i) => {
+              share(`percent_first_assessment_${l.code}`, g.levels[i]);
+            });
+            mid('median_days_flagged', g.flaggedDays);
+          }
+        return sendCsv(reply, `lantern-equality-${all.from}-to-${all.to}.csv`, rows);
+      },
+    );
+
+    app.get(
+      '/reports/practice',
+      { config: { access: 'reports:view_monitoring' }, schema: { querystring: PageQuery } },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        const values = pick(request.query, ['from', 'to']);
+        try {
+          const report = await ctx.service.practice(actor, values);
+          const names = new Map(PHRASES.map((p) => [p.id, p]));
+          return renderPage(request, reply, 'reports/views/practice.njk', {
+            title: 'Practice monitoring',
+            values: { from: report.from, to: report.to },
+            report,
+            charts: await practiceCharts(report.months),
+            phrases: report.phrases.map((r) => ({
+              ...r,
+              name: names.get(r.phraseId)?.name ?? r.phraseId,
+              suggestion: names.get(r.phraseId)?.suggestion ?? '',
+            })),
+            csv: `/reports/practice.csv?${new URLSearchParams({ from: report.from, to: report.to })}`,
+          });
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          reply.code(422);
+          return renderPage(request, reply, 'reports/views/practice.njk', {
+            title: 'Practice monitoring',
+            values,
+            errors: error.errors,
+          });
+        }
+      },
+    );
+
+    app.get(
+      '/reports/practice.csv',
+      {
+        config: { access: 'reports:view_monitoring' },
+        schema: {
+          tags: ['Reports'],
+          summary: 'Practice monitoring as CSV: each measure by month and over the period',
+          querystring: MonitoringQuery,
+        },
+      },
+      async (request, reply) => {
+        const report = await ctx.service.practice(actorOf(request), request.query);
+        const rows: (string | number | null)[][] = [['month', 'measure', 'value', 'of', 'low', 'high']];
+        const add = (month: string, m: Record<string, unknown>) => {
+          for (const measure of PRACTICE_MEASURES) {
+            const v = m[measure.key] as
+              | number
+              | null
+              | {
+                  percent?: number | null;
+                  median?: number | null;
+                  n: number;
+                  low: number | null;
+                  high: number | null;
+                };
+            if (v === null || typeof v === 'number')
+              rows.push([month, measure.key, v, (m.records as number) ?? null, null, null]);
+            else rows.push([month, measure.key, v.percent ?? v.median ?? null, v.n, v.low, v.high]);
+          }
+        };
+        for (const m of report.months) add(m.month, { ...m });
+        add('period', report.period);
+        return sendCsv(reply, `lantern-practice-${report.from}-to-${report.to}.csv`, rows);
       },
     );
 
@@ -149,10 +345,43 @@ export function reportsRoutes(ctx: ReportsRouteContext) {
             });
           }
         const name = `lantern-ward-report-${(report.areaCommittee ?? 'district').toLowerCase().replace(/\W+/g, '-')}-${report.from}-to-${report.to}.csv`;
+        return sendCsv(reply, name, rows);
+      },
+    );
+
+    app.get(
+      '/reports/area-committees/:file',
+      {
+        config: { access: 'reports:view_wards' },
+        schema: {
+          tags: ['Reports'],
+          summary: 'The committee pack: one area committee’s ward report as a PDF, suppressed by role',
+          description:
+            'The file is the committee’s name and ".pdf", e.g. `Bradford%20South.pdf` or `bradford-south.pdf`.',
+          params: Type.Object({ file: Type.String({ maxLength: 100 }) }),
+          querystring: Type.Omit(WardReportQuery, ['areaCommittee']),
+        },
+      },
+      async (request, reply) => {
+        const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+        const file = request.params.file;
+        const name = file.toLowerCase().endsWith('.pdf')
+          ? Object.keys(AREA_COMMITTEES).find((n) => slug(n) === slug(file.slice(0, -4)))
+          : undefined;
+        if (!name) throw new NotFoundError('No area committee by that name');
+        const actor = actorOf(request);
+        const report = await ctx.service.wardReport(actor, { ...request.query, areaCommittee: name });
+        const charts = await wardReportCharts(report, report.everyWard);
+        const pdf = await renderPdf(
+          committeePack({ report, charts, generatedAt: new Date(), generatedBy: actor.displayName }),
+        );
         return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}"`)
-          .send(stringify(rows.map((r) => r.map(safeCell))));
+          .type('application/pdf')
+          .header(
+            'content-disposition',
+            `attachment; filename="lantern-${slug(name)}-${report.from}-to-${report.to}.pdf"`,
+          )
+          .send(pdf);
       },
     );
 

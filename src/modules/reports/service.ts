@@ -16,7 +16,9 @@ import {
 } from '../../platform/figures/index.ts';
 import { onlyVisible } from '../../platform/visibility/index.ts';
 import { AREA_COMMITTEES, areaCommitteeOf } from '../district/index.ts';
+import { buildEquality, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from './equality.ts';
 import { reportsPolicy } from './policy.ts';
+import { buildPractice, phrasesInPeriod } from './practice.ts';
 import * as repo from './repository.ts';
 import { buildWardReport } from './ward-report.ts';
 
@@ -61,8 +63,74 @@ export function wardReportPeriod(query: WardReportQuery, today = new Date()) {
   return { from, to, areaCommittee: area };
 }
 
+/** Which characteristic an equality report compares groups by (default gender). */
+export function equalityDimension(by: string | undefined): DimensionKey {
+  const key = by?.trim() || 'gender';
+  if (!(DIMENSION_KEYS as readonly string[]).includes(key))
+    throw new ValidationError([
+      { field: 'by', message: 'Choose gender, ethnicity, age or disability to compare by' },
+    ]);
+  return key as DimensionKey;
+}
+
+const DAY = 86_400_000;
+
+/** The moment a period's "waiting now" figures are taken at: its end, or now if it has not ended. */
+function endOf(to: Month): Date {
+  const [y, m] = to.split('-').map(Number);
+  return new Date(Math.min(Date.now(), Date.UTC(y, m, 1)));
+}
+
+/** Children waiting for an assessment at a moment, by ward: how many and how long they had waited. */
+function waitingFigures(
+  waiting: { wardCode: string | null; since: Date }[],
+  at: Date,
+  wards: { code: string; name: string }[],
+  exact: boolean,
+) {
+  const figures = (rows: typeof waiting) => {
+    const days = rows.map((r) => (at.getTime() - new Date(r.since).getTime()) / DAY).sort((a, b) => a - b);
+    const mid = days.length ? days[Math.floor((days.length - 1) / 2)] : null;
+    return {
+      children: rows.length,
+      medianDays: mid === null ? null : Math.floor(mid),
+      longestDays: days.length ? Math.floor(days[days.length - 1]) : null,
+      overTwentyDays: days.filter((d) => d > 20).length,
+    };
+  };
+  const codes = new Set(wards.map((w) => w.code));
+  const byWard = wards.map((w) => ({
+    code: w.code,
+    name: w.name,
+    ...figures(waiting.filter((r) => r.wardCode === w.code)),
+  }));
+  const area = figures(waiting.filter((r) => r.wardCode && codes.has(r.wardCode)));
+  const shown: Shown[] = exact ? byWard.map((w) => w.children) : suppressCells(byWard.map((w) => w.children));
+  const hide = (s: Shown, n: number | null): Shown | null => (s === 'c' ? 'c' : n);
+  return {
+    at,
+    wards: byWard.map((w, i) => ({
+      ...w,
+      children: shown[i],
+      medianDays: hide(shown[i], w.medianDays),
+      longestDays: hide(shown[i], w.longestDays),
+      overTwentyDays: exact
+        ? w.overTwentyDays
+        : hide(shown[i], w.overTwentyDays) === 'c'
+          ? 'c'
+          : suppressTotal(w.overTwentyDays),
+    })),
+    area: {
+      ...area,
+      children: exact ? area.children : suppressTotal(area.children),
+      overTwentyDays: exact ? area.overTwentyDays : suppressTotal(area.overTwentyDays),
+    },
+  };
+}
+
 export function createReportsService(db: Database) {
   return {
+    ...createMonitoringMethods(db),
     /** The area committees a report may be for. */
     async areaCommittees(actor: Actor) {
       reportsPolicy.assert(actor, 'view_wards');
@@ -111,10 +179,12 @@ export function createReportsService(db: Database) {
       reportsPolicy.assert(actor, 'view_wards');
       const period = wardReportPeriod(query);
       const scope = db.for(actor);
-      const [wardRows, flagged, childDays] = await Promise.all([
+      const waitingAt = endOf(period.to);
+      const [wardRows, flagged, childDays, waiting] = await Promise.all([
         repo.listWards(scope, actor.partnershipId),
         repo.flaggedChildMonths(scope, actor.partnershipId, period.from, period.to),
         repo.flaggedChildDaysByWard(scope, actor.partnershipId, period.from, period.to),
+        repo.waitingForAssessment(scope, actor.partnershipId, waitingAt),
       ]);
       const districtWards = wardRows.map((w) => ({ ...w, areaCommittee: areaCommitteeOf(w.name) ?? '' }));
       const wards = period.areaCommittee
@@ -139,7 +209,13 @@ export function createReportsService(db: Database) {
         action: 'report.ward_report_viewed',
         details: { ...period, exact },
       });
-      return { ...period, areaCommittees: Object.keys(AREA_COMMITTEES), ...report, everyWard };
+      return {
+        ...period,
+        areaCommittees: Object.keys(AREA_COMMITTEES),
+        ...report,
+        everyWard,
+        waiting: waitingFigures(waiting, waitingAt, wards, exact),
+      };
     },
 
     /**
@@ -192,4 +268,134 @@ export function createReportsService(db: Database) {
 }
 
 export type ReportsService = ReturnType<typeof createReportsService>;
+
+/** The monitoring reports: equality (groups compared) and practice (measures by month). */
+export function createMonitoringMethods(db: Database) {
+  return {
+    /** The characteristics an equality report may compare by. */
+    equalityDimensions(actor: Actor) {
+      reportsPolicy.assert(actor, 'view_monitoring');
+      return DIMENSION_KEYS.map((key) => ({ key, title: DIMENSIONS[key].title }));
+    },
+
+    /**
+     * Equality monitoring for a period, comparing the groups of one characteristic: timeliness,
+     * outcomes, levels found and time flagged, each with its count and interval.
+     */
+    async equality(actor: Actor, query: WardReportQuery & { by?: string }) {
+      reportsPolicy.assert(actor, 'view_monitoring');
+      const period = wardReportPeriod({ from: query.from, to: query.to });
+      const by = equalityDimension(query.by);
+      const scope = db.for(actor);
+      const [journeys, firstAssessments, spellsEnded] = await Promise.all([
+        repo.contactJourneys(scope, actor.partnershipId, period.from, period.to),
+        repo.firstAssessments(scope, actor.partnershipId, period.from, period.to),
+        repo.flagSpellsEnded(scope, actor.partnershipId, period.from, period.to),
+      ]);
+      await audit(scope, actor, {
+        action: 'report.equality_viewed',
+        details: { from: period.from, to: period.to, by },
+      });
+      return {
+        from: period.from,
+        to: period.to,
+        by,
+        dimensions: DIMENSION_KEYS.map((key) => ({ key, title: DIMENSIONS[key].title })),
+        ...buildEquality({ journeys, firstAssessments, spellsEnded }, by),
+      };
+    },
+
+    /** Every characteristic's comparison at once (for the CSV). */
+    async equalityAll(actor: Actor, query: WardReportQuery) {
+      reportsPolicy.assert(actor, 'view_monitoring');
+      const period = wardReportPeriod({ from: query.from, to: query.to });
+      const scope = db.for(actor);
+      const [journeys, firstAssessments, spellsEnded] = await Promise.all([
+        repo.contactJourneys(scope, actor.partnershipId, period.from, period.to),
+        repo.firstAssessments(scope, actor.partnershipId, period.from, period.to),
+        repo.flagSpellsEnded(scope, actor.partnershipId, period.from, period.to),
+      ]);
+      await audit(scope, actor, {
+        action: 'report.equality_exported',
+        details: { from: period.from, to: period.to },
+      });
+      return {
+        from: period.from,
+        to: period.to,
+        reports: DIMENSION_KEYS.map((key) => buildEquality({ journeys, firstAssessments, spellsEnded }, key)),
+      };
+    },
+
+    /**
+     * The children in one group of an equality report (those with a contact in the period), for
+     * those who may see them: each one the actor may see, and the list audited as a view of each.
+     */
+    async equalityChildren(actor: Actor, query: WardReportQuery & { by?: string; group?: string }) {
+      reportsPolicy.assert(actor, 'view_monitoring');
+      const period = wardReportPeriod({ from: query.from, to: query.to });
+      const by = equalityDimension(query.by);
+      const dimension = DIMENSIONS[by];
+      const group = dimension.categories.find((c) => c.code === query.group);
+      if (!group) throw new NotFoundError('No such group');
+      const scope = db.for(actor);
+      const journeys = (
+        await repo.contactJourneys(scope, actor.partnershipId, period.from, period.to)
+      ).filter((j) => dimension.of(j) === group.code);
+      const contacts = new Map<string, number>();
+      for (const j of journeys) contacts.set(j.personId, (contacts.get(j.personId) ?? 0) + 1);
+      const named = await onlyVisible(
+        scope,
+        actor,
+        await repo.peopleNamed(scope, actor.partnershipId, [...contacts.keys()]),
+        (p) => p.id,
+      );
+      await audit(scope, actor, {
+        action: 'report.children_listed',
+        details: { report: 'equality', by, group: group.code, from: period.from, to: period.to },
+        listedPersonIds: named.map((p) => p.id),
+      });
+      return {
+        from: period.from,
+        to: period.to,
+        by,
+        dimension: dimension.title,
+        group,
+        children: named.map((p) => ({ ...p, contacts: contacts.get(p.id) ?? 0 })),
+      };
+    },
+
+    /** Practice monitoring for a period: each measure month by month, and over the whole period. */
+    async practice(actor: Actor, query: WardReportQuery) {
+      reportsPolicy.assert(actor, 'view_monitoring');
+      const period = wardReportPeriod({ from: query.from, to: query.to });
+      const scope = db.for(actor);
+      const [work, assessments, language] = await Promise.all([
+        repo.workDueByMonth(scope, actor.partnershipId, period.from, period.to, [
+          'assessment',
+          'risk_review',
+        ]),
+        repo.completedAssessments(scope, actor.partnershipId, period.from, period.to),
+        repo.languageByMonth(scope, actor.partnershipId, period.from, period.to),
+      ]);
+      await audit(scope, actor, {
+        action: 'report.practice_viewed',
+        details: { from: period.from, to: period.to },
+      });
+      return {
+        from: period.from,
+        to: period.to,
+        ...buildPractice({
+          months: monthsBetween(period.from, period.to),
+          work,
+          assessments,
+          records: language.records,
+          findings: language.findings,
+        }),
+        phrases: phrasesInPeriod(language.findings),
+      };
+    },
+  };
+}
+
+export type MonitoringMethods = ReturnType<typeof createMonitoringMethods>;
 export type { Month };

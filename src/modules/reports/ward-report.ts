@@ -78,7 +78,7 @@ export const ETHNICITY_CATEGORIES: Category[] = ETHNICITY_GROUPS.map((g) => ({
   name: g.group,
 }));
 const groupOfEthnicity = new Map(ETHNICITY_GROUPS.flatMap((g) => g.items.map((i) => [i.code, g.group])));
-const ethnicityGroup = (code: string | null) => (code && groupOfEthnicity.get(code)) || 'Not stated';
+export const ethnicityGroup = (code: string | null) => (code && groupOfEthnicity.get(code)) || 'Not stated';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 

@@ -138,3 +138,40 @@ export function choropleth(
     },
   } as ChartSpec;
 }
+
+/**
+ * A horizontal bar for each group's percentage with its interval drawn across it, so two groups
+ * whose intervals overlap are not read as different.
+ */
+export function intervalBars(
+  values: { name: string; percent: number; low: number; high: number }[],
+  opts: { xTitle: string },
+): ChartSpec {
+  const y = { field: 'name', type: 'nominal', title: null, sort: null } as const;
+  return {
+    width: 480,
+    height: Math.max(60, values.length * 30),
+    data: { values },
+    encoding: { y },
+    layer: [
+      {
+        mark: { type: 'bar', color: PALETTE[0], opacity: 0.85 },
+        encoding: {
+          x: { field: 'percent', type: 'quantitative', title: opts.xTitle, scale: { domain: [0, 100] } },
+        },
+      },
+      {
+        mark: { type: 'rule', color: '#0b0c0c', strokeWidth: 2 },
+        encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+      },
+      {
+        mark: { type: 'tick', color: '#0b0c0c', thickness: 2, size: 14 },
+        encoding: { x: { field: 'low', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'tick', color: '#0b0c0c', thickness: 2, size: 14 },
+        encoding: { x: { field: 'high', type: 'quantitative' } },
+      },
+    ],
+  } as ChartSpec;
+}

@@ -109,3 +109,42 @@ export function wilson(successes: number, n: number, z = 1.959964): { low: numbe
   const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
+
+/** A share of a group, with its 95% Wilson interval so a difference between groups is not over-read. */
+export interface Proportion {
+  k: number;
+  n: number;
+  /** Percentage to one decimal place, or null when there is nobody to count. */
+  percent: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+const oneDecimal = (x: number) => Math.round(x * 1000) / 10;
+
+export function proportion(k: number, n: number): Proportion {
+  if (n === 0) return { k, n, percent: null, low: null, high: null };
+  const w = wilson(k, n);
+  return { k, n, percent: oneDecimal(k / n), low: oneDecimal(w.low), high: oneDecimal(w.high) };
+}
+
+/** A median with its distribution-free 95% interval (from the order statistics), and how many it is of. */
+export interface Median {
+  n: number;
+  median: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+export function median(values: readonly number[], z = 1.959964): Median {
+  const n = values.length;
+  if (n === 0) return { n, median: null, low: null, high: null };
+  const xs = [...values].sort((a, b) => a - b);
+  const mid = n % 2 ? xs[(n - 1) / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
+  // Ranks j and k (1-based) with P(x_j <= median <= x_k) of at least 95% (normal approximation to the binomial).
+  const half = (z * Math.sqrt(n)) / 2;
+  const j = Math.max(1, Math.floor(n / 2 - half));
+  const k = Math.min(n, Math.ceil(n / 2 + half) + 1);
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return { n, median: round(mid), low: round(xs[j - 1]), high: round(xs[k - 1]) };
+}
