@@ -11,69 +11,22 @@
  * Then the audit trail is verified with `lantern audit verify`.
  * Options (environment): BENCH_SECONDS (12 per run), BENCH_PORT (3900), BENCH_PG_PORT (54390).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchService } from './service.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
-const PORT = Number(process.env.BENCH_PORT ?? 3900);
-const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54390);
-const DATA_DIR = path.join(ROOT, 'var/bench-audit');
 const PASSWORD = 'bench-password-2026';
-const BASE = `http://127.0.0.1:${PORT}`;
-
-const env = {
-  ...process.env,
-  NODE_ENV: 'development',
-  LANTERN_DATA_DIR: DATA_DIR,
-  PORT: String(PORT),
-  EMBEDDED_PG_PORT: String(PG_PORT),
-  DEMO_PASSWORD: PASSWORD,
-  DATABASE_URL: '',
-};
-
-function lantern(...args: string[]): string {
-  return execFileSync(process.execPath, [path.join(ROOT, 'bin/lantern.js'), ...args], {
-    env,
-    encoding: 'utf8',
-  });
-}
-
-async function startService() {
-  // BENCH_PROFILE=DIR writes the service's CPU profile there (open it in Chrome's DevTools).
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin/lantern.js'), 'start'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Lantern did not start:\n${out.slice(-2000)}`)), 120_000);
-    const watch = (chunk: Buffer) => {
-      // Request logs are the service's normal output: read and dropped, as a log shipper would.
-      if (out.length < 20_000) out += chunk.toString();
-      if (out.includes('Lantern is running at')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-    child.on('exit', (code) => reject(new Error(`Lantern exited (${code}):\n${out.slice(-2000)}`)));
-  });
-  return child;
-}
-
-function ownerUrl(database = 'lantern'): string {
-  const password = readFileSync(path.join(DATA_DIR, 'db-owner-password'), 'utf8').trim();
-  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${PG_PORT}/${database}`;
-}
+const bench = benchService({
+  name: 'bench-audit',
+  port: Number(process.env.BENCH_PORT ?? 3900),
+  pgPort: Number(process.env.BENCH_PG_PORT ?? 54390),
+  password: PASSWORD,
+});
+const { lantern, ownerUrl, base: BASE, dataDir: DATA_DIR } = bench;
+const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54390);
 
 /** pgbench TPC-B (the standard mix: three updates, a select and an insert per transaction). */
 function pgbench(clients: number, seconds: number): number {
@@ -169,7 +122,7 @@ async function main() {
   console.log(
     `bench:audit — ${SECONDS} s per run, on ${process.platform} ${process.arch}, Node ${process.version}`,
   );
-  const service = await startService();
+  const service = await bench.start();
   try {
     const owner = new pg.Client({ connectionString: ownerUrl() });
     await owner.connect();
@@ -270,8 +223,7 @@ async function main() {
       `lantern audit verify (${((Date.now() - started) / 1000).toFixed(1)} s): ${verified.trim().split('\n').at(-1)}`,
     );
   } finally {
-    service.kill('SIGINT');
-    await new Promise((r) => service.on('exit', r));
+    await service.stop();
   }
 }
 

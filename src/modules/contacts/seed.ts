@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { type Answer, CURRENT_RULES, rulesFor, score } from '../assessments/index.ts';
 import { DEFAULT_CLOCK_RULES, dueAt, type WorkKind } from '../clock/index.ts';
-import { copyFlagPeriods, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
+import { copyFlagPeriods, type EarlierFlag, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkLanguage } from '../language/index.ts';
 import type { SeededChild } from '../people/index.ts';
 import {
@@ -14,8 +14,9 @@ import {
 } from './reference.ts';
 
 /**
- * The Front Door's last two years in the demo district, so that every role's pages show real work
- * on first start: contacts from schools, police, health and others over the last two years,
+ * The Front Door's history in the demo district: the contact, decision and assessment behind each
+ * flag of the years before (the flags module's seed), then its last two years, so that every
+ * role's pages show real work on first start: contacts from schools, police, health and others,
  * decided (and some waiting, a few overdue), assessments completed (some still open, some late),
  * flags set from them with their reviews on the clock, risk reviews for flagged children with new
  * concerns, sign-offs waiting for a manager, and the language check's findings on what was written.
@@ -158,6 +159,153 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     detail: string,
     by: string,
   ) => rows.chronology.push([pid, personId, iso(at), kind, title, detail, by]);
+
+  // The years before: the contact, decision and assessment behind each flag the previous system
+  // carried over (the flags module's seed), so the monitoring pages reach back to 2019. Practice
+  // then was where the Front Door's history starts from, a little worse the further back.
+  const earlier = (ctx.made.earlierFlags as EarlierFlag[] | undefined) ?? [];
+  const frontDoorStart = now - MONTHS * 30.4 * DAY;
+  const historyStart = earlier.reduce((first, e) => Math.min(first, e.setAt), frontDoorStart);
+  const categoryOf = (flagType: FlagType): Category =>
+    flagType === 'county_lines'
+      ? 'criminal'
+      : ((Object.entries(CATEGORY_FLAGS).find(([, f]) => f === flagType)?.[0] as Category) ?? 'sexual');
+  for (const e of earlier) {
+    const practice = -0.3 + (0.3 * (e.setAt - historyStart)) / Math.max(1, frontDoorStart - historyStart);
+    const slower = e.gender === 'male' ? 1 + 0.5 * (1 - practice) : 1;
+    const category = categoryOf(e.flagType);
+    const narrative = faker.helpers.arrayElement(NARRATIVES[category] ?? NARRATIVES.sexual);
+    const urgency: Urgency = pick(0.3) ? 'within_24_hours' : pick(0.5) ? 'within_72_hours' : 'routine';
+    const allowed =
+      Math.min(
+        due('assessment', e.setAt - 14 * DAY),
+        URGENCY_HOURS[urgency]
+          ? e.setAt - 14 * DAY + (URGENCY_HOURS[urgency] as number) * HOUR
+          : Number.POSITIVE_INFINITY,
+      ) -
+      (e.setAt - 14 * DAY);
+    const takes = pick((0.78 + 0.15 * practice) / slower)
+      ? allowed * faker.number.float({ min: 0.25, max: 0.98 })
+      : allowed * faker.number.float({ min: 1.05, max: 2.2 }) + faker.number.int({ min: 0, max: 5 }) * DAY;
+    const decidedAt = e.setAt - Math.round(takes / HOUR) * HOUR;
+    const decisionHours = pick(0.9 + 0.07 * practice)
+      ? faker.number.int({ min: 1, max: 20 })
+      : faker.number.int({ min: 25, max: 60 });
+    const receivedAt = decidedAt - Math.round(decisionHours * slower) * HOUR;
+    const contactId = faker.string.uuid();
+    const sourceCode = faker.helpers.arrayElement(['police', 'csc'] as const);
+    rows.contact.push([
+      pid,
+      contactId,
+      'submitted',
+      'agency',
+      agencyIds[sourceCode],
+      pgArray([category]),
+      narrative,
+      iso(receivedAt),
+      users.frontdoor,
+      iso(receivedAt),
+      iso(receivedAt),
+    ]);
+    rows.contactPerson.push([pid, contactId, e.personId, 'subject']);
+    chronology(e.personId, receivedAt, 'contact', 'Contact received (subject)', narrative, users.frontdoor);
+    for (const finding of checkLanguage(narrative))
+      rows.language.push([
+        pid,
+        finding.phraseId,
+        'contact',
+        contactId,
+        'narrative',
+        users.frontdoor,
+        agencyIds.csc,
+        iso(receivedAt),
+      ]);
+    work(
+      'front_door_decision',
+      'Front Door decision',
+      'Contact received',
+      { created: receivedAt, done: decidedAt },
+      { contactId, personId: e.personId },
+      users.frontdoor,
+      'Decided',
+    );
+    rows.decision.push([
+      pid,
+      faker.string.uuid(),
+      contactId,
+      'exploitation_assessment',
+      urgency,
+      RATIONALES.exploitation_assessment,
+      users.frontdoor,
+      iso(decidedAt),
+      'not_needed',
+      null,
+      null,
+      null,
+    ]);
+    chronology(
+      e.personId,
+      decidedAt,
+      'decision',
+      `Front Door decision: ${OUTCOME_NAMES.exploitation_assessment}`,
+      RATIONALES.exploitation_assessment,
+      users.frontdoor,
+    );
+    const answers = answersFor(rules, [e.flagType], pick, practice, e.disability === 'yes');
+    const scored = score(rules, answers);
+    // The level the flag was set at is the assessment's: where the score said otherwise, it was overridden.
+    const level = e.level;
+    const overridden = scored.level !== level;
+    const referral = !scored.specialistReferralNeeded
+      ? null
+      : pick(0.55 + 0.35 * practice)
+        ? 'made'
+        : 'not_made';
+    const assessmentId = faker.string.uuid();
+    rows.assessment.push([
+      pid,
+      assessmentId,
+      e.personId,
+      contactId,
+      'completed',
+      CURRENT_RULES,
+      JSON.stringify(answers),
+      pgArray([e.flagType]),
+      'Indicators seen across school, home and police information; plan agreed with the child.',
+      scored.score,
+      scored.level,
+      overridden ? level : null,
+      overridden ? 'Agreed at the MACE from what the partners knew' : null,
+      level,
+      referral,
+      referral === 'made'
+        ? 'Referred to the young people’s substance misuse service.'
+        : referral
+          ? 'Not made: the young person did not agree; to be offered again at the next visit.'
+          : null,
+      users.frontdoor,
+      iso(decidedAt),
+      users.frontdoor,
+      iso(e.setAt),
+    ]);
+    work(
+      'assessment',
+      'Complete the exploitation assessment',
+      `From the Front Door decision (${urgency.replace(/_/g, ' ')})`,
+      { created: decidedAt, due: due('assessment', decidedAt), done: e.setAt },
+      { personId: e.personId, contactId, assessmentId },
+      users.frontdoor,
+      `Completed: ${level}`,
+    );
+    chronology(
+      e.personId,
+      e.setAt,
+      'assessment',
+      `Exploitation assessment completed: ${LEVEL_NAMES[level]}`,
+      `Score ${scored.score}`,
+      users.frontdoor,
+    );
+  }
 
   // About three contacts a year for every sixteen people; the children most often in them come back again.
   const total = Math.max(6, Math.round((ctx.people / 16) * (MONTHS / 4)));
@@ -395,6 +543,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
         : '',
       completed ? scored.score : null,
       completed ? scored.level : null,
+      null,
+      null,
       completed ? scored.level : null,
       referral,
       referral === 'made'
@@ -554,6 +704,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       'analysis',
       'score',
       'scored_level',
+      'override_level',
+      'override_reason',
       'final_level',
       'specialist_referral',
       'specialist_referral_note',
@@ -606,6 +758,6 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
   await client.copy('person_agency', ['partnership_id', 'person_id', 'agency_id'], rows.known);
   const open = rows.work.filter((w) => w[10] === null).length;
   ctx.say(
-    `Seeded the Front Door's last two years: ${rows.contact.length} contacts, ${rows.assessment.length} assessments, ${rows.flag.length} flags, ${open} pieces of work open.`,
+    `Seeded the Front Door's history: ${earlier.length} contacts and assessments behind the earlier flags; then the last two years, ${rows.contact.length - earlier.length} contacts, ${rows.assessment.length - earlier.length} assessments, ${rows.flag.length} flags; ${open} pieces of work open.`,
   );
 }

@@ -19,7 +19,8 @@ import { FLAG_NAMES, type FlagType, LEVEL_NAMES, type RiskLevel } from './refere
 
 const DAY = 86_400_000;
 const dayOf = (y: number, m: number, d: number) => Math.floor(Date.UTC(y, m, d) / DAY);
-const instant = (day: number) => new Date(day * DAY + 10 * 3_600_000).toISOString();
+const instantMs = (day: number) => day * DAY + 10 * 3_600_000;
+const instant = (day: number) => new Date(instantMs(day)).toISOString();
 
 interface Episode {
   wardCode: string;
@@ -109,6 +110,20 @@ export function childDaysFor(published: { average: number; rate: number }, popul
       return k;
   }
   throw new Error(`No whole number of child-days gives ${published.average} and ${published.rate}`);
+}
+
+/** A flag of the years before, as the Front Door's seed needs it to write the contact and assessment behind it. */
+export interface EarlierFlag {
+  personId: string;
+  gender: string;
+  disability: string | null;
+  flagType: FlagType;
+  level: RiskLevel;
+  /** When the flag was set (the assessment was completed), and when it ended: epoch milliseconds. */
+  setAt: number;
+  endedAt: number;
+  /** Ended within weeks: assessed as not at risk after all. */
+  short: boolean;
 }
 
 export async function seedFlagHistory(ctx: SeedContext): Promise<void> {
@@ -226,6 +241,8 @@ export async function seedFlagHistory(ctx: SeedContext): Promise<void> {
   const writer = personWriter(ctx);
   const flagRows: unknown[][] = [];
   const chronology: unknown[][] = [];
+  const earlier: EarlierFlag[] = [];
+  ctx.made.earlierFlags = earlier;
   const pid = ctx.partnershipId;
   const carriedOver = 'Recorded in the previous case management system and carried over to Lantern';
   const ages = [10, 11, 12, 13, 14, 15, 16, 17].map((age, i) => ({
@@ -275,6 +292,16 @@ export async function seedFlagHistory(ctx: SeedContext): Promise<void> {
       });
       level = next;
     }
+    earlier.push({
+      personId: person.id,
+      gender: person.gender,
+      disability: person.disability,
+      flagType: e.flagType,
+      level: steps[0].level,
+      setAt: instantMs(e.start),
+      endedAt: instantMs(e.end),
+      short: e.short,
+    });
     const name = FLAG_NAMES[e.flagType];
     steps.forEach((s, i) => {
       const to = steps[i + 1]?.from ?? e.end;

@@ -1,4 +1,4 @@
-export { copyFlagPeriods } from './history.ts';
+export { copyFlagPeriods, type EarlierFlag } from './history.ts';
 export {
   ASSESSED_LEVELS,
   type AssessedLevel,

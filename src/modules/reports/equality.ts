@@ -8,7 +8,7 @@ import {
 } from '../../platform/figures/index.ts';
 import { OUTCOME_NAMES, OUTCOMES } from '../contacts/index.ts';
 import { LEVEL_NAMES } from '../flags/index.ts';
-import { DISABILITIES, DISABILITY_NAMES, ETHNICITY_GROUPS, GENDER_NAMES, GENDERS } from '../people/index.ts';
+import { DISABILITIES, DISABILITY_NAMES, GENDER_NAMES, GENDERS } from '../people/index.ts';
 import type { Characteristics, ContactJourney } from './repository.ts';
 import { type Category, ETHNICITY_CATEGORIES, ethnicityGroup } from './ward-report.ts';
 
@@ -40,10 +40,7 @@ export const DIMENSIONS: Record<DimensionKey, Dimension> = {
   ethnicity: {
     key: 'ethnicity',
     title: 'Ethnicity',
-    categories: [
-      ...ETHNICITY_GROUPS.map((g) => ({ code: g.group, name: g.group })),
-      { code: 'Not stated', name: 'Not stated' },
-    ],
+    categories: ETHNICITY_CATEGORIES,
     of: (c) => ethnicityGroup(c.ethnicity),
   },
   ageBand: {

@@ -143,6 +143,18 @@ describe('equality monitoring', () => {
       ],
       'broad groups, not codes',
     );
+    const unstated = buildEquality(
+      {
+        journeys: [journey('x', { ethnicity: null }, 1, 'early_help')],
+        firstAssessments: [],
+        spellsEnded: [],
+      },
+      'ethnicity',
+    );
+    assert.deepEqual(
+      unstated.groups.map((g) => [g.code, g.contacts]),
+      [['Not stated', 1]],
+    );
     assert.ok(
       byEthnicity.groups.some((g) => g.code === 'Asian, Asian British or Asian Welsh' && g.levels[2].k === 1),
     );

@@ -294,7 +294,7 @@ describe('ward reports on the demo district’s history', () => {
          JOIN person p ON p.id = cp.person_id
         WHERE c.status = 'submitted' AND c.received_at >= ($1 || '-01')::timestamp AT TIME ZONE 'Europe/London'
           AND c.received_at < (($2 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Europe/London'
-          AND p.date_of_birth + interval '18 years' > c.received_at::date`,
+          AND (p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > c.received_at::date)`,
       [from, to],
     );
     const all = /data-qa="group-all">[\s\S]*?numeric">([\d,]+) \(/.exec(page.body)?.[1];

@@ -42,24 +42,40 @@ export interface FlaggedChildMonth {
   level: number;
 }
 
-// A flag on a merged record counts for the person it was merged into.
-const FLAGGED_PERSON = `JOIN person p0 ON p0.id = f.person_id
-  JOIN person p ON p.id = coalesce(p0.merged_into, p0.id) AND p.merged_into IS NULL AND p.ward_code IS NOT NULL`;
+/**
+ * The person a record is about as they are now, as p (a record merged into another counts for
+ * the person it was merged into). Looked up one by one (OFFSET 0 keeps PostgreSQL from turning it
+ * into a scan of everyone): the work follows the flags or contacts counted, not the district's size.
+ */
+const PERSON_NOW = (column: string, where = '') => `LEFT JOIN LATERAL (
+    SELECT m.merged_into FROM person m WHERE m.id = ${column} AND m.merged_into IS NOT NULL OFFSET 0) survivor ON true
+  CROSS JOIN LATERAL (SELECT coalesce(survivor.merged_into, ${column}) AS id OFFSET 0) now_id
+  CROSS JOIN LATERAL (
+    SELECT p.id, p.ward_code, p.date_of_birth, p.gender, p.ethnicity, p.disability
+      FROM person p WHERE p.id = now_id.id AND p.merged_into IS NULL ${where}
+    OFFSET 0) p`;
+// A flag counts in the ward the child lives in.
+const FLAGGED_PERSON = PERSON_NOW('f.person_id', 'AND p.ward_code IS NOT NULL');
+
+// A local (London) timestamp's month as a whole number; an open end (NULL) stays open.
+const MONTH_OF_LOCAL = (local: string) =>
+  `(extract(year FROM ${local})::int * 12 + extract(month FROM ${local})::int - 1)`;
 
 /**
- * Children flagged at any time in each month from `from` to `to` (Europe/London months), under 18
- * at the month's start, by the ward they live in.
+ * The children of one ward flagged at any time in each month from `from` to `to` (Europe/London
+ * months), under 18 at the month's start: one row per child and month (the list behind a figure).
  */
 export async function flaggedChildMonths(
   db: Queryable,
   partnershipId: string,
   from: string,
   to: string,
+  wardCode: string,
 ): Promise<FlaggedChildMonth[]> {
   const { rows } = await db.query(
-    `WITH months AS (
+    `WITH months AS MATERIALIZED (
        SELECT to_char(m, 'YYYY-MM') AS month, m::date AS first_day,
-              m AT TIME ZONE 'Europe/London' AS starts, (m + interval '1 month') AT TIME ZONE 'Europe/London' AS ends
+              tstzrange(m AT TIME ZONE 'Europe/London', (m + interval '1 month') AT TIME ZONE 'Europe/London', '[)') AS span
          FROM generate_series(($2 || '-01')::timestamp, ($3 || '-01')::timestamp, interval '1 month') AS m
      )
      SELECT mo.month, p.id AS "personId", p.ward_code AS "wardCode", p.gender, p.ethnicity,
@@ -70,62 +86,70 @@ export async function flaggedChildMonths(
                  ELSE '16_17' END AS "ageBand",
             max(CASE f.risk_level WHEN 'emerging' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END)::int AS level
        FROM months mo
-       JOIN flag_period f ON f.partnership_id = $1 AND f.period && tstzrange(mo.starts, mo.ends, '[)')
+       JOIN flag_period f ON f.partnership_id = $1 AND f.period && mo.span
        ${FLAGGED_PERSON}
-      WHERE p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > mo.first_day
-      GROUP BY mo.month, mo.first_day, p.id`,
-    [partnershipId, from, to],
+      WHERE p.ward_code = $4 AND (p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > mo.first_day)
+      GROUP BY mo.month, mo.first_day, p.id, p.ward_code, p.gender, p.ethnicity, p.date_of_birth`,
+    [partnershipId, from, to, wardCode],
   );
   return rows;
 }
 
+/** A flag that touched the period, as whole months (year × 12 + month − 1), with who it is about now. */
+export interface FlagMonths {
+  personId: string;
+  wardCode: string;
+  gender: string;
+  ethnicity: string | null;
+  /** The first month whose first day is on or after their birth (so they are k or older from month born + 12k); null when not known. */
+  born: number | null;
+  /** 1 emerging, 2 moderate, 3 significant. */
+  level: number;
+  /** The first month it touched (London), and the month after the last; null while it is open. */
+  fromMonth: number;
+  toMonth: number | null;
+  /**
+   * Days (since 1 January 2000) it held at noon, London: from the first such day to the day after
+   * the last (null while open); and the child's 18th birthday (null when not known).
+   */
+  fromDay: number;
+  toDay: number | null;
+  adultDay: number | null;
+}
+
 /**
- * For each ward, the child-days in the months from `from` to `to`: a child counts on a day when
- * flagged at noon that day (London) and under 18; and how many children that was. Counted from
- * each child's flagged time (all their flags merged) by date arithmetic, not day by day.
+ * Every flag in force at some time in the months from `from` to `to` (London), with the ward,
+ * gender, ethnicity and birth month of the child it is about (a flag on a merged record counts for
+ * the person it was merged into). The report's arithmetic is done on these (`countFlagMonths`),
+ * so the work follows the flags in the period, not the size of the district.
  */
-export async function flaggedChildDaysByWard(
+export async function flagsInPeriod(
   db: Queryable,
   partnershipId: string,
   from: string,
   to: string,
-): Promise<Map<string, { childDays: number; children: number }>> {
+): Promise<FlagMonths[]> {
   const { rows } = await db.query(
-    `WITH bounds AS (
-       SELECT ($2 || '-01')::date AS first_day, (($3 || '-01')::date + interval '1 month')::date AS after_day
-     ), flagged AS (
-       SELECT p.id, p.ward_code, p.date_of_birth, range_agg(f.period) AS spans
-         FROM bounds b
-         JOIN flag_period f ON f.partnership_id = $1
-          AND f.period && tstzrange(b.first_day::timestamp AT TIME ZONE 'Europe/London',
-                                    b.after_day::timestamp AT TIME ZONE 'Europe/London', '[)')
-         ${FLAGGED_PERSON}
-        GROUP BY p.id, p.ward_code, p.date_of_birth
-     ), days AS (
-       -- The noons inside each span: from the first noon at or after it starts to the last before it ends.
-       SELECT x.id, x.ward_code,
-              sum(greatest(0,
-                least(CASE WHEN upper_inf(s) THEN b.after_day
-                           WHEN (upper(s) AT TIME ZONE 'Europe/London')::time > '12:00' THEN (upper(s) AT TIME ZONE 'Europe/London')::date + 1
-                           ELSE (upper(s) AT TIME ZONE 'Europe/London')::date END,
-                      b.after_day,
-                      coalesce((x.date_of_birth + interval '18 years')::date, b.after_day))
-                - greatest(CASE WHEN (lower(s) AT TIME ZONE 'Europe/London')::time <= '12:00' THEN (lower(s) AT TIME ZONE 'Europe/London')::date
-                                ELSE (lower(s) AT TIME ZONE 'Europe/London')::date + 1 END,
-                           b.first_day)))::int AS n
-         FROM flagged x CROSS JOIN bounds b CROSS JOIN LATERAL unnest(x.spans) AS s
-        GROUP BY x.id, x.ward_code
-     )
-     SELECT ward_code AS "wardCode", sum(n)::int AS "childDays", count(*) FILTER (WHERE n > 0)::int AS children
-       FROM days GROUP BY ward_code`,
+    `SELECT p.id AS "personId", p.ward_code AS "wardCode", p.gender, p.ethnicity,
+            extract(year FROM p.date_of_birth)::int * 12 + extract(month FROM p.date_of_birth)::int - 1
+              + CASE WHEN extract(day FROM p.date_of_birth) > 1 THEN 1 ELSE 0 END AS born,
+            CASE f.risk_level WHEN 'emerging' THEN 1 WHEN 'moderate' THEN 2 ELSE 3 END AS level,
+            ${MONTH_OF_LOCAL('t.starts')} AS "fromMonth", ${MONTH_OF_LOCAL('t.ends')} + 1 AS "toMonth",
+            t.starts::date + CASE WHEN t.starts::time <= '12:00' THEN 0 ELSE 1 END - DATE '2000-01-01' AS "fromDay",
+            t.ends::date + CASE WHEN t.ends::time >= '12:00' THEN 1 ELSE 0 END - DATE '2000-01-01' AS "toDay",
+            (p.date_of_birth + interval '18 years')::date - DATE '2000-01-01' AS "adultDay"
+       FROM flag_period f
+       ${FLAGGED_PERSON}
+       CROSS JOIN LATERAL (
+         SELECT lower(f.period) AT TIME ZONE 'Europe/London' AS starts,
+                (upper(f.period) - interval '1 microsecond') AT TIME ZONE 'Europe/London' AS ends) t
+      WHERE f.partnership_id = $1
+        -- Worked out once (not for every flag), and so usable by the index on flag periods.
+        AND f.period && (SELECT tstzrange(($2 || '-01')::timestamp AT TIME ZONE 'Europe/London',
+                                          (($3 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Europe/London', '[)'))`,
     [partnershipId, from, to],
   );
-  return new Map(
-    rows.map((r: { wardCode: string; childDays: number; children: number }) => [
-      r.wardCode,
-      { childDays: r.childDays, children: r.children },
-    ]),
-  );
+  return rows;
 }
 
 /** Names and dates of birth of these people (for the list behind a figure). */
@@ -150,9 +174,6 @@ const AGE_BAND_AT = (at: string) => `CASE WHEN p.date_of_birth IS NULL THEN 'not
   WHEN age(${at}, p.date_of_birth) < interval '10 years' THEN 'under_10'
   WHEN age(${at}, p.date_of_birth) < interval '13 years' THEN '10_12'
   WHEN age(${at}, p.date_of_birth) < interval '16 years' THEN '13_15' ELSE '16_17' END`;
-// The person as they are now (a merged record counts for the one it was merged into).
-const SUBJECT = (column: string) => `JOIN person p0 ON p0.id = ${column}
-  JOIN person p ON p.id = coalesce(p0.merged_into, p0.id) AND p.merged_into IS NULL`;
 
 /** Who a figure is about, for comparing groups. */
 export interface Characteristics {
@@ -189,7 +210,7 @@ export async function contactJourneys(
               ORDER BY w.created_at LIMIT 1) AS "assessmentDue"
        FROM contact c
        JOIN contact_person cp ON cp.contact_id = c.id AND cp.part = 'subject'
-       ${SUBJECT('cp.person_id')}
+       ${PERSON_NOW('cp.person_id')}
        LEFT JOIN front_door_decision d ON d.contact_id = c.id
        LEFT JOIN LATERAL (
          SELECT x.id, CASE WHEN x.status = 'completed' THEN coalesce(x.approved_at, x.submitted_at) END AS assessed_at
@@ -213,7 +234,7 @@ export async function firstAssessments(
     `SELECT * FROM (
        SELECT DISTINCT ON (p.id) p.id AS "personId", p.gender, p.ethnicity, p.disability,
               ${AGE_BAND_AT('a.submitted_at::date')} AS "ageBand", a.final_level AS level, a.submitted_at
-         FROM assessment a ${SUBJECT('a.person_id')}
+         FROM assessment a ${PERSON_NOW('a.person_id')}
         WHERE a.partnership_id = $1 AND a.status = 'completed' AND a.final_level IS NOT NULL
         ORDER BY p.id, a.submitted_at) first
       WHERE submitted_at >= ${PERIOD_BOUNDS} AND submitted_at < ${PERIOD_END}`,
@@ -232,7 +253,7 @@ export async function flagSpellsEnded(
   const { rows } = await db.query(
     `WITH spells AS (
        SELECT p.id, p.gender, p.ethnicity, p.disability, p.date_of_birth, unnest(range_agg(f.period)) AS s
-         FROM flag_period f ${SUBJECT('f.person_id')}
+         FROM flag_period f ${PERSON_NOW('f.person_id')}
         WHERE f.partnership_id = $1 AND f.valid_from < ${PERIOD_END}
           AND (f.valid_to IS NULL OR f.valid_to >= ${PERIOD_BOUNDS} - interval '5 years')
         GROUP BY p.id, p.gender, p.ethnicity, p.disability, p.date_of_birth)
@@ -351,7 +372,7 @@ export async function waitingForAssessment(
 ): Promise<{ personId: string; wardCode: string | null; since: Date }[]> {
   const { rows } = await db.query(
     `SELECT p.id AS "personId", p.ward_code AS "wardCode", min(a.started_at) AS since
-       FROM assessment a ${SUBJECT('a.person_id')}
+       FROM assessment a ${PERSON_NOW('a.person_id')}
       WHERE a.partnership_id = $1 AND a.started_at <= $2
         AND (a.status <> 'completed' OR coalesce(a.approved_at, a.submitted_at) > $2)
         AND (p.date_of_birth IS NULL OR p.date_of_birth + interval '18 years' > $2::date)

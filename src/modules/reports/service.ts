@@ -20,7 +20,7 @@ import { buildEquality, DIMENSION_KEYS, DIMENSIONS, type DimensionKey } from './
 import { reportsPolicy } from './policy.ts';
 import { buildPractice, phrasesInPeriod } from './practice.ts';
 import * as repo from './repository.ts';
-import { buildWardReport } from './ward-report.ts';
+import { buildWardReport, childDaysFromFlags, countFlagMonths } from './ward-report.ts';
 
 export { ratePer10000 } from '../../platform/figures/index.ts';
 
@@ -180,10 +180,9 @@ export function createReportsService(db: Database) {
       const period = wardReportPeriod(query);
       const scope = db.for(actor);
       const waitingAt = endOf(period.to);
-      const [wardRows, flagged, childDays, waiting] = await Promise.all([
+      const [wardRows, flagged, waiting] = await Promise.all([
         repo.listWards(scope, actor.partnershipId),
-        repo.flaggedChildMonths(scope, actor.partnershipId, period.from, period.to),
-        repo.flaggedChildDaysByWard(scope, actor.partnershipId, period.from, period.to),
+        repo.flagsInPeriod(scope, actor.partnershipId, period.from, period.to),
         repo.waitingForAssessment(scope, actor.partnershipId, waitingAt),
       ]);
       const districtWards = wardRows.map((w) => ({ ...w, areaCommittee: areaCommitteeOf(w.name) ?? '' }));
@@ -191,13 +190,15 @@ export function createReportsService(db: Database) {
         ? districtWards.filter((w) => w.areaCommittee === period.areaCommittee)
         : districtWards;
       const exact = reportsPolicy.can(actor, 'view_exact');
+      const months = monthsBetween(period.from, period.to);
+      const counts = countFlagMonths(months, flagged);
       const input = {
-        months: monthsBetween(period.from, period.to),
+        months,
         days: daysBetween(period.from, period.to),
         wards,
         districtWards,
-        flagged,
-        childDays,
+        counts,
+        childDays: childDaysFromFlags(period.from, period.to, flagged),
         exact,
       };
       const report = buildWardReport(input);
@@ -231,9 +232,13 @@ export function createReportsService(db: Database) {
       const month = query.month?.trim() || null;
       if (month !== null && (!isMonth(month) || month < period.from || month > period.to))
         throw new ValidationError([{ field: 'month', message: 'Choose a month inside the report’s period' }]);
-      const rows = (
-        await repo.flaggedChildMonths(scope, actor.partnershipId, month ?? period.from, month ?? period.to)
-      ).filter((r) => r.wardCode === ward.code);
+      const rows = await repo.flaggedChildMonths(
+        scope,
+        actor.partnershipId,
+        month ?? period.from,
+        month ?? period.to,
+        ward.code,
+      );
       const byPerson = new Map<string, { months: number; level: number; ageBand: string }>();
       for (const r of rows) {
         const seen = byPerson.get(r.personId);

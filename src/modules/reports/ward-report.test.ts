@@ -4,7 +4,7 @@ import { addMonths, daysBetween, monthsBetween, wilson } from '../../platform/fi
 import { childDaysFor } from '../flags/history.ts';
 import { safeCell } from './routes.ts';
 import { wardReportPeriod } from './service.ts';
-import { buildWardReport } from './ward-report.ts';
+import { buildWardReport, childDaysFromFlags, countFlagMonths, monthNumber } from './ward-report.ts';
 
 const ward = (code: string, population = 4000) => ({
   code,
@@ -15,16 +15,116 @@ const ward = (code: string, population = 4000) => ({
 
 describe('ward report arithmetic', () => {
   const months = monthsBetween('2020-01', '2020-03');
+  // n children of a ward, each flagged in just that month, aged 14.
   const flagged = (wardCode: string, month: string, n: number, level = 1) =>
     Array.from({ length: n }, (_, i) => ({
-      month,
       personId: `${wardCode}-${i}`,
       wardCode,
       gender: i % 2 ? 'male' : 'female',
       ethnicity: 'white_british',
-      ageBand: '13_15',
+      born: monthNumber(month) - 14 * 12,
       level,
+      fromMonth: monthNumber(month),
+      toMonth: monthNumber(month) + 1,
+      fromDay: 0,
+      toDay: 0,
+      adultDay: null,
     }));
+
+  it('counts a child once a month however many flags overlap, at the highest level, in the age band of the month’s first day, and not from 18', () => {
+    const period = monthsBetween('2020-01', '2020-06');
+    const child = {
+      personId: 'x',
+      wardCode: 'A',
+      gender: 'female',
+      ethnicity: null,
+      // Their 13th birthday falls in February 2020 (so 13 from the start of March), their 18th in 2025.
+      born: monthNumber('2007-03'),
+      fromDay: 0,
+      toDay: 0,
+      adultDay: null,
+    };
+    const counts = countFlagMonths(period, [
+      // Open since 2019: runs to the period's end.
+      { ...child, level: 1, fromMonth: monthNumber('2019-06'), toMonth: null },
+      { ...child, level: 3, fromMonth: monthNumber('2020-02'), toMonth: monthNumber('2020-04') },
+      { ...child, level: 2, fromMonth: monthNumber('2020-03'), toMonth: monthNumber('2020-05') },
+      // Someone who turns 18 in April 2020: counted in January to March only.
+      {
+        personId: 'y',
+        wardCode: 'B',
+        gender: 'male',
+        ethnicity: 'white_british',
+        born: monthNumber('2002-04'),
+        level: 1,
+        fromMonth: monthNumber('2019-01'),
+        toMonth: null,
+        fromDay: 0,
+        toDay: 0,
+        adultDay: null,
+      },
+    ]);
+    const get = (wardCode: string, key: string, value: string | null) =>
+      period.map(
+        (m) =>
+          counts.find((c) => c.month === m && c.wardCode === wardCode && c.key === key && c.value === value)
+            ?.n ?? 0,
+      );
+    assert.deepEqual(get('A', 'all', null), [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(get('A', 'level', '3'), [0, 1, 1, 0, 0, 0]);
+    assert.deepEqual(get('A', 'level', '2'), [0, 0, 0, 1, 0, 0]);
+    assert.deepEqual(get('A', 'level', '1'), [1, 0, 0, 0, 1, 1]);
+    assert.deepEqual(get('A', 'ageBand', '10_12'), [1, 1, 0, 0, 0, 0]);
+    assert.deepEqual(get('A', 'ageBand', '13_15'), [0, 0, 1, 1, 1, 1]);
+    assert.deepEqual(get('A', 'ethnicity', null), [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(get('B', 'all', null), [1, 1, 1, 0, 0, 0]);
+    assert.deepEqual(get('B', 'ageBand', '16_17'), [1, 1, 1, 0, 0, 0]);
+    assert.deepEqual(
+      counts.filter((c) => c.key === 'children').map((c) => [c.wardCode, c.n]),
+      [
+        ['A', 1],
+        ['B', 1],
+      ],
+    );
+  });
+
+  it('counts child-days from each child’s flags joined, inside the period and before their 18th birthday', () => {
+    const day = (iso: string) => (Date.parse(`${iso}T00:00:00Z`) - Date.UTC(2000, 0, 1)) / 86_400_000;
+    const flag = (
+      personId: string,
+      wardCode: string,
+      from: string,
+      to: string | null,
+      adult: string | null = null,
+    ) => ({
+      personId,
+      wardCode,
+      gender: 'female',
+      ethnicity: null,
+      born: null,
+      level: 1,
+      fromMonth: 0,
+      toMonth: null,
+      fromDay: day(from),
+      toDay: to ? day(to) : null,
+      adultDay: adult ? day(adult) : null,
+    });
+    const days = childDaysFromFlags('2020-01', '2020-12', [
+      // Two overlapping flags: 1 January to 10 March, once (the leap year's 69 days).
+      flag('a', 'A', '2019-11-01', '2020-03-01'),
+      flag('a', 'A', '2020-02-01', '2020-03-10'),
+      // Open: from 1 December to the end of the period.
+      flag('b', 'A', '2020-12-01', null),
+      // Turns 18 on 15 June: 1 June to 14 June.
+      flag('c', 'B', '2020-06-01', null, '2020-06-15'),
+      // Ended before the period.
+      flag('d', 'B', '2019-01-01', '2019-12-31'),
+    ]);
+    assert.deepEqual(Object.fromEntries(days), {
+      A: { childDays: 69 + 31, children: 2 },
+      B: { childDays: 14, children: 1 },
+    });
+  });
 
   it('counts months and periods of the calendar', () => {
     assert.deepEqual(monthsBetween('2019-11', '2020-02'), ['2019-11', '2019-12', '2020-01', '2020-02']);
@@ -45,7 +145,7 @@ describe('ward report arithmetic', () => {
       days: 91,
       wards,
       districtWards: wards,
-      flagged: [...flagged('A', '2020-01', 20), ...flagged('B', '2020-02', 7)],
+      counts: countFlagMonths(months, [...flagged('A', '2020-01', 20), ...flagged('B', '2020-02', 7)]),
       childDays: new Map([
         ['A', { childDays: 1509, children: 20 }],
         ['B', { childDays: 300, children: 7 }],
@@ -68,7 +168,11 @@ describe('ward report arithmetic', () => {
       days: 91,
       wards,
       districtWards: wards,
-      flagged: [...flagged('A', '2020-01', 3), ...flagged('B', '2020-01', 9), ...flagged('C', '2020-01', 30)],
+      counts: countFlagMonths(months, [
+        ...flagged('A', '2020-01', 3),
+        ...flagged('B', '2020-01', 9),
+        ...flagged('C', '2020-01', 30),
+      ]),
       childDays: new Map([
         ['A', { childDays: 90, children: 3 }],
         ['B', { childDays: 200, children: 9 }],
