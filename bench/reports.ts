@@ -6,11 +6,11 @@
  * that, so the growth is visible. Figures are printed, never asserted. Target: ≤ 100 ms warm at
  * 150,000 children.
  *
- * The added children are shaped unlike the demo's: spread evenly over every ward and age, about
- * one in three flagged at some time in the five years (the demo: a few hundred at a time), some
- * more than once, at every level.
+ * The added children are shaped unlike the demo's: spread evenly over every ward and age and level,
+ * 6% flagged at some time in the five years, some twice (the demo: about 3% over six years, most
+ * 13 to 17, weighted to some wards).
  * Options (environment): BENCH_PORT (3910), BENCH_PG_PORT (54410), BENCH_REQUESTS (30 per size),
- * BENCH_SIZES (150000,1500000).
+ * BENCH_SIZES (150000,1500000), BENCH_FLAGGED (0.06; 0.33 for a district flagged far more often).
  */
 import { existsSync, rmSync } from 'node:fs';
 import pg from 'pg';
@@ -18,6 +18,8 @@ import { addMonths, monthOf } from '../src/platform/figures/index.ts';
 import { benchService } from './service.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30);
+// The share of added children flagged at some time in the five years (the demo district: about 3%).
+const FLAGGED_SHARE = Number(process.env.BENCH_FLAGGED ?? 0.06);
 const SIZES = (process.env.BENCH_SIZES ?? '150000,1500000').split(',').map(Number);
 const bench = benchService({
   name: 'bench-reports',
@@ -26,7 +28,7 @@ const bench = benchService({
   password: 'bench-password-2026',
 });
 
-/** Adds children (in batches, each in one statement) until the district has `total` added; each flagged with probability ~1/3 over five years. */
+/** Adds children (in batches, each in one statement) from `from` to `to`; each flagged (once or twice) with probability FLAGGED_SHARE over five years. */
 async function addChildren(owner: pg.Client, from: number, to: number) {
   const { rows } = await owner.query('SELECT id FROM partnership LIMIT 1');
   const partnershipId = rows[0].id;
@@ -50,13 +52,13 @@ async function addChildren(owner: pg.Client, from: number, to: number) {
                 -- A second spell is of another type, so a child never holds two open flags of one type.
                 (ARRAY['cse', 'cce', 'county_lines', 'missing_linked', 'online'])[1 + (t.base + k) % 5] AS flag_type
            FROM typed t
-           CROSS JOIN LATERAL generate_series(1, CASE WHEN t.id IS NOT NULL AND random() < 0.33 THEN 1 + floor(random() * 2)::int ELSE 0 END) AS k)
+           CROSS JOIN LATERAL generate_series(1, CASE WHEN t.id IS NOT NULL AND random() < $4 THEN 1 + floor(random() * 2)::int ELSE 0 END) AS k)
        INSERT INTO flag_period (partnership_id, person_id, flag_type, risk_level, valid_from, valid_to, set_reason)
        SELECT $1, id, flag_type,
               (ARRAY['emerging', 'moderate', 'significant'])[1 + floor(random() * 3)::int],
               starts, CASE WHEN starts + lasts < now() THEN starts + lasts END, 'bench:reports'
          FROM spells`,
-      [partnershipId, start, end],
+      [partnershipId, start, end, FLAGGED_SHARE],
     );
     process.stdout.write(`  ${end.toLocaleString('en-GB')} children added\r`);
   }

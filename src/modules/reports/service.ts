@@ -180,16 +180,18 @@ export function createReportsService(db: Database) {
       const period = wardReportPeriod(query);
       const scope = db.for(actor);
       const waitingAt = endOf(period.to);
+      const exact = reportsPolicy.can(actor, 'view_exact');
+      // The view is recorded while the figures are worked out (both must succeed to answer).
       const [wardRows, flagged, waiting] = await Promise.all([
         repo.listWards(scope, actor.partnershipId),
         repo.flagsInPeriod(scope, actor.partnershipId, period.from, period.to),
         repo.waitingForAssessment(scope, actor.partnershipId, waitingAt),
+        audit(scope, actor, { action: 'report.ward_report_viewed', details: { ...period, exact } }),
       ]);
       const districtWards = wardRows.map((w) => ({ ...w, areaCommittee: areaCommitteeOf(w.name) ?? '' }));
       const wards = period.areaCommittee
         ? districtWards.filter((w) => w.areaCommittee === period.areaCommittee)
         : districtWards;
-      const exact = reportsPolicy.can(actor, 'view_exact');
       const months = monthsBetween(period.from, period.to);
       const counts = countFlagMonths(months, flagged);
       const input = {
@@ -206,10 +208,6 @@ export function createReportsService(db: Database) {
       const everyWard = period.areaCommittee
         ? buildWardReport({ ...input, wards: districtWards }).wards
         : report.wards;
-      await audit(scope, actor, {
-        action: 'report.ward_report_viewed',
-        details: { ...period, exact },
-      });
       return {
         ...period,
         areaCommittees: Object.keys(AREA_COMMITTEES),
