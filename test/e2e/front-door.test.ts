@@ -153,7 +153,11 @@ describe('browser journey: a concern becomes a graded, flagged, timed case', { t
     await manager.goto(`${j.base}/admin/clock`);
     await assertAccessible(manager, 'clock settings');
     await manager.goto(`${j.base}/reports/language`);
-    assert.match(await manager.locator('[data-qa=language-counts]').innerText(), /putting-self-at-risk/);
+    assert.match(
+      await manager.locator('[data-qa=language-counts]').innerText(),
+      /“Putting themselves at risk”/,
+      'phrases named in words, not by their identifiers',
+    );
     await assertAccessible(manager, 'language report');
     await manager.context().close();
   });

@@ -11,9 +11,17 @@ describe('browser journey: each role signs in and sees only what it may use', { 
   it('signs in as each demo role and shows only what that role may use', async () => {
     const expected: Record<string, string[]> = {
       frontdoor: ['Work', 'Contacts', 'People', 'Match review'],
-      chair: ['Work', 'Contacts', 'People', 'Ward reports'],
+      chair: ['Work', 'Contacts', 'People', 'Ward reports', 'Equality', 'Practice'],
       police: ['Work', 'Contacts', 'People', 'Match review'],
-      analyst: ['Contacts', 'People', 'Ward reports', 'Language in records', 'Matching'],
+      analyst: [
+        'Contacts',
+        'People',
+        'Ward reports',
+        'Equality',
+        'Practice',
+        'Language in records',
+        'Matching',
+      ],
       keyworker: ['People'],
       manager: [
         'Work',
@@ -21,6 +29,8 @@ describe('browser journey: each role signs in and sees only what it may use', { 
         'People',
         'Match review',
         'Ward reports',
+        'Equality',
+        'Practice',
         'Language in records',
         'Clock settings',
         'Matching',

@@ -85,17 +85,17 @@ export function isWorkingDay(date: Date): boolean {
   return day !== 0 && day !== 6 && !bankHolidays(local.getUTCFullYear()).has(iso(local));
 }
 
+// Made once: building a formatter costs far more than using one (it was most of a due date's cost).
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 /** The London calendar date of an instant, as a UTC midnight Date. */
 function londonDate(instant: Date): Date {
-  const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .format(instant)
-    .split('-')
-    .map(Number);
+  const [y, m, d] = LONDON_DAY.format(instant).split('-').map(Number);
   return utc(y, m, d);
 }
 

@@ -19,13 +19,13 @@ import {
   type WorkKind,
 } from './rules.ts';
 
-const londonDay = (d: Date) =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/London',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(d);
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+const londonDay = (d: Date) => LONDON_DAY.format(d);
 
 export interface Queues {
   overdue: repo.WorkItemRow[];

@@ -68,10 +68,13 @@ export function addMonths(month: Month, n: number): Month {
 }
 
 /** The month an instant falls in (Europe/London). */
+const LONDON_MONTH = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+});
 export function monthOf(at: Date): Month {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit' })
-    .format(at)
-    .slice(0, 7);
+  return LONDON_MONTH.format(at).slice(0, 7);
 }
 
 /** Days in the months from `from` to `to`, both included. */
