@@ -4,6 +4,7 @@ import { median, proportion } from '../../platform/figures/index.ts';
 import { buildEquality } from './equality.ts';
 import { buildPractice, phrasesInPeriod } from './practice.ts';
 import type { CompletedAssessment, ContactJourney } from './repository.ts';
+import { waitingFigures } from './service.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -228,5 +229,43 @@ describe('practice monitoring', () => {
         { phraseId: 'boyfriend', n: 1 },
       ],
     );
+  });
+});
+
+describe('children waiting for an assessment', () => {
+  const at = new Date('2026-06-01T00:00:00Z');
+  const since = (days: number) => new Date(at.getTime() - days * 86_400_000);
+  const wards = ['A', 'B', 'C'].map((code) => ({ code, name: `Ward ${code}` }));
+  const waiting = [
+    ...[3, 30, 40].map((d) => ({ wardCode: 'A', since: since(d) })),
+    ...Array.from({ length: 8 }, (_, i) => ({ wardCode: 'B', since: since(25 + i) })),
+    ...Array.from({ length: 7 }, (_, i) => ({ wardCode: 'C', since: since(2 + i) })),
+  ];
+
+  it('counts each ward’s children waiting, the median and longest wait, and those past 20 days', () => {
+    const r = waitingFigures(waiting, at, wards, true);
+    assert.deepEqual(
+      r.wards.map((w) => [w.code, w.children, w.medianDays, w.longestDays, w.overTwentyDays]),
+      [
+        ['A', 3, 30, 40, 2],
+        ['B', 8, 28, 32, 8],
+        ['C', 7, 5, 8, 0],
+      ],
+    );
+    assert.deepEqual([r.area.children, r.area.overTwentyDays], [18, 10]);
+  });
+
+  it('suppresses for elected members so no hidden count can be worked out from the totals', () => {
+    const r = waitingFigures(waiting, at, wards, false);
+    // Ward A's 3 is hidden, so a second count beside the total is too, and A's waits with it.
+    assert.equal(r.wards[0].children, 'c');
+    assert.equal(r.wards[0].longestDays, 'c');
+    assert.equal(r.wards.filter((w) => w.children === 'c').length >= 2, true);
+    // Waits past 20 days: ward A's 2 would be hidden, so none is shown ward by ward.
+    assert.deepEqual(
+      r.wards.map((w) => w.overTwentyDays),
+      ['c', 'c', 'c'],
+    );
+    assert.deepEqual([r.area.children, r.area.overTwentyDays], [18, 10]);
   });
 });

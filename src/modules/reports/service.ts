@@ -81,8 +81,13 @@ function endOf(to: Month): Date {
   return new Date(Math.min(Date.now(), Date.UTC(y, m, 1)));
 }
 
-/** Children waiting for an assessment at a moment, by ward: how many and how long they had waited. */
-function waitingFigures(
+/**
+ * Children waiting for an assessment at a moment, by ward: how many and how long they had waited.
+ * Suppressed unless exact: the counts beside the area's total as every count is; the waits over 20
+ * days shown ward by ward only when none would be hidden (else all are), so no hidden one can be
+ * worked out from the total.
+ */
+export function waitingFigures(
   waiting: { wardCode: string | null; since: Date }[],
   at: Date,
   wards: { code: string; name: string }[],
@@ -105,20 +110,22 @@ function waitingFigures(
     ...figures(waiting.filter((r) => r.wardCode === w.code)),
   }));
   const area = figures(waiting.filter((r) => r.wardCode && codes.has(r.wardCode)));
-  const shown: Shown[] = exact ? byWard.map((w) => w.children) : suppressCells(byWard.map((w) => w.children));
-  const hide = (s: Shown, n: number | null): Shown | null => (s === 'c' ? 'c' : n);
+  const children: Shown[] = exact
+    ? byWard.map((w) => w.children)
+    : suppressCells(byWard.map((w) => w.children));
+  const long: Shown[] = exact
+    ? byWard.map((w) => w.overTwentyDays)
+    : suppressCells(byWard.map((w) => w.overTwentyDays));
+  const hideLong = !exact && (children.includes('c') || long.includes('c'));
+  const hide = (i: number, n: number | null): Shown | null => (children[i] === 'c' ? 'c' : n);
   return {
     at,
     wards: byWard.map((w, i) => ({
       ...w,
-      children: shown[i],
-      medianDays: hide(shown[i], w.medianDays),
-      longestDays: hide(shown[i], w.longestDays),
-      overTwentyDays: exact
-        ? w.overTwentyDays
-        : hide(shown[i], w.overTwentyDays) === 'c'
-          ? 'c'
-          : suppressTotal(w.overTwentyDays),
+      children: children[i],
+      medianDays: hide(i, w.medianDays),
+      longestDays: hide(i, w.longestDays),
+      overTwentyDays: hideLong ? 'c' : long[i],
     })),
     area: {
       ...area,
