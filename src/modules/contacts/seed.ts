@@ -97,6 +97,14 @@ function answersFor(
   return answers;
 }
 
+/** What the assessment says about the specialist substance-misuse referral, made or not. */
+const referralNote = (referral: string | null) =>
+  referral === 'made'
+    ? 'Referred to the young people’s substance misuse service.'
+    : referral
+      ? 'Not made: the young person did not agree; to be offered again at the next visit.'
+      : null;
+
 export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
   const users = ctx.made.userIds as Record<string, string> | undefined;
   const children = (ctx.made.children as SeededChild[] | undefined) ?? [];
@@ -278,11 +286,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       overridden ? 'Agreed at the MACE from what the partners knew' : null,
       level,
       referral,
-      referral === 'made'
-        ? 'Referred to the young people’s substance misuse service.'
-        : referral
-          ? 'Not made: the young person did not agree; to be offered again at the next visit.'
-          : null,
+      referralNote(referral),
       users.frontdoor,
       iso(decidedAt),
       users.frontdoor,
@@ -547,11 +551,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
       null,
       completed ? scored.level : null,
       referral,
-      referral === 'made'
-        ? 'Referred to the young people’s substance misuse service.'
-        : referral
-          ? 'Not made: the young person did not agree; to be offered again at the next visit.'
-          : null,
+      referralNote(referral),
       users.frontdoor,
       iso(decidedAt),
       completed ? users.frontdoor : null,

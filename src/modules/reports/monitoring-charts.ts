@@ -1,5 +1,5 @@
 import { intervalBars, monthlyLine, renderChart } from '../../platform/charts/index.ts';
-import type { Median, Proportion } from '../../platform/figures/index.ts';
+import type { Proportion } from '../../platform/figures/index.ts';
 import type { ShownChart } from './charts.ts';
 import type { Equality } from './equality.ts';
 import type { PracticeMonth } from './practice.ts';
@@ -136,6 +136,3 @@ export async function practiceCharts(months: PracticeMonth[]): Promise<ShownChar
     }),
   );
 }
-
-export const medianText = (m: Median, unit: string) =>
-  m.median === null ? 'None' : `${m.median} ${unit} (${m.low} to ${m.high})`;

@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -133,6 +133,19 @@ export function waitingFigures(
       overTwentyDays: exact ? area.overTwentyDays : suppressTotal(area.overTwentyDays),
     },
   };
+}
+
+/** The characteristics an equality report may compare by, as the page's choices. */
+const DIMENSION_LIST = DIMENSION_KEYS.map((key) => ({ key, title: DIMENSIONS[key].title }));
+
+/** What an equality report is made from, for a period: contacts, first assessments, spells flagged. */
+async function equalityInput(scope: Queryable, partnershipId: string, period: { from: string; to: string }) {
+  const [journeys, firstAssessments, spellsEnded] = await Promise.all([
+    repo.contactJourneys(scope, partnershipId, period.from, period.to),
+    repo.firstAssessments(scope, partnershipId, period.from, period.to),
+    repo.flagSpellsEnded(scope, partnershipId, period.from, period.to),
+  ]);
+  return { journeys, firstAssessments, spellsEnded };
 }
 
 export function createReportsService(db: Database) {
@@ -285,7 +298,7 @@ export function createMonitoringMethods(db: Database) {
     /** The characteristics an equality report may compare by. */
     equalityDimensions(actor: Actor) {
       reportsPolicy.assert(actor, 'view_monitoring');
-      return DIMENSION_KEYS.map((key) => ({ key, title: DIMENSIONS[key].title }));
+      return DIMENSION_LIST;
     },
 
     /**
@@ -297,11 +310,7 @@ export function createMonitoringMethods(db: Database) {
       const period = wardReportPeriod({ from: query.from, to: query.to });
       const by = equalityDimension(query.by);
       const scope = db.for(actor);
-      const [journeys, firstAssessments, spellsEnded] = await Promise.all([
-        repo.contactJourneys(scope, actor.partnershipId, period.from, period.to),
-        repo.firstAssessments(scope, actor.partnershipId, period.from, period.to),
-        repo.flagSpellsEnded(scope, actor.partnershipId, period.from, period.to),
-      ]);
+      const input = await equalityInput(scope, actor.partnershipId, period);
       await audit(scope, actor, {
         action: 'report.equality_viewed',
         details: { from: period.from, to: period.to, by },
@@ -310,8 +319,8 @@ export function createMonitoringMethods(db: Database) {
         from: period.from,
         to: period.to,
         by,
-        dimensions: DIMENSION_KEYS.map((key) => ({ key, title: DIMENSIONS[key].title })),
-        ...buildEquality({ journeys, firstAssessments, spellsEnded }, by),
+        dimensions: DIMENSION_LIST,
+        ...buildEquality(input, by),
       };
     },
 
@@ -320,11 +329,7 @@ export function createMonitoringMethods(db: Database) {
       reportsPolicy.assert(actor, 'view_monitoring');
       const period = wardReportPeriod({ from: query.from, to: query.to });
       const scope = db.for(actor);
-      const [journeys, firstAssessments, spellsEnded] = await Promise.all([
-        repo.contactJourneys(scope, actor.partnershipId, period.from, period.to),
-        repo.firstAssessments(scope, actor.partnershipId, period.from, period.to),
-        repo.flagSpellsEnded(scope, actor.partnershipId, period.from, period.to),
-      ]);
+      const input = await equalityInput(scope, actor.partnershipId, period);
       await audit(scope, actor, {
         action: 'report.equality_exported',
         details: { from: period.from, to: period.to },
@@ -332,7 +337,7 @@ export function createMonitoringMethods(db: Database) {
       return {
         from: period.from,
         to: period.to,
-        reports: DIMENSION_KEYS.map((key) => buildEquality({ journeys, firstAssessments, spellsEnded }, key)),
+        reports: DIMENSION_KEYS.map((key) => buildEquality(input, key)),
       };
     },
 
