@@ -4,11 +4,14 @@ import { assessmentsModule } from './assessments/index.ts';
 import { clockModule } from './clock/index.ts';
 import { contactsModule } from './contacts/index.ts';
 import { districtModule } from './district/index.ts';
+import { educationModule } from './education/index.ts';
 import { flagsModule } from './flags/index.ts';
 import { languageModule } from './language/index.ts';
 import { matchingModule } from './matching/index.ts';
+import { missingModule } from './missing/index.ts';
 import { operationsModule } from './operations/index.ts';
 import { peopleModule } from './people/index.ts';
+import { placementsModule } from './placements/index.ts';
 import { reportsModule } from './reports/index.ts';
 import { siteModule } from './site/index.ts';
 
@@ -31,4 +34,7 @@ export const MODULES = [
   assessmentsModule,
   contactsModule,
   reportsModule,
+  placementsModule,
+  educationModule,
+  missingModule,
 ] as const;

@@ -72,6 +72,12 @@ export interface Capabilities {
       probability: number;
     }[]
   >;
+  /** What Lantern holds about a child's education, in words (the education module). */
+  educationFacts(actor: Actor, personId: string): Promise<string[]>;
+  /** A child's missing episodes, in words (the missing module). */
+  missingFacts(actor: Actor, personId: string): Promise<string[]>;
+  /** Of these people, those missing now and when they were last seen (the missing module). */
+  missingNow(actor: Actor, personIds: string[]): Promise<Map<string, Date>>;
 }
 
 export interface RouteContext<S, D> {
@@ -100,6 +106,12 @@ export interface PersonPanel {
   key: string;
   permission: string;
   load(actor: Actor, person: { id: string; givenName: string; familyName: string }): Promise<unknown>;
+  /**
+   * The module's own parts of the page, templates that read its data under `key`; without them the
+   * person page lays the data out itself. `top` comes before the person's details (what must not
+   * be missed, such as a child missing now), `main` after the flags.
+   */
+  templates?: { top?: string; main?: string };
 }
 
 export interface PageContextSource {

@@ -51,6 +51,77 @@ export class Checker {
     return value as T;
   }
 
+  /** A calendar date typed as YYYY-MM-DD; undefined when blank or wrong (with an error). */
+  date(
+    value: unknown,
+    field: string,
+    opts: { label: string; required?: boolean; notFuture?: boolean; today?: string },
+  ): string | undefined {
+    const text = this.text(value, field, { label: opts.label, required: opts.required, max: 10 });
+    if (!text) return undefined;
+    if (!isIsoDate(text)) {
+      this.add(field, `${opts.label} must be a real date, like 2026-11-20`);
+      return undefined;
+    }
+    if (opts.notFuture && text > (opts.today ?? londonDate(new Date()))) {
+      this.add(field, `${opts.label} must be today or in the past`);
+      return undefined;
+    }
+    return text;
+  }
+
+  /**
+   * A moment: from a form, a London date and a 24-hour time typed apart (`field`-date and
+   * `field`-time); from the API, ISO 8601 text with its offset. Undefined when blank or wrong.
+   */
+  instant(
+    value: unknown,
+    field: string,
+    opts: { label: string; required?: boolean; notFuture?: boolean; time?: unknown },
+  ): Date | undefined {
+    let at: Date | undefined;
+    if (opts.time !== undefined) {
+      const day = this.date(value, `${field}-date`, {
+        label: `Date ${opts.label.toLowerCase()}`,
+        required: opts.required,
+      });
+      const time = this.text(opts.time, `${field}-time`, {
+        label: `Time ${opts.label.toLowerCase()}`,
+        max: 5,
+      });
+      if (!day) {
+        if (time && !opts.required) this.add(`${field}-date`, `Enter the date ${opts.label.toLowerCase()}`);
+        return undefined;
+      }
+      if (!time) {
+        this.add(`${field}-time`, `Enter the time ${opts.label.toLowerCase()}, like 21:30`);
+        return undefined;
+      }
+      const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(time);
+      if (!m) {
+        this.add(`${field}-time`, `Time ${opts.label.toLowerCase()} must be a 24-hour time, like 21:30`);
+        return undefined;
+      }
+      at = fromLondon(day, Number(m[1]), Number(m[2]));
+      field = `${field}-date`;
+    } else {
+      const text = this.text(value, field, { label: opts.label, required: opts.required, max: 40 });
+      if (!text) return undefined;
+      const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+      at = iso.test(text) && isIsoDate(text.slice(0, 10)) ? new Date(text) : undefined;
+      if (!at || Number.isNaN(at.getTime())) {
+        this.add(field, `${opts.label} must be a date and time with its offset, like 2026-11-20T21:30:00Z`);
+        return undefined;
+      }
+    }
+    // A few minutes' grace: the calling system's clock and ours may differ a little.
+    if (opts.notFuture && at.getTime() > Date.now() + 5 * 60_000) {
+      this.add(field, `${opts.label} must not be in the future`);
+      return undefined;
+    }
+    return at;
+  }
+
   throwIfAny(): void {
     if (this.errors.length) throw new ValidationError(this.errors);
   }
@@ -97,4 +168,53 @@ export function findBadText(value: unknown, path: string): { field: string; mess
     }
   }
   return undefined;
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return (
+    d.getUTCFullYear() === Number(m[1]) &&
+    d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3])
+  );
+}
+
+const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's (or an instant's) date in London, YYYY-MM-DD. */
+export const londonDate = (at: Date): string => LONDON_DATE.format(at);
+
+/** The instant a London wall-clock date and time name (the later one in the autumn's repeated hour). */
+export function fromLondon(day: string, hour: number, minute: number): Date {
+  const [y, mo, d] = day.split('-').map(Number);
+  const wall = Date.UTC(y, mo - 1, d, hour, minute);
+  const offsetAt = (t: number) => {
+    const p = Object.fromEntries(LONDON_PARTS.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - t;
+  };
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first));
+}
+
+/** A London date and time as a form shows them back ({ date: YYYY-MM-DD, time: HH:MM }). */
+export function toLondon(at: Date): { date: string; time: string } {
+  const p = Object.fromEntries(LONDON_PARTS.formatToParts(at).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }

@@ -46,6 +46,13 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
       specialistReferralNote: assessment.specialistReferralNote,
     };
     const editable = assessment.status === 'in_progress' && hasPermission(actor, 'assessments:record');
+    // What other modules hold about the child, beside the themes it bears on (education, missing).
+    const [education, missing] = editable
+      ? await Promise.all([
+          ctx.capabilities.educationFacts?.(actor, assessment.personId) ?? [],
+          ctx.capabilities.missingFacts?.(actor, assessment.personId) ?? [],
+        ])
+      : [[], []];
     return renderPage(
       request,
       reply,
@@ -66,6 +73,7 @@ export function assessmentsRoutes(ctx: AssessmentsRouteContext) {
         flagNames: FLAG_NAMES,
         canApprove: hasPermission(actor, 'assessments:approve'),
         analysisFindings: checkLanguage(String(values.analysis ?? '')),
+        themeFacts: { education, missing },
         ...extra,
       },
     );

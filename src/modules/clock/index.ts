@@ -10,6 +10,7 @@ export {
   completeWork,
   createClockService,
   openWorkForPerson,
+  peopleWithOpenWork,
   schedule,
   scheduleMany,
 } from './service.ts';

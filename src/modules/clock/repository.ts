@@ -24,13 +24,15 @@ export interface NewWorkItem {
   personId?: string | null;
   contactId?: string | null;
   assessmentId?: string | null;
+  missingEpisodeId?: string | null;
   dueAt: Date;
 }
 
 export async function insertWorkItem(db: Queryable, partnershipId: string, w: NewWorkItem): Promise<string> {
   const { rows } = await db.query(
-    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at,
+                            missing_episode_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
     [
       partnershipId,
       w.kind,
@@ -40,6 +42,7 @@ export async function insertWorkItem(db: Queryable, partnershipId: string, w: Ne
       w.contactId ?? null,
       w.assessmentId ?? null,
       w.dueAt,
+      w.missingEpisodeId ?? null,
     ],
   );
   return rows[0].id;
@@ -53,10 +56,12 @@ export async function insertWorkItems(
 ): Promise<string[]> {
   if (!items.length) return [];
   const { rows } = await db.query(
-    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at)
-     SELECT $1, x.kind, x.title, x.reason, x.person, x.contact, x.assessment, x.due
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[])
-            WITH ORDINALITY AS x(kind, title, reason, person, contact, assessment, due, n)
+    `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, contact_id, assessment_id, due_at,
+                            missing_episode_id)
+     SELECT $1, x.kind, x.title, x.reason, x.person, x.contact, x.assessment, x.due, x.episode
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[],
+                   $9::uuid[])
+            WITH ORDINALITY AS x(kind, title, reason, person, contact, assessment, due, episode, n)
       ORDER BY x.n
      RETURNING id`,
     [
@@ -68,6 +73,7 @@ export async function insertWorkItems(
       items.map((w) => w.contactId ?? null),
       items.map((w) => w.assessmentId ?? null),
       items.map((w) => w.dueAt),
+      items.map((w) => w.missingEpisodeId ?? null),
     ],
   );
   return rows.map((r: { id: string }) => r.id);
@@ -78,6 +84,7 @@ export interface WorkMatch {
   personId?: string;
   contactId?: string;
   assessmentId?: string;
+  missingEpisodeId?: string;
 }
 
 export async function completeWork(
@@ -91,7 +98,7 @@ export async function completeWork(
     `UPDATE work_item SET completed_at = now(), completed_by = $6, completion_note = $7
       WHERE partnership_id = $1 AND kind = $2 AND completed_at IS NULL
         AND ($3::uuid IS NULL OR person_id = $3) AND ($4::uuid IS NULL OR contact_id = $4)
-        AND ($5::uuid IS NULL OR assessment_id = $5)`,
+        AND ($5::uuid IS NULL OR assessment_id = $5) AND ($8::uuid IS NULL OR missing_episode_id = $8)`,
     [
       partnershipId,
       match.kind,
@@ -100,6 +107,7 @@ export async function completeWork(
       match.assessmentId ?? null,
       userId,
       note,
+      match.missingEpisodeId ?? null,
     ],
   );
   return result.rowCount ?? 0;
@@ -115,7 +123,7 @@ export async function bringForward(
     `UPDATE work_item SET due_at = least(due_at, $6)
       WHERE partnership_id = $1 AND kind = $2 AND completed_at IS NULL
         AND ($3::uuid IS NULL OR person_id = $3) AND ($4::uuid IS NULL OR contact_id = $4)
-        AND ($5::uuid IS NULL OR assessment_id = $5)
+        AND ($5::uuid IS NULL OR assessment_id = $5) AND ($7::uuid IS NULL OR missing_episode_id = $7)
       RETURNING due_at AS "dueAt"`,
     [
       partnershipId,
@@ -124,6 +132,7 @@ export async function bringForward(
       match.contactId ?? null,
       match.assessmentId ?? null,
       dueBy,
+      match.missingEpisodeId ?? null,
     ],
   );
   return rows[0]?.dueAt ?? null;
@@ -158,6 +167,7 @@ export interface WorkItemRow {
   contactId: string | null;
   contactReference: string | null;
   assessmentId: string | null;
+  missingEpisodeId: string | null;
   dueAt: Date;
   createdAt: Date;
   completedAt: Date | null;
@@ -167,7 +177,7 @@ const WORK_SELECT = `
   SELECT w.id, w.kind, w.title, w.reason, w.person_id AS "personId",
          CASE WHEN p.id IS NULL THEN NULL ELSE p.given_name || ' ' || p.family_name END AS "personName",
          w.contact_id AS "contactId", c.reference AS "contactReference", w.assessment_id AS "assessmentId",
-         w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
+         w.missing_episode_id AS "missingEpisodeId", w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
     FROM work_item w
     LEFT JOIN person p ON p.id = w.person_id
     LEFT JOIN contact c ON c.id = w.contact_id`;
@@ -190,7 +200,7 @@ export async function workForPerson(
   const { rows } = await db.query(
     `SELECT w.id, w.kind, w.title, w.reason, w.person_id AS "personId", NULL AS "personName",
             w.contact_id AS "contactId", c.reference AS "contactReference", w.assessment_id AS "assessmentId",
-            w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
+            w.missing_episode_id AS "missingEpisodeId", w.due_at AS "dueAt", w.created_at AS "createdAt", w.completed_at AS "completedAt"
        FROM work_item w LEFT JOIN contact c ON c.id = w.contact_id
       WHERE w.partnership_id = $1 AND w.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))
         AND w.completed_at IS NULL
@@ -204,10 +214,11 @@ export async function workForPerson(
 export async function attentionCounts(
   db: Queryable,
   partnershipId: string,
-): Promise<{ overdue: number; riskReview: number }> {
+): Promise<{ overdue: number; riskReview: number; returnInterview: number }> {
   const { rows } = await db.query(
     `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
-            count(*) FILTER (WHERE kind = 'risk_review')::int AS "riskReview"
+            count(*) FILTER (WHERE kind = 'risk_review')::int AS "riskReview",
+            count(*) FILTER (WHERE kind = 'return_interview')::int AS "returnInterview"
        FROM work_item WHERE partnership_id = $1 AND completed_at IS NULL`,
     [partnershipId],
   );
@@ -239,4 +250,20 @@ export async function completeById(
     [partnershipId, id, userId, note],
   );
   return result.rowCount === 1;
+}
+
+/** Of these people, those with open work of this kind (e.g. an assessment under way). */
+export async function peopleWithOpenWork(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+  kind: WorkKind,
+): Promise<string[]> {
+  if (!personIds.length) return [];
+  const { rows } = await db.query(
+    `SELECT DISTINCT person_id AS "personId" FROM work_item
+      WHERE partnership_id = $1 AND person_id = ANY($2::uuid[]) AND kind = $3 AND completed_at IS NULL`,
+    [partnershipId, personIds, kind],
+  );
+  return rows.map((r: { personId: string }) => r.personId);
 }

@@ -19,10 +19,24 @@ export function clockRoutes(ctx: ClockRouteContext) {
       '/work',
       { config: { access: 'clock:view_queues' }, schema: { querystring: PageQuery } },
       async (request, reply) => {
-        const queues = await ctx.service.queues(actorOf(request));
+        const actor = actorOf(request);
+        const queues = await ctx.service.queues(actor);
+        const people = [
+          ...new Set(
+            Object.values(queues).flatMap((list: { personId: string | null }[]) =>
+              list.map((w) => w.personId),
+            ),
+          ),
+        ];
+        const missing =
+          (await ctx.capabilities.missingNow?.(
+            actor,
+            people.filter((id): id is string => !!id),
+          )) ?? new Map();
         return renderPage(request, reply, 'clock/views/queues.njk', {
           title: 'Work queues',
           queues,
+          missing: Object.fromEntries(missing),
           now: new Date(),
           kindNames: WORK_KIND_NAMES,
         });

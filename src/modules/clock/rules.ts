@@ -7,6 +7,8 @@ export const WORK_KINDS = [
   'allegation_strategy',
   'risk_review',
   'signoff',
+  'return_interview',
+  'consider_assessment',
 ] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
@@ -17,10 +19,17 @@ export const WORK_KIND_NAMES: Record<WorkKind, string> = {
   allegation_strategy: 'Allegation: strategy discussion and risk assessment',
   risk_review: 'Risk review needed',
   signoff: 'Manager sign-off',
+  return_interview: 'Return home interview',
+  consider_assessment: 'Consider an exploitation assessment',
 };
 
 /** Work that is done by recording its outcome on the item itself; the rest is done by its own action. */
-export const COMPLETED_ON_ITEM: readonly WorkKind[] = ['risk_review', 'flag_review', 'allegation_strategy'];
+export const COMPLETED_ON_ITEM: readonly WorkKind[] = [
+  'risk_review',
+  'flag_review',
+  'allegation_strategy',
+  'consider_assessment',
+];
 
 export const UNITS = ['hours', 'working_days', 'days', 'months'] as const;
 export type Unit = (typeof UNITS)[number];
@@ -39,6 +48,9 @@ export const DEFAULT_CLOCK_RULES: ClockRule[] = [
   { kind: 'allegation_strategy', amount: 45, unit: 'days' },
   { kind: 'risk_review', amount: 1, unit: 'working_days' },
   { kind: 'signoff', amount: 1, unit: 'working_days' },
+  // Statutory guidance: a return home interview is offered within 72 hours of the child's return.
+  { kind: 'return_interview', amount: 72, unit: 'hours' },
+  { kind: 'consider_assessment', amount: 1, unit: 'working_days' },
 ];
 
 export function dueAt(rule: Pick<ClockRule, 'amount' | 'unit'>, from: Date): Date {

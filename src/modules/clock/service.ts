@@ -34,6 +34,8 @@ export interface Queues {
   riskReview: repo.WorkItemRow[];
   signoff: repo.WorkItemRow[];
   frontDoor: repo.WorkItemRow[];
+  returnInterview: repo.WorkItemRow[];
+  considerAssessment: repo.WorkItemRow[];
   upcoming: repo.WorkItemRow[];
 }
 
@@ -50,6 +52,8 @@ export function classify(items: repo.WorkItemRow[], now: Date): Queues {
     riskReview: of('risk_review'),
     signoff: of('signoff'),
     frontDoor: of('front_door_decision'),
+    returnInterview: of('return_interview'),
+    considerAssessment: of('consider_assessment'),
     upcoming: items.filter((w) => !overdue.includes(w) && !dueToday.includes(w)),
   };
 }
@@ -109,6 +113,14 @@ export async function bringForward(
 export function completeWork(c: Queryable, actor: Actor, match: repo.WorkMatch, note: string | null = null) {
   return repo.completeWork(c, actor.partnershipId, match, actor.userId, note);
 }
+
+/** Of these people, those with open work of a kind (for another module's transaction). */
+export const peopleWithOpenWork = (
+  c: Queryable,
+  partnershipId: string,
+  personIds: string[],
+  kind: WorkKind,
+) => repo.peopleWithOpenWork(c, partnershipId, personIds, kind);
 
 /** Open work about a person (the case's visible clock). For pages that already checked access. */
 export const openWorkForPerson = (c: Queryable, partnershipId: string, personId: string) =>

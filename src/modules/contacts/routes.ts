@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
 import { ConflictError, type FieldError, ValidationError } from '../../platform/errors.ts';
+import { IdempotencyHeaders } from '../../platform/idempotency.ts';
 import type { RouteContext } from '../../platform/module.ts';
 import {
   code,
@@ -118,17 +119,6 @@ const ContactBody = Type.Object(
     ],
   },
 );
-
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[\\x21-\\x7e]+$',
-      description: 'Visible ASCII, unique per contact; a retry with the same key and body returns the first',
-    }),
-  ),
-});
 
 const DecisionBody = Type.Object(
   { outcome: code(OUTCOMES), urgency: code(URGENCIES), rationale: Type.String({ maxLength: 20000 }) },

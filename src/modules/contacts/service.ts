@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
+import { bodyHash } from '../../platform/idempotency.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind, visiblePeople } from '../../platform/visibility/index.ts';
 import { startAssessment } from '../assessments/index.ts';
@@ -35,23 +35,6 @@ export const contactsPolicy = definePolicy('contacts', {
 // What a contact or decision says is for those who may open contacts, wherever it appears.
 defineRecordKind('contact', 'contacts:view', 'Contact received (details restricted)');
 defineRecordKind('decision', 'contacts:view', 'Front Door decision (details restricted)');
-
-/** A stable digest of a request body: the same JSON in any key order gives the same hash. */
-function bodyHash(body: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v as object)
-              .sort()
-              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(body)))
-    .digest('hex');
-}
 
 export function createContactsService(db: Database, people: PeopleService, events: EventBus) {
   const agencyIds = (c: Queryable, actor: Actor) => partnershipAgencyIds(c, actor.partnershipId);

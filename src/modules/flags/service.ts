@@ -5,7 +5,7 @@ import { NotFoundError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/index.ts';
 import { Checker } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind } from '../../platform/visibility/index.ts';
-import { completeWork, schedule, scheduleMany } from '../clock/index.ts';
+import { completeWork, peopleWithOpenWork, schedule, scheduleMany } from '../clock/index.ts';
 import { addChronologyEntry } from '../people/index.ts';
 import {
   type AssessedLevel,
@@ -178,8 +178,9 @@ export const currentFlagsOfPeople = (c: Queryable, partnershipId: string, person
   repo.currentFlagsOfPeople(c, partnershipId, personIds);
 
 /**
- * For each of these people with a current flag, a "risk review needed" item on the clock, saying
- * what happened and what they are flagged for. For use inside the transaction of what happened.
+ * For each of these people with a current flag or an assessment under way, a "risk review needed"
+ * item on the clock, saying what happened and what they are flagged for. For use inside the
+ * transaction of what happened.
  */
 export async function scheduleRiskReviews(
   c: Queryable,
@@ -187,16 +188,30 @@ export async function scheduleRiskReviews(
   personIds: string[],
   why: { reason: string; title?: string; contactId?: string | null },
 ): Promise<number> {
-  const flags = await repo.currentFlagsOfPeople(c, actor.partnershipId, [...new Set(personIds)]);
-  const items = [...flags]
-    .filter(([, current]) => current.length)
-    .map(([personId, current]) => ({
-      kind: 'risk_review' as const,
-      title: why.title ?? 'Risk review needed: something new about a flagged person',
-      reason: `${why.reason} while flagged ${current.map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
+  const ids = [...new Set(personIds)];
+  const flags = await repo.currentFlagsOfPeople(c, actor.partnershipId, ids);
+  const flagged = new Set([...flags].filter(([, current]) => current.length).map(([id]) => id));
+  const assessing = (
+    await peopleWithOpenWork(
+      c,
+      actor.partnershipId,
+      ids.filter((id) => !flagged.has(id)),
+      'assessment',
+    )
+  ).filter((id) => !flagged.has(id));
+  const items = [
+    ...[...flagged].map((personId) => ({
       personId,
-      contactId: why.contactId ?? null,
-    }));
+      reason: `${why.reason} while flagged ${(flags.get(personId) ?? []).map((f) => `${FLAG_NAMES[f.flagType]} ${LEVEL_NAMES[f.riskLevel].toLowerCase()}`).join(', ')}`,
+    })),
+    ...assessing.map((personId) => ({ personId, reason: `${why.reason} while an assessment is under way` })),
+  ].map((x) => ({
+    kind: 'risk_review' as const,
+    title: why.title ?? 'Risk review needed: something new about a flagged person',
+    reason: x.reason,
+    personId: x.personId,
+    contactId: why.contactId ?? null,
+  }));
   await scheduleMany(c, actor.partnershipId, items);
   return items.length;
 }

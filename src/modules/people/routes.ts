@@ -149,6 +149,9 @@ export const CHRONOLOGY_KINDS = [
   { value: 'assessment', text: 'Assessments' },
   { value: 'flag', text: 'Flags' },
   { value: 'review', text: 'Reviews' },
+  { value: 'missing', text: 'Missing episodes' },
+  { value: 'placement', text: 'Placements' },
+  { value: 'education', text: 'Education' },
   { value: 'record', text: 'Record changes' },
 ];
 
@@ -210,11 +213,18 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
             canCreate,
           });
         try {
-          const { results } = await people.search(actorOf(request), query);
+          const actor = actorOf(request);
+          const { results } = await people.search(actor, query);
+          // A child missing now says so wherever they appear.
+          const missing =
+            (await ctx.capabilities.missingNow?.(
+              actor,
+              results.map((r) => r.id),
+            )) ?? new Map();
           return renderPage(request, reply, 'people/views/search.njk', {
             title: 'People',
             values: query,
-            results,
+            results: results.map((r) => ({ ...r, missingSince: missing.get(r.id) ?? null })),
             searched: true,
             canCreate,
           });
@@ -337,6 +347,10 @@ export function peopleRoutes(ctx: PeopleRouteContext) {
         agencyRecords: records.agencyRecords,
         merges: records.merges,
         ...Object.fromEntries(panels.map((p, i) => [p.key, loaded[i]])),
+        sections: {
+          top: panels.flatMap((p) => (p.templates?.top ? [p.templates.top] : [])),
+          main: panels.flatMap((p) => (p.templates?.main ? [p.templates.main] : [])),
+        },
       };
     }
 

@@ -1,6 +1,7 @@
 export { reportsPolicy } from './policy.ts';
+export { listWards } from './repository.ts';
 export { reportsRoutes } from './routes.ts';
-export { createReportsService, type ReportsService, ratePer10000 } from './service.ts';
+export { createReportsService, type ReportsService, ratePer10000, wardReportPeriod } from './service.ts';
 
 import { defineModule } from '../../platform/module.ts';
 import { reportsPolicy } from './policy.ts';

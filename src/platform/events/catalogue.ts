@@ -18,4 +18,22 @@ export interface DomainEvents {
   'person.created': { personId: string };
   'person.merged': { mergeId: string; survivorId: string; absorbedId: string };
   'person.unmerged': { mergeId: string; survivorId: string; absorbedId: string };
+  'placement.started': {
+    placementId: string;
+    personId: string;
+    kind: string;
+    outOfArea: boolean;
+    move: boolean;
+  };
+  'education.recorded': { educationEventId: string; personId: string; kind: string };
+  'missing.reported': { episodeId: string; personId: string; riskGrading: string; reportedBy: string };
+  'missing.regraded': { episodeId: string; personId: string; from: string; to: string };
+  'missing.returned': { episodeId: string; personId: string; returnedAt: Date };
+  'return_interview.recorded': {
+    interviewId: string;
+    episodeId: string;
+    personId: string;
+    outcome: string;
+    indicators: string[];
+  };
 }

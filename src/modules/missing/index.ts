@@ -1,0 +1,53 @@
+export {
+  GRADING_NAMES,
+  GRADINGS,
+  INDICATOR_NAMES,
+  INDICATORS,
+  REPEAT_DAYS,
+  REPEAT_EPISODES,
+  REPORTERS,
+} from './reference.ts';
+export {
+  academicYearOf,
+  createMissingService,
+  durationText,
+  INTERVIEW_HOURS,
+  type MissingFigures,
+  type MissingService,
+  missingPolicy,
+} from './service.ts';
+
+import { hasPermission } from '../../platform/access.ts';
+import { defineModule } from '../../platform/module.ts';
+import { missingRoutes } from './routes.ts';
+import { seedMissing } from './seed.ts';
+import { createMissingService, missingPolicy } from './service.ts';
+
+/**
+ * Missing episodes and return home interviews: on the child's chronology, on the clock (the
+ * 72-hour interview), feeding the risk picture through events (a risk review for a flagged or
+ * assessed child; repeat episodes put "consider an assessment" before the Front Door).
+ */
+export const missingModule = defineModule({
+  name: 'missing',
+  policy: missingPolicy,
+  service: (ctx) => createMissingService(ctx.db, ctx.events),
+  routes: (app, ctx) => missingRoutes(ctx)(app),
+  navigation: [{ href: '/reports/missing', text: 'Missing', permission: 'missing:view_figures', order: 53 }],
+  personPanels: (missing) => [
+    {
+      key: 'missing',
+      permission: 'missing:view',
+      templates: { top: 'missing/views/panel-top.njk', main: 'missing/views/panel.njk' },
+      load: async (actor, person) => ({
+        ...(await missing.forPerson(actor, person.id)),
+        canRecord: hasPermission(actor, 'missing:record'),
+      }),
+    },
+  ],
+  provides: (missing) => ({
+    missingFacts: (actor, personId) => missing.facts(actor, personId),
+    missingNow: (actor, personIds) => missing.missingNow(actor, personIds),
+  }),
+  seed: seedMissing,
+});

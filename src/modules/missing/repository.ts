@@ -1,0 +1,355 @@
+import type { Queryable } from '../../db/database.ts';
+import type { FoundBy, Grading, Indicator, InterviewOutcome, MissingFrom, Reporter } from './reference.ts';
+
+export interface Episode {
+  id: string;
+  personId: string;
+  reportedAt: Date;
+  reportedBy: Reporter;
+  lastSeenAt: Date;
+  lastSeenPlace: string | null;
+  missingFrom: MissingFrom;
+  placementId: string | null;
+  placementName: string | null;
+  circumstances: string | null;
+  clothing: string | null;
+  riskGrading: Grading;
+  returnedAt: Date | null;
+  foundPlace: string | null;
+  foundPostcode: string | null;
+  foundBy: FoundBy | null;
+  foundWith: string | null;
+  policeReference: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  version: number;
+}
+
+const SELECT = `SELECT e.id, e.person_id AS "personId", e.reported_at AS "reportedAt", e.reported_by AS "reportedBy",
+       e.last_seen_at AS "lastSeenAt", e.last_seen_place AS "lastSeenPlace", e.missing_from AS "missingFrom",
+       e.placement_id AS "placementId", pl.provider AS "placementName", e.circumstances, e.clothing,
+       e.risk_grading AS "riskGrading", e.returned_at AS "returnedAt", e.found_place AS "foundPlace",
+       e.found_postcode AS "foundPostcode", e.found_by AS "foundBy", e.found_with AS "foundWith",
+       e.police_reference AS "policeReference", u.display_name AS "createdBy", e.created_at AS "createdAt", e.version
+  FROM missing_episode e
+  LEFT JOIN placement pl ON pl.id = e.placement_id
+  LEFT JOIN app_user u ON u.id = e.created_by`;
+
+export async function episodesOf(db: Queryable, partnershipId: string, personId: string): Promise<Episode[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE e.partnership_id = $1 AND e.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))
+      ORDER BY e.last_seen_at DESC`,
+    [partnershipId, personId],
+  );
+  return rows;
+}
+
+export async function findEpisode(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+): Promise<Episode | undefined> {
+  const { rows } = await db.query(`${SELECT} WHERE e.partnership_id = $1 AND e.id = $2`, [partnershipId, id]);
+  return rows[0];
+}
+
+export async function findByIdempotencyKey(
+  db: Queryable,
+  partnershipId: string,
+  userId: string,
+  key: string,
+): Promise<{ id: string; bodyHash: string | null } | undefined> {
+  const { rows } = await db.query(
+    `SELECT id, idempotency_body_hash AS "bodyHash" FROM missing_episode
+      WHERE partnership_id = $1 AND created_by = $2 AND idempotency_key = $3`,
+    [partnershipId, userId, key],
+  );
+  return rows[0];
+}
+
+export interface NewEpisode {
+  personId: string;
+  reportedAt: Date;
+  reportedBy: Reporter;
+  lastSeenAt: Date;
+  lastSeenPlace: string | null;
+  missingFrom: MissingFrom;
+  placementId: string | null;
+  circumstances: string | null;
+  clothing: string | null;
+  riskGrading: Grading;
+  policeReference: string | null;
+}
+
+/** Inserts an episode; undefined when the Idempotency-Key was used before (the unique index decides). */
+export async function insertEpisode(
+  db: Queryable,
+  partnershipId: string,
+  userId: string,
+  e: NewEpisode,
+  idempotency: { key: string; bodyHash: string } | null,
+): Promise<string | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO missing_episode (partnership_id, person_id, reported_at, reported_by, last_seen_at, last_seen_place,
+        missing_from, placement_id, circumstances, clothing, risk_grading, police_reference, created_by,
+        idempotency_key, idempotency_body_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+     ON CONFLICT (partnership_id, created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [
+      partnershipId,
+      e.personId,
+      e.reportedAt,
+      e.reportedBy,
+      e.lastSeenAt,
+      e.lastSeenPlace,
+      e.missingFrom,
+      e.placementId,
+      e.circumstances,
+      e.clothing,
+      e.riskGrading,
+      e.policeReference,
+      userId,
+      idempotency?.key ?? null,
+      idempotency?.bodyHash ?? null,
+    ],
+  );
+  return rows[0]?.id;
+}
+
+export async function insertGrading(
+  db: Queryable,
+  partnershipId: string,
+  g: {
+    episodeId: string;
+    riskGrading: Grading;
+    gradedAt: Date;
+    gradedBy: string | null;
+    reason: string | null;
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO missing_grading (partnership_id, episode_id, risk_grading, graded_at, graded_by, reason)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [partnershipId, g.episodeId, g.riskGrading, g.gradedAt, g.gradedBy, g.reason],
+  );
+}
+
+export interface Grade {
+  episodeId: string;
+  riskGrading: Grading;
+  gradedAt: Date;
+  gradedBy: string | null;
+  reason: string | null;
+}
+
+export async function gradingsOf(
+  db: Queryable,
+  partnershipId: string,
+  episodeIds: string[],
+): Promise<Grade[]> {
+  if (!episodeIds.length) return [];
+  const { rows } = await db.query(
+    `SELECT g.episode_id AS "episodeId", g.risk_grading AS "riskGrading", g.graded_at AS "gradedAt",
+            u.display_name AS "gradedBy", g.reason
+       FROM missing_grading g LEFT JOIN app_user u ON u.id = g.graded_by
+      WHERE g.partnership_id = $1 AND g.episode_id = ANY($2::uuid[]) ORDER BY g.graded_at`,
+    [partnershipId, episodeIds],
+  );
+  return rows;
+}
+
+export async function setGrading(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  grading: Grading,
+): Promise<void> {
+  await db.query(
+    'UPDATE missing_episode SET risk_grading = $3, version = version + 1 WHERE partnership_id = $1 AND id = $2',
+    [partnershipId, id, grading],
+  );
+}
+
+/** Records the return; false when the episode was already closed (two returns racing). */
+export async function recordReturn(
+  db: Queryable,
+  partnershipId: string,
+  id: string,
+  r: {
+    returnedAt: Date;
+    foundPlace: string | null;
+    foundPostcode: string | null;
+    foundBy: FoundBy;
+    foundWith: string | null;
+  },
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE missing_episode SET returned_at = $3, found_place = $4, found_postcode = $5, found_by = $6,
+            found_with = $7, version = version + 1
+      WHERE partnership_id = $1 AND id = $2 AND returned_at IS NULL`,
+    [partnershipId, id, r.returnedAt, r.foundPlace, r.foundPostcode, r.foundBy, r.foundWith],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Episodes of the child's group that overlap a span (an open end is open). */
+export async function overlapping(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+  from: Date,
+  to: Date | null,
+  exceptId: string | null = null,
+): Promise<Episode[]> {
+  const { rows } = await db.query(
+    `${SELECT} WHERE e.partnership_id = $1 AND e.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g))
+        AND ($5::uuid IS NULL OR e.id <> $5)
+        AND ($4::timestamptz IS NULL OR e.last_seen_at < $4) AND (e.returned_at IS NULL OR e.returned_at > $3)
+      ORDER BY e.last_seen_at`,
+    [partnershipId, personId, from, to, exceptId],
+  );
+  return rows;
+}
+
+export async function countSince(
+  db: Queryable,
+  partnershipId: string,
+  personId: string,
+  since: Date,
+): Promise<number> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS n FROM missing_episode
+      WHERE partnership_id = $1 AND person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) AND last_seen_at >= $3`,
+    [partnershipId, personId, since],
+  );
+  return rows[0].n;
+}
+
+/** Of these people, those missing now, with when they were last seen. */
+export async function missingNow(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+): Promise<Map<string, Date>> {
+  if (!personIds.length) return new Map();
+  const { rows } = await db.query(
+    `SELECT q.root AS "personId", max(e.last_seen_at) AS "lastSeenAt" FROM unnest($2::uuid[]) AS q(root)
+       JOIN missing_episode e ON e.person_id = ANY(ARRAY(SELECT g FROM person_group(q.root) g))
+      WHERE e.partnership_id = $1 AND e.returned_at IS NULL GROUP BY q.root`,
+    [partnershipId, personIds],
+  );
+  return new Map(rows.map((r: { personId: string; lastSeenAt: Date }) => [r.personId, r.lastSeenAt]));
+}
+
+export interface Interview {
+  id: string;
+  episodeId: string;
+  personId: string;
+  offeredAt: Date;
+  outcome: InterviewOutcome;
+  interviewerName: string;
+  interviewerRole: string;
+  heldAt: Date | null;
+  whereTheyWere: string | null;
+  whoWith: string | null;
+  pushFactors: string | null;
+  pullFactors: string | null;
+  indicators: Indicator[];
+  notes: string | null;
+  recordedBy: string | null;
+  recordedAt: Date;
+}
+
+export async function interviewsOf(
+  db: Queryable,
+  partnershipId: string,
+  episodeIds: string[],
+): Promise<Interview[]> {
+  if (!episodeIds.length) return [];
+  const { rows } = await db.query(
+    `SELECT r.id, r.episode_id AS "episodeId", r.person_id AS "personId", r.offered_at AS "offeredAt", r.outcome,
+            r.interviewer_name AS "interviewerName", r.interviewer_role AS "interviewerRole", r.held_at AS "heldAt",
+            r.where_they_were AS "whereTheyWere", r.who_with AS "whoWith", r.push_factors AS "pushFactors",
+            r.pull_factors AS "pullFactors", r.indicators, r.notes, u.display_name AS "recordedBy",
+            r.recorded_at AS "recordedAt"
+       FROM return_interview r LEFT JOIN app_user u ON u.id = r.recorded_by
+      WHERE r.partnership_id = $1 AND r.episode_id = ANY($2::uuid[])`,
+    [partnershipId, episodeIds],
+  );
+  return rows;
+}
+
+export async function insertInterview(
+  db: Queryable,
+  partnershipId: string,
+  userId: string,
+  r: Omit<Interview, 'id' | 'recordedBy' | 'recordedAt'>,
+): Promise<string | undefined> {
+  const { rows } = await db.query(
+    `INSERT INTO return_interview (partnership_id, episode_id, person_id, offered_at, outcome, interviewer_name,
+        interviewer_role, independent_of_carer, held_at, where_they_were, who_with, push_factors, pull_factors,
+        indicators, notes, recorded_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $14, $15)
+     ON CONFLICT (episode_id) DO NOTHING RETURNING id`,
+    [
+      partnershipId,
+      r.episodeId,
+      r.personId,
+      r.offeredAt,
+      r.outcome,
+      r.interviewerName,
+      r.interviewerRole,
+      r.heldAt,
+      r.whereTheyWere,
+      r.whoWith,
+      r.pushFactors,
+      r.pullFactors,
+      r.indicators,
+      r.notes,
+      userId,
+    ],
+  );
+  return rows[0]?.id;
+}
+
+export interface EpisodeFact {
+  personId: string;
+  lastSeenAt: Date;
+  returnedAt: Date | null;
+  interviewOfferedAt: Date | null;
+}
+
+/** The episodes that began in a span or were still open in it, with when an interview was offered. */
+export async function episodesInSpan(
+  db: Queryable,
+  partnershipId: string,
+  from: Date,
+  to: Date,
+): Promise<EpisodeFact[]> {
+  const { rows } = await db.query(
+    `SELECT e.person_id AS "personId", e.last_seen_at AS "lastSeenAt", e.returned_at AS "returnedAt",
+            r.offered_at AS "interviewOfferedAt"
+       FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
+      WHERE e.partnership_id = $1 AND e.last_seen_at < $3 AND (e.returned_at IS NULL OR e.returned_at >= $2)`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/** The people behind the figures: ward now and whether children's social care knows them. */
+export async function peopleForFigures(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+): Promise<{ id: string; wardCode: string | null; dateOfBirth: string | null; knownToCsc: boolean }[]> {
+  if (!personIds.length) return [];
+  const { rows } = await db.query(
+    `SELECT p.id, p.ward_code AS "wardCode", to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
+            EXISTS (SELECT 1 FROM person_agency pa JOIN agency a ON a.id = pa.agency_id
+                     WHERE pa.person_id = p.id AND a.kind = 'childrens_social_care') AS "knownToCsc"
+       FROM person p WHERE p.partnership_id = $1 AND p.id = ANY($2::uuid[])`,
+    [partnershipId, personIds],
+  );
+  return rows;
+}
