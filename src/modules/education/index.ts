@@ -18,7 +18,7 @@ import { hasPermission } from '../../platform/access.ts';
 import { defineModule } from '../../platform/module.ts';
 import { educationRoutes } from './routes.ts';
 import { seedEducation } from './seed.ts';
-import { createEducationService, educationPolicy } from './service.ts';
+import { createEducationService, type EducationService, educationPolicy } from './service.ts';
 
 export const educationModule = defineModule({
   name: 'education',
@@ -37,5 +37,13 @@ export const educationModule = defineModule({
       }),
     },
   ],
+  // A referral as missing education, for the route that records where the child was found.
+  async fixtures({ services, actors, ids }) {
+    const { id } = await (services.education as EducationService).record(actors.frontdoor, ids.person, {
+      kind: 'missing_education',
+      startedOn: new Date().toISOString().slice(0, 10),
+    });
+    return { ':eventId': id };
+  },
   provides: (education) => ({ educationFacts: (actor, personId) => education.facts(actor, personId) }),
 });

@@ -21,7 +21,7 @@ import { hasPermission } from '../../platform/access.ts';
 import { defineModule } from '../../platform/module.ts';
 import { missingRoutes } from './routes.ts';
 import { seedMissing } from './seed.ts';
-import { createMissingService, missingPolicy } from './service.ts';
+import { createMissingService, type MissingService, missingPolicy } from './service.ts';
 
 /**
  * Missing episodes and return home interviews: on the child's chronology, on the clock (the
@@ -50,4 +50,18 @@ export const missingModule = defineModule({
     missingNow: (actor, personIds) => missing.missingNow(actor, personIds),
   }),
   seed: seedMissing,
+  // An episode that has ended (so its interview's routes have something to record against).
+  async fixtures({ services, actors, ids }) {
+    const lastSeen = new Date(Date.now() - 30 * 3_600_000);
+    const { id } = await (services.missing as MissingService).report(actors.police, {
+      personId: ids.person,
+      reportedBy: 'police',
+      lastSeenAt: lastSeen.toISOString(),
+      missingFrom: 'home',
+      riskGrading: 'low',
+      returnedAt: new Date(lastSeen.getTime() + 6 * 3_600_000).toISOString(),
+      foundBy: 'police',
+    });
+    return { '/missing-episodes/:id': `/missing-episodes/${id}` };
+  },
 });

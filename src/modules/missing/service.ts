@@ -441,8 +441,10 @@ export function createMissingService(db: Database, events: EventBus) {
         `${recent} missing episodes in ${REPEAT_DAYS} days and no exploitation flag`,
         id,
       );
-    if (input.returned)
+    if (input.returned) {
+      await repo.recordReturn(c, actor.partnershipId, id, input.returned);
       await returned(c, actor, { id, personId, lastSeenAt: input.lastSeenAt }, input.returned);
+    }
     return id;
   }
 
@@ -486,8 +488,15 @@ export function createMissingService(db: Database, events: EventBus) {
         const id = await db.for(actor).tx((c) => recordEpisode(c, actor, input, idempotency));
         if (id) return { id, created: true };
       } catch (error) {
-        if (!(idempotency && (error as { code?: string }).code === '23505')) throw error;
+        // Retries racing: the first to commit wins, and the others (refused by the unique key, or
+        // by the episode it opened) answer with it. Anything else stands.
+        const raced = (error as { code?: string }).code === '23505' || error instanceof ValidationError;
+        if (!(idempotency && raced)) throw error;
+        const winner = await earlier();
+        if (winner) return { id: winner, created: false };
+        throw error;
       }
+      // The key was taken by a retry that committed first: answer with its episode.
       const winner = await earlier();
       if (!winner) throw new ConflictError('The episode with this Idempotency-Key could not be found');
       return { id: winner, created: false };
