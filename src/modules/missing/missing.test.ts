@@ -11,6 +11,7 @@ import {
 } from '../../../test/helpers.ts';
 import { sealAll, verifyAuditTrail } from '../../platform/audit/index.ts';
 import { toLondon } from '../../platform/validation.ts';
+import { academicYearOf } from './service.ts';
 
 const HOUR = 3_600_000;
 const ago = (hours: number) => new Date(Date.now() - hours * HOUR);
@@ -492,6 +493,17 @@ describe('missing episodes, return home interviews, placements and education', (
     assert.equal(found.statusCode, 303, found.body);
     const after = (await call('GET', `/api/v1/people/${pupil}/education-events`, 'police')).json().status;
     assert.equal(after.missingEducation, false);
+    // The figures: referrals in this academic year, with whereabouts established, and home education.
+    const figures = (await call('GET', `/api/v1/reports/missing?to=${today.slice(0, 7)}`, 'analyst')).json();
+    const year = figures.missingEducation.find(
+      (y: { academicYear: string }) => y.academicYear === academicYearOf(today),
+    );
+    const { rows } = await t.owner.pool.query(
+      "SELECT count(*)::int AS n, count(whereabouts)::int AS found FROM education_event WHERE kind = 'missing_education' AND started_on >= $1",
+      [`${figures.from}-01`],
+    );
+    assert.deepEqual([year.referrals, year.established], [rows[0].n, rows[0].found]);
+    assert.equal(typeof figures.homeEducation.registered, 'number');
     // The assessment's education theme shows what Lantern holds.
     const started = await clients.frontdoor.post(`/people/${pupil}/assessments`, {});
     const form = await clients.frontdoor.get(String(started.headers.location));

@@ -16,6 +16,7 @@ import { bodyHash } from '../../platform/idempotency.ts';
 import { asList, Checker, fromLondon, londonDate } from '../../platform/validation.ts';
 import { assertCanSeePerson, defineRecordKind, visiblePeople } from '../../platform/visibility/index.ts';
 import { completeWork, peopleWithOpenWork, schedule } from '../clock/index.ts';
+import { educationEventsInPeriod } from '../education/index.ts';
 import { currentFlagsOf } from '../flags/index.ts';
 import { normalisePostcode } from '../people/index.ts';
 import { currentPlacementOf, placementById, placementSpells } from '../placements/index.ts';
@@ -265,6 +266,10 @@ export interface MissingFigures {
   wards: { code: string; name: string; children: Shown; episodes: Shown }[];
   totals: { children: Shown; episodes: Shown };
   interviews: { returns: Shown; offeredInTime: Shown; percent: number | null };
+  /** Children missing education: referrals per academic year and how many were found. */
+  missingEducation: { academicYear: string; referrals: Shown; established: Shown; percent: number | null }[];
+  /** Children electively home educated on the period's last day (or today). */
+  homeEducation: { on: string; registered: Shown };
 }
 
 export function createMissingService(db: Database, events: EventBus) {
@@ -771,11 +776,37 @@ export function createMissingService(db: Database, events: EventBus) {
       const [ty, tm] = to.split('-').map(Number);
       const endMonth = `${tm === 12 ? ty + 1 : ty}-${String(tm === 12 ? 1 : tm + 1).padStart(2, '0')}`;
       const end = fromLondon(`${endMonth}-01`, 0, 0);
-      const [episodes, wards, spells] = await Promise.all([
+      const today = londonDate(new Date());
+      const lastDay = [londonDate(new Date(end.getTime() - 12 * HOUR)), today].sort()[0];
+      const [episodes, wards, spells, schooling] = await Promise.all([
         repo.episodesInSpan(scope, actor.partnershipId, start, end),
         listWards(scope, actor.partnershipId),
         placementSpells(scope, actor.partnershipId, `${from}-01`, londonDate(end)),
+        educationEventsInPeriod(
+          scope,
+          actor.partnershipId,
+          ['missing_education', 'home_education'],
+          `${from}-01`,
+          lastDay,
+        ),
       ]);
+      const cmeYears = new Map<string, typeof schooling>();
+      for (const e of schooling.filter(
+        (x) => x.kind === 'missing_education' && x.startedOn >= `${from}-01`,
+      )) {
+        const year = academicYearOf(e.startedOn);
+        cmeYears.set(year, [...(cmeYears.get(year) ?? []), e]);
+      }
+      const homeEducated = new Set(
+        schooling
+          .filter(
+            (x) =>
+              x.kind === 'home_education' &&
+              x.startedOn <= lastDay &&
+              (x.endedOn === null || x.endedOn > lastDay),
+          )
+          .map((x) => x.personId),
+      ).size;
       const started = episodes.filter((e) => e.lastSeenAt >= start);
       const people = new Map(
         (
@@ -826,6 +857,8 @@ export function createMissingService(db: Database, events: EventBus) {
       const totals = { children: new Set(started.map((e) => e.personId)).size, episodes: started.length };
       await audit(scope, actor, { action: 'report.missing_viewed', details: { from, to, exact } });
       const shown = (n: number): Shown => (exact ? n : suppressTotal(n));
+      // A share of a small count could give the count away: for elected members, only from 6.
+      const share = (k: number, n: number) => (n && (exact || n > 5) ? proportion(k, n).percent : null);
       // Each breakdown is suppressed as a row of cells beside its total, so none can be worked out.
       const pair = (a: number, b: number): [Shown, Shown] =>
         exact ? [a, b] : (suppressCells([a, b]) as [Shown, Shown]);
@@ -866,11 +899,20 @@ export function createMissingService(db: Database, events: EventBus) {
         interviews: {
           returns: shown(returns.length),
           offeredInTime: shown(inTime),
-          percent:
-            returns.length && (exact || returns.length > 5)
-              ? proportion(inTime, returns.length).percent
-              : null,
+          percent: share(inTime, returns.length),
         },
+        missingEducation: [...cmeYears]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([academicYear, list]) => {
+            const established = list.filter((e) => e.whereabouts !== null).length;
+            return {
+              academicYear,
+              referrals: shown(list.length),
+              established: shown(established),
+              percent: share(established, list.length),
+            };
+          }),
+        homeEducation: { on: lastDay, registered: shown(homeEducated) },
       };
     },
   };
