@@ -9,6 +9,7 @@ export const WORK_KINDS = [
   'signoff',
   'return_interview',
   'consider_assessment',
+  'philomena_plan',
 ] as const;
 export type WorkKind = (typeof WORK_KINDS)[number];
 
@@ -21,6 +22,7 @@ export const WORK_KIND_NAMES: Record<WorkKind, string> = {
   signoff: 'Manager sign-off',
   return_interview: 'Return home interview',
   consider_assessment: 'Consider an exploitation assessment',
+  philomena_plan: 'Philomena Protocol plan',
 };
 
 /** Work that is done by recording its outcome on the item itself; the rest is done by its own action. */
@@ -51,6 +53,8 @@ export const DEFAULT_CLOCK_RULES: ClockRule[] = [
   // Statutory guidance: a return home interview is offered within 72 hours of the child's return.
   { kind: 'return_interview', amount: 72, unit: 'hours' },
   { kind: 'consider_assessment', amount: 1, unit: 'working_days' },
+  // A child placed in residential care has an agreed missing trigger plan within a week.
+  { kind: 'philomena_plan', amount: 5, unit: 'working_days' },
 ];
 
 export function dueAt(rule: Pick<ClockRule, 'amount' | 'unit'>, from: Date): Date {

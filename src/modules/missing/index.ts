@@ -19,9 +19,14 @@ export {
 
 import { hasPermission } from '../../platform/access.ts';
 import { defineModule } from '../../platform/module.ts';
+import { type PlacementKind, RESIDENTIAL } from '../placements/index.ts';
+import { createPhilomenaService, type PhilomenaService } from './philomena.ts';
+import { philomenaRoutes } from './philomena-routes.ts';
 import { missingRoutes } from './routes.ts';
 import { seedMissing } from './seed.ts';
 import { createMissingService, type MissingService, missingPolicy } from './service.ts';
+
+export type MissingModuleService = MissingService & { philomena: PhilomenaService };
 
 /**
  * Missing episodes and return home interviews: on the child's chronology, on the clock (the
@@ -31,8 +36,19 @@ import { createMissingService, type MissingService, missingPolicy } from './serv
 export const missingModule = defineModule({
   name: 'missing',
   policy: missingPolicy,
-  service: (ctx) => createMissingService(ctx.db, ctx.events),
-  routes: (app, ctx) => missingRoutes(ctx)(app),
+  service: (ctx) =>
+    Object.assign(createMissingService(ctx.db, ctx.events), { philomena: createPhilomenaService(ctx.db) }),
+  routes: async (app, ctx) => {
+    await missingRoutes(ctx)(app);
+    await app.register(philomenaRoutes(ctx.service.philomena));
+  },
+  // A child placed in residential care needs an agreed Philomena plan: the work queue shows it.
+  subscribe: (missing, events) => {
+    events.on('placement.started', async (c, event) => {
+      if (RESIDENTIAL.includes(event.payload.kind as PlacementKind))
+        await missing.philomena.placedInResidentialCare(c, event.actor, event.payload.personId);
+    });
+  },
   navigation: [{ href: '/reports/missing', text: 'Missing', permission: 'missing:view_figures', order: 53 }],
   personPanels: (missing) => [
     {
@@ -42,6 +58,9 @@ export const missingModule = defineModule({
       load: async (actor, person) => ({
         ...(await missing.forPerson(actor, person.id)),
         canRecord: hasPermission(actor, 'missing:record'),
+        plan: hasPermission(actor, 'missing:view_plan')
+          ? await missing.philomena.summary(actor, person.id)
+          : null,
       }),
     },
   ],
@@ -53,7 +72,7 @@ export const missingModule = defineModule({
   // An episode that has ended (so its interview's routes have something to record against).
   async fixtures({ services, actors, ids }) {
     const lastSeen = new Date(Date.now() - 30 * 3_600_000);
-    const { id } = await (services.missing as MissingService).report(actors.police, {
+    const { id } = await (services.missing as MissingModuleService).report(actors.police, {
       personId: ids.person,
       reportedBy: 'police',
       lastSeenAt: lastSeen.toISOString(),
@@ -62,6 +81,15 @@ export const missingModule = defineModule({
       returnedAt: new Date(lastSeen.getTime() + 6 * 3_600_000).toISOString(),
       foundBy: 'police',
     });
-    return { '/missing-episodes/:id': `/missing-episodes/${id}` };
+    const missing = services.missing as MissingModuleService;
+    const plan = await missing.philomena.save(actors.police, ids.person, {
+      physicalDescription: 'Routes test',
+      firstActions: 'Routes test',
+      reviewDue: '2099-01-01',
+    });
+    return {
+      '/missing-episodes/:id': `/missing-episodes/${id}`,
+      '/philomena-plans/:id': `/philomena-plans/${plan.id}`,
+    };
   },
 });

@@ -320,6 +320,135 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
       );
     }
   }
+  // The Philomena Protocol for children in residential care now: most plans agreed by all three,
+  // some waiting for an agreement, a few children with no plan yet (on the work queue).
+  const plans = { plan: [] as unknown[][], agreement: [] as unknown[][] };
+  const residential = placements.filter(
+    (p) =>
+      p.endedOn === null &&
+      (p.kind === 'childrens_home' || p.kind === 'semi_independent' || p.kind === 'secure'),
+  );
+  let planned = 0;
+  for (const placement of residential) {
+    const started = new Date(`${placement.startedOn}T10:00:00Z`).getTime();
+    const state = faker.helpers.weightedArrayElement([
+      { value: 'agreed', weight: 65 },
+      { value: 'partly', weight: 15 },
+      { value: 'none', weight: 20 },
+    ]);
+    if (state === 'none') {
+      rows.work.push([
+        pid,
+        faker.string.uuid(),
+        'philomena_plan',
+        'Agree a Philomena Protocol plan',
+        'Placed in residential care without an agreed missing trigger plan',
+        placement.personId,
+        null,
+        iso(started + 7 * DAY),
+        iso(started),
+        null,
+        null,
+        null,
+      ]);
+      continue;
+    }
+    planned++;
+    const planId = faker.string.uuid();
+    const made = Math.min(now - DAY, started + faker.number.float({ min: 1, max: 6 }) * DAY);
+    const review = new Date(Math.max(now + 7 * DAY, made + 91 * DAY)).toISOString().slice(0, 10);
+    plans.plan.push([
+      pid,
+      planId,
+      placement.personId,
+      placement.id,
+      faker.helpers.arrayElement([
+        'Slim build, about 5ft 4in, long dark hair usually tied back',
+        'Stocky, about 5ft 8in, short fair hair, scar through left eyebrow',
+        'Small for age, curly brown hair, wears glasses',
+      ]),
+      faker.helpers.arrayElement([
+        'Older males who drive a grey car',
+        'Friends from the previous home',
+        null,
+      ]),
+      faker.helpers.arrayElement([
+        'Interchange and the bus station; takeaways on Leeds Road',
+        'City Park, the retail park, addresses in Leeds',
+        'Shopping centre, train station',
+      ]),
+      faker.helpers.arrayElement([
+        'Asthma: carries an inhaler',
+        'Takes medication for ADHD each morning',
+        null,
+      ]),
+      faker.helpers.arrayElement([
+        'Contact with family being cancelled',
+        'Arguments about phone use at night',
+        'Anniversaries of bereavement',
+      ]),
+      'Carer rings the child’s phone and checks the places listed, then reports to the police within an hour; police check the listed addresses first.',
+      review,
+      users.frontdoor,
+      iso(made),
+      users.frontdoor,
+      iso(made),
+    ]);
+    const parties =
+      state === 'agreed'
+        ? ['social_worker', 'provider', 'police']
+        : faker.helpers.arrayElements(['social_worker', 'provider', 'police'], { min: 1, max: 2 });
+    const names: Record<string, string> = {
+      social_worker: `${faker.person.fullName()}, social worker`,
+      provider: `${faker.person.fullName()}, registered manager`,
+      police: `PC ${faker.person.lastName()}, missing persons coordinator`,
+    };
+    const by: Record<string, string> = {
+      social_worker: users.frontdoor,
+      provider: users.frontdoor,
+      police: users.police,
+    };
+    for (const [i, party] of parties.entries())
+      plans.agreement.push([
+        pid,
+        planId,
+        1,
+        party,
+        names[party],
+        by[party],
+        iso(Math.min(now - HOUR, made + (i + 1) * DAY)),
+      ]);
+    if (state === 'agreed')
+      rows.work.push([
+        pid,
+        faker.string.uuid(),
+        'philomena_plan',
+        'Review the Philomena plan',
+        `Agreed by all three; review due ${review}`,
+        placement.personId,
+        null,
+        `${review}T17:00:00Z`,
+        iso(made),
+        null,
+        null,
+        null,
+      ]);
+    else
+      rows.work.push([
+        pid,
+        faker.string.uuid(),
+        'philomena_plan',
+        'Agree a Philomena Protocol plan',
+        'Placed in residential care without an agreed missing trigger plan',
+        placement.personId,
+        null,
+        iso(started + 7 * DAY),
+        iso(started),
+        null,
+        null,
+        null,
+      ]);
+  }
   const { client } = ctx;
   await client.copy(
     'missing_episode',
@@ -392,11 +521,37 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
     rows.work,
   );
   await client.copy(
+    'philomena_plan',
+    [
+      'partnership_id',
+      'id',
+      'person_id',
+      'placement_id',
+      'physical_description',
+      'associates_note',
+      'places',
+      'health_needs',
+      'triggers',
+      'first_actions',
+      'review_due',
+      'created_by',
+      'created_at',
+      'updated_by',
+      'updated_at',
+    ],
+    plans.plan,
+  );
+  await client.copy(
+    'philomena_agreement',
+    ['partnership_id', 'plan_id', 'plan_version', 'party', 'agreed_by_name', 'recorded_by', 'agreed_at'],
+    plans.agreement,
+  );
+  await client.copy(
     'chronology_entry',
     ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
     rows.chronology,
   );
   ctx.say(
-    `Seeded missing episodes: ${rows.episode.length} episodes of ${new Set(rows.episode.map((r) => r[2])).size} children, ${missingNow} missing now, ${rows.interview.length} return home interviews.`,
+    `Seeded missing episodes: ${rows.episode.length} episodes of ${new Set(rows.episode.map((r) => r[2])).size} children, ${missingNow} missing now, ${rows.interview.length} return home interviews; ${planned} Philomena plans for ${residential.length} children in residential care.`,
   );
 }

@@ -55,6 +55,11 @@ export const missingPolicy = definePolicy('missing', {
   record_interview: ['front_door', 'service_worker', 'manager'],
   // Counts, never names: elected members see them with small numbers suppressed.
   view_figures: ['elected_member', 'analyst', 'manager', 'meeting_chair'],
+  // The Philomena Protocol: read by those who work with the child; made and agreed by the social
+  // worker, the provider (service workers) and the police; the photograph only for those who act on it.
+  view_plan: ['front_door', 'meeting_chair', 'police_intelligence', 'service_worker', 'manager'],
+  record_plan: ['front_door', 'meeting_chair', 'police_intelligence', 'service_worker', 'manager'],
+  view_photo: ['front_door', 'meeting_chair', 'police_intelligence', 'manager'],
 });
 defineRecordKind('missing', 'missing:view', 'Missing episode (details restricted)');
 

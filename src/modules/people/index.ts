@@ -18,6 +18,7 @@ export {
   DISABILITY_NAMES,
   ETHNICITY_CODES,
   ETHNICITY_GROUPS,
+  ETHNICITY_NAMES,
   GENDER_NAMES,
   GENDERS,
 } from './reference.ts';

@@ -1,0 +1,159 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasPermission } from '../../platform/access.ts';
+import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import { renderPdf } from '../../platform/pdf/index.ts';
+import { FormBody, PageId, Type, typed } from '../../platform/schemas.ts';
+import { londonDate } from '../../platform/validation.ts';
+import { actorOf, renderPage } from '../../platform/web.ts';
+import { grabPackPdf, grabPackRows } from './grab-pack.ts';
+import { PARTIES, PARTY_NAMES, PHOTO_LIMIT, type PhilomenaService } from './philomena.ts';
+
+/** The photo form: its fields, and the file as { data, truncated } (see onFile below). */
+const UploadBody = Type.Record(Type.String(), Type.Unknown());
+
+export function philomenaRoutes(philomena: PhilomenaService) {
+  return async function plugin(fastify: FastifyInstance) {
+    // Multipart only here, where a photograph is uploaded: held in memory up to the limit, one file.
+    await fastify.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: PHOTO_LIMIT, files: 1, fields: 10, parts: 11 },
+      async onFile(part) {
+        const data = await part.toBuffer();
+        (part as unknown as { value: unknown }).value = { data, truncated: part.file.truncated };
+      },
+    });
+    const app = typed(fastify);
+
+    async function planPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      personId: string,
+      extra: { errors?: FieldError[]; values?: Record<string, unknown>; form?: string } = {},
+    ) {
+      const actor = actorOf(request);
+      const state = await philomena.forPerson(actor, personId);
+      const [y, m, d] = londonDate(new Date()).split('-').map(Number);
+      const inThreeMonths = new Date(Date.UTC(y, m + 2, d)).toISOString().slice(0, 10);
+      const values =
+        extra.form === 'plan' && extra.values
+          ? extra.values
+          : { ...(state.plan ?? {}), reviewDue: state.plan?.reviewDue ?? inThreeMonths };
+      const chosen = new Set([values.associates ?? []].flat().map(String));
+      return renderPage(request, reply, 'missing/views/philomena.njk', {
+        title: 'Philomena Protocol plan',
+        personId,
+        ...state,
+        values,
+        agreeValues: extra.form === 'agree' ? (extra.values ?? {}) : {},
+        errors: extra.errors,
+        form: extra.form,
+        associateItems: state.seenWith.map((p) => ({
+          value: p.id,
+          text: `${p.name} (${p.part.replace(/_/g, ' ')})`,
+          checked: chosen.has(p.id),
+        })),
+        partyItems: PARTIES.map((p) => ({ value: p, text: PARTY_NAMES[p] })),
+        can: {
+          record: hasPermission(actor, 'missing:record_plan'),
+          photo: hasPermission(actor, 'missing:view_photo'),
+        },
+      });
+    }
+
+    app.get(
+      '/people/:id/philomena',
+      { config: { access: 'missing:view_plan' }, schema: { params: PageId } },
+      async (request, reply) => planPage(request, reply, request.params.id),
+    );
+    app.post(
+      '/people/:id/philomena',
+      { config: { access: 'missing:record_plan' }, schema: { params: PageId, body: FormBody } },
+      async (request, reply) => {
+        const { id } = request.params;
+        try {
+          await philomena.save(actorOf(request), id, request.body);
+          return reply.redirect(`/people/${id}/philomena`, 303);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return planPage(request, reply.code(422), id, {
+            errors: error.errors,
+            values: request.body,
+            form: 'plan',
+          });
+        }
+      },
+    );
+    app.post(
+      '/philomena-plans/:id/agreements',
+      { config: { access: 'missing:record_plan' }, schema: { params: PageId, body: FormBody } },
+      async (request, reply) => {
+        const personId = String(request.body.personId ?? '');
+        try {
+          const agreed = await philomena.agree(actorOf(request), request.params.id, request.body);
+          return reply.redirect(`/people/${agreed.personId}/philomena`, 303);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return planPage(request, reply.code(422), personId, {
+            errors: error.errors,
+            values: request.body,
+            form: 'agree',
+          });
+        }
+      },
+    );
+    app.post(
+      '/philomena-plans/:id/photo',
+      { config: { access: 'missing:view_photo' }, schema: { params: PageId, body: UploadBody } },
+      async (request, reply) => {
+        const body = request.body as Record<string, unknown>;
+        const personId = typeof body.personId === 'string' ? body.personId : '';
+        const file =
+          body.photo && typeof body.photo === 'object'
+            ? (body.photo as { data: Buffer; truncated: boolean })
+            : undefined;
+        try {
+          const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
+          return reply.redirect(`/people/${child}/philomena`, 303);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          return planPage(request, reply.code(422), personId, { errors: error.errors, form: 'photo' });
+        }
+      },
+    );
+    app.get(
+      '/philomena-plans/:id/photo',
+      { config: { access: 'missing:view_photo' }, schema: { params: PageId } },
+      async (request, reply) => {
+        const photo = await philomena.photo(actorOf(request), request.params.id);
+        return reply.type(photo.mediaType).header('content-disposition', 'inline').send(photo.content);
+      },
+    );
+    app.get(
+      '/people/:id/philomena/grab-pack',
+      { config: { access: 'missing:view_plan' }, schema: { params: PageId } },
+      async (request, reply) => {
+        const pack = await philomena.grabPack(actorOf(request), request.params.id);
+        return renderPage(request, reply, 'missing/views/grab-pack.njk', {
+          title: 'Grab pack',
+          personId: request.params.id,
+          pack,
+          rows: grabPackRows(pack),
+          hideAttention: true,
+        });
+      },
+    );
+    app.get(
+      '/people/:id/philomena/grab-pack.pdf',
+      { config: { access: 'missing:view_plan' }, schema: { params: PageId } },
+      async (request, reply) => {
+        const pack = await philomena.grabPack(actorOf(request), request.params.id);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', 'inline; filename="grab-pack.pdf"')
+          .send(await renderPdf(grabPackPdf(pack)));
+      },
+    );
+  };
+}
