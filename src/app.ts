@@ -240,6 +240,9 @@ export async function createApp(services: Services, config: Config): Promise<Fas
   // input validation, so a caller without access learns nothing from the answer.
   app.addHook('preValidation', (request, reply, done) => {
     if (isApi(request) || ['GET', 'HEAD', 'OPTIONS'].includes(request.method)) return done();
+    // A file upload's fields are read later, by the routes that take uploads (the only ones that
+    // accept multipart at all): they check the token themselves once the form is read.
+    if (String(request.headers['content-type'] ?? '').startsWith('multipart/form-data')) return done();
     app.csrfProtection(request, reply, done);
   });
   app.addHook('preValidation', async (request, reply) => {

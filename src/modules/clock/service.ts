@@ -36,6 +36,7 @@ export interface Queues {
   frontDoor: repo.WorkItemRow[];
   returnInterview: repo.WorkItemRow[];
   considerAssessment: repo.WorkItemRow[];
+  philomenaPlan: repo.WorkItemRow[];
   upcoming: repo.WorkItemRow[];
 }
 
@@ -54,6 +55,7 @@ export function classify(items: repo.WorkItemRow[], now: Date): Queues {
     frontDoor: of('front_door_decision'),
     returnInterview: of('return_interview'),
     considerAssessment: of('consider_assessment'),
+    philomenaPlan: of('philomena_plan'),
     upcoming: items.filter((w) => !overdue.includes(w) && !dueToday.includes(w)),
   };
 }

@@ -14,17 +14,44 @@ const UploadBody = Type.Record(Type.String(), Type.Unknown());
 
 export function philomenaRoutes(philomena: PhilomenaService) {
   return async function plugin(fastify: FastifyInstance) {
-    // Multipart only here, where a photograph is uploaded: held in memory up to the limit, one file.
-    await fastify.register(multipart, {
-      attachFieldsToBody: 'keyValues',
-      throwFileSizeLimit: false,
-      limits: { fileSize: PHOTO_LIMIT, files: 1, fields: 10, parts: 11 },
-      async onFile(part) {
-        const data = await part.toBuffer();
-        (part as unknown as { value: unknown }).value = { data, truncated: part.file.truncated };
-      },
-    });
     const app = typed(fastify);
+    // Multipart only for the one route that takes a photograph: no other route accepts a file, so
+    // no other route's form is read after the CSRF check. The file is held in memory up to the limit.
+    await fastify.register(async (uploads) => {
+      await uploads.register(multipart, {
+        attachFieldsToBody: 'keyValues',
+        throwFileSizeLimit: false,
+        limits: { fileSize: PHOTO_LIMIT, files: 1, fields: 10, parts: 11 },
+        async onFile(part) {
+          const data = await part.toBuffer();
+          (part as unknown as { value: unknown }).value = { data, truncated: part.file.truncated };
+        },
+      });
+      // The upload's CSRF token is in its form fields, read by the multipart hook above: check it now.
+      uploads.addHook('preHandler', (request, reply, done) => {
+        if (!String(request.headers['content-type'] ?? '').startsWith('multipart/form-data')) return done();
+        uploads.csrfProtection(request, reply, done);
+      });
+      typed(uploads).post(
+        '/philomena-plans/:id/photo',
+        { config: { access: 'missing:view_photo' }, schema: { params: PageId, body: UploadBody } },
+        async (request, reply) => {
+          const body = request.body as Record<string, unknown>;
+          const personId = typeof body.personId === 'string' ? body.personId : '';
+          const file =
+            body.photo && typeof body.photo === 'object'
+              ? (body.photo as { data: Buffer; truncated: boolean })
+              : undefined;
+          try {
+            const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
+            return reply.redirect(`/people/${child}/philomena`, 303);
+          } catch (error) {
+            if (!(error instanceof ValidationError)) throw error;
+            return planPage(request, reply.code(422), personId, { errors: error.errors, form: 'photo' });
+          }
+        },
+      );
+    });
 
     async function planPage(
       request: FastifyRequest,
@@ -100,25 +127,6 @@ export function philomenaRoutes(philomena: PhilomenaService) {
             values: request.body,
             form: 'agree',
           });
-        }
-      },
-    );
-    app.post(
-      '/philomena-plans/:id/photo',
-      { config: { access: 'missing:view_photo' }, schema: { params: PageId, body: UploadBody } },
-      async (request, reply) => {
-        const body = request.body as Record<string, unknown>;
-        const personId = typeof body.personId === 'string' ? body.personId : '';
-        const file =
-          body.photo && typeof body.photo === 'object'
-            ? (body.photo as { data: Buffer; truncated: boolean })
-            : undefined;
-        try {
-          const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
-          return reply.redirect(`/people/${child}/philomena`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return planPage(request, reply.code(422), personId, { errors: error.errors, form: 'photo' });
         }
       },
     );
