@@ -10,7 +10,15 @@ import { grabPackPdf, grabPackRows } from './grab-pack.ts';
 import { PARTIES, PARTY_NAMES, PHOTO_LIMIT, type PhilomenaService } from './philomena.ts';
 
 /** The photo form: its fields, and the file as { data, truncated } (see onFile below). */
-const UploadBody = Type.Record(Type.String(), Type.Unknown());
+const UploadBody = Type.Object({
+  _csrf: Type.Optional(Type.String()),
+  personId: Type.Optional(Type.String()),
+  photo: Type.Optional(Type.Unknown()),
+});
+
+/** The file part as the multipart reader leaves it (a text field of that name is not a file). */
+const isUpload = (value: unknown): value is { data: Buffer; truncated: boolean } =>
+  !!value && typeof value === 'object' && Buffer.isBuffer((value as { data?: unknown }).data);
 
 export function philomenaRoutes(philomena: PhilomenaService) {
   return async function plugin(fastify: FastifyInstance) {
@@ -36,12 +44,8 @@ export function philomenaRoutes(philomena: PhilomenaService) {
         '/philomena-plans/:id/photo',
         { config: { access: 'missing:view_photo' }, schema: { params: PageId, body: UploadBody } },
         async (request, reply) => {
-          const body = request.body as Record<string, unknown>;
-          const personId = typeof body.personId === 'string' ? body.personId : '';
-          const file =
-            body.photo && typeof body.photo === 'object'
-              ? (body.photo as { data: Buffer; truncated: boolean })
-              : undefined;
+          const personId = request.body.personId ?? '';
+          const file = isUpload(request.body.photo) ? request.body.photo : undefined;
           try {
             const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
             return reply.redirect(`/people/${child}/philomena`, 303);

@@ -9,9 +9,8 @@ import { completeWork, peopleWithOpenWork, schedule } from '../clock/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry, ETHNICITY_NAMES, GENDER_NAMES } from '../people/index.ts';
 import { currentPlacementOf, PLACEMENT_KIND_NAMES, RESIDENTIAL } from '../placements/index.ts';
-import * as repo from './philomena-repository.ts';
 import { GRADING_NAMES } from './reference.ts';
-import * as episodes from './repository.ts';
+import * as repo from './repository.ts';
 import { missingPolicy } from './service.ts';
 
 export const PARTIES = ['social_worker', 'provider', 'police'] as const;
@@ -307,7 +306,7 @@ export function createPhilomenaService(db: Database) {
         const [state, child, list] = await Promise.all([
           planState(c, actor, personId),
           repo.childForPack(c, actor.partnershipId, personId),
-          episodes.episodesOf(c, actor.partnershipId, personId),
+          repo.episodesOf(c, actor.partnershipId, personId),
         ]);
         if (!state.plan || !child) throw new NotFoundError('This child has no Philomena plan yet');
         const canSeePhoto = missingPolicy.can(actor, 'view_photo');
