@@ -153,13 +153,63 @@ describe("the demo district's history", () => {
     const kinds = (await q(`SELECT DISTINCT kind FROM work_item`)).map((r) => r.kind).sort();
     assert.deepEqual(
       kinds.filter((k) => k !== 'signoff' && k !== 'allegation_strategy'),
-      ['assessment', 'flag_review', 'front_door_decision', 'risk_review'],
+      ['assessment', 'flag_review', 'front_door_decision', 'philomena_plan', 'return_interview', 'risk_review'],
     );
     assert.ok(
       (await q(`SELECT 1 FROM work_item WHERE completed_at IS NULL AND due_at < now()`)).length > 0,
       'some work is overdue',
     );
     assert.deepEqual(await q(`SELECT id FROM work_item WHERE completed_at < created_at`), []);
+  });
+
+  it('has missing episodes, placements and education that agree with each other', async () => {
+    const q = async (sql: string) => (await start.owner.pool.query(sql)).rows;
+    const [n] = await q(
+      `SELECT (SELECT count(*) FROM missing_episode)::int AS episodes,
+              (SELECT count(DISTINCT person_id) FROM missing_episode)::int AS children,
+              (SELECT count(*) FROM missing_episode WHERE returned_at IS NULL)::int AS open,
+              (SELECT count(*) FROM return_interview)::int AS interviews,
+              (SELECT count(*) FROM placement WHERE ended_on IS NULL)::int AS placed,
+              (SELECT count(*) FROM education_event WHERE kind = 'missing_education')::int AS cme,
+              (SELECT count(*) FROM philomena_plan)::int AS plans`,
+    );
+    assert.ok(n.episodes > n.children && n.children >= 50 && n.interviews > 0, JSON.stringify(n));
+    assert.ok(n.open >= 1 && n.placed >= 20 && n.cme >= 5 && n.plans >= 5, JSON.stringify(n));
+    // No child missing twice at once; returns after going missing; interviews after returns.
+    assert.deepEqual(
+      await q(
+        `SELECT a.id FROM missing_episode a JOIN missing_episode b ON a.person_id = b.person_id AND a.id < b.id
+          AND tstzrange(a.last_seen_at, a.returned_at) && tstzrange(b.last_seen_at, b.returned_at)`,
+      ),
+      [],
+    );
+    assert.deepEqual(
+      await q(
+        `SELECT r.id FROM return_interview r JOIN missing_episode e ON e.id = r.episode_id WHERE r.offered_at < e.returned_at`,
+      ),
+      [],
+    );
+    // A missing-from-placement episode names a placement the child was in that day.
+    assert.deepEqual(
+      await q(
+        `SELECT e.id FROM missing_episode e JOIN placement p ON p.id = e.placement_id
+          WHERE p.person_id <> e.person_id OR p.started_on > e.last_seen_at::date
+             OR (p.ended_on IS NOT NULL AND p.ended_on < e.last_seen_at::date)`,
+      ),
+      [],
+    );
+    // Seed 001's figure: 23 children out of area and at risk of sexual exploitation.
+    const [ooa] = await q(
+      `SELECT count(DISTINCT pl.person_id)::int AS n FROM placement pl
+         JOIN flag_period f ON f.person_id = pl.person_id AND f.valid_to IS NULL AND f.flag_type = 'cse'
+        WHERE pl.ended_on IS NULL AND pl.out_of_area`,
+    );
+    const chair = new Client(ta.app);
+    await chair.signIn('chair');
+    const list = await chair.get('/placements/out-of-area');
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, new RegExp(`data-qa="out-of-area-cse">${ooa.n}<`));
+    assert.equal(ooa.n, 23);
   });
 
   it('shows every role real work on the page it lands on', async () => {
