@@ -153,7 +153,14 @@ describe("the demo district's history", () => {
     const kinds = (await q(`SELECT DISTINCT kind FROM work_item`)).map((r) => r.kind).sort();
     assert.deepEqual(
       kinds.filter((k) => k !== 'signoff' && k !== 'allegation_strategy'),
-      ['assessment', 'flag_review', 'front_door_decision', 'philomena_plan', 'return_interview', 'risk_review'],
+      [
+        'assessment',
+        'flag_review',
+        'front_door_decision',
+        'philomena_plan',
+        'return_interview',
+        'risk_review',
+      ],
     );
     assert.ok(
       (await q(`SELECT 1 FROM work_item WHERE completed_at IS NULL AND due_at < now()`)).length > 0,

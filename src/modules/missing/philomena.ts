@@ -73,10 +73,9 @@ export function createPhilomenaService(db: Database) {
   }
 
   async function planState(c: Queryable, actor: Actor, personId: string) {
-    const [plan, placement] = await Promise.all([
-      repo.planOf(c, actor.partnershipId, personId),
-      currentPlacementOf(c, actor.partnershipId, personId),
-    ]);
+    // One client in a transaction answers one query at a time: read in turn.
+    const plan = await repo.planOf(c, actor.partnershipId, personId);
+    const placement = await currentPlacementOf(c, actor.partnershipId, personId);
     const agreements = plan ? await repo.agreementsOf(c, actor.partnershipId, plan.id, plan.version) : [];
     const associates = plan
       ? await repo.namesOf(c, actor.partnershipId, plan.associates)
@@ -303,11 +302,9 @@ export function createPhilomenaService(db: Database) {
       missingPolicy.assert(actor, 'view_plan');
       return db.for(actor).tx(async (c) => {
         await assertCanSeePerson(c, actor, personId);
-        const [state, child, list] = await Promise.all([
-          planState(c, actor, personId),
-          repo.childForPack(c, actor.partnershipId, personId),
-          repo.episodesOf(c, actor.partnershipId, personId),
-        ]);
+        const state = await planState(c, actor, personId);
+        const child = await repo.childForPack(c, actor.partnershipId, personId);
+        const list = await repo.episodesOf(c, actor.partnershipId, personId);
         if (!state.plan || !child) throw new NotFoundError('This child has no Philomena plan yet');
         const canSeePhoto = missingPolicy.can(actor, 'view_photo');
         const photo =

@@ -700,10 +700,8 @@ export function createMissingService(db: Database, events: EventBus) {
       missingPolicy.assert(actor, 'view');
       return db.for(actor).tx(async (c) => {
         const episode = await visibleEpisode(c, actor, id);
-        const [gradings, interviews] = await Promise.all([
-          repo.gradingsOf(c, actor.partnershipId, [id]),
-          repo.interviewsOf(c, actor.partnershipId, [id]),
-        ]);
+        const gradings = await repo.gradingsOf(c, actor.partnershipId, [id]);
+        const interviews = await repo.interviewsOf(c, actor.partnershipId, [id]);
         await audit(c, actor, {
           action: 'missing.viewed',
           subjectPersonId: episode.personId,
