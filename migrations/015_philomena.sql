@@ -41,7 +41,7 @@ CREATE TABLE philomena_agreement (
 CREATE TABLE philomena_photo (
   partnership_id uuid NOT NULL REFERENCES partnership(id),
   plan_id uuid NOT NULL PRIMARY KEY REFERENCES philomena_plan(id),
-  media_type text NOT NULL CHECK (media_type IN ('image/jpeg', 'image/png')),
+  format text NOT NULL CHECK (format IN ('jpeg', 'png')),
   content bytea NOT NULL CHECK (octet_length(content) <= 2097152),
   uploaded_by uuid REFERENCES app_user(id),
   uploaded_at timestamptz NOT NULL DEFAULT now()

@@ -10,15 +10,17 @@ describe('browser journey: each role signs in and sees only what it may use', { 
 
   it('signs in as each demo role and shows only what that role may use', async () => {
     const expected: Record<string, string[]> = {
-      frontdoor: ['Work', 'Contacts', 'People', 'Match review'],
-      chair: ['Work', 'Contacts', 'People', 'Ward reports', 'Equality', 'Practice'],
-      police: ['Work', 'Contacts', 'People', 'Match review'],
+      frontdoor: ['Work', 'Contacts', 'People', 'Out of area', 'Match review'],
+      chair: ['Work', 'Contacts', 'People', 'Out of area', 'Ward reports', 'Equality', 'Practice', 'Missing'],
+      police: ['Work', 'Contacts', 'People', 'Out of area', 'Match review'],
       analyst: [
         'Contacts',
         'People',
+        'Out of area',
         'Ward reports',
         'Equality',
         'Practice',
+        'Missing',
         'Language in records',
         'Matching',
       ],
@@ -27,17 +29,19 @@ describe('browser journey: each role signs in and sees only what it may use', { 
         'Work',
         'Contacts',
         'People',
+        'Out of area',
         'Match review',
         'Ward reports',
         'Equality',
         'Practice',
+        'Missing',
         'Language in records',
         'Clock settings',
         'Matching',
       ],
       admin: ['Users', 'Clock settings', 'Matching', 'Jobs'],
       admin2: ['Users', 'Clock settings', 'Matching', 'Jobs'],
-      councillor: ['Ward reports'],
+      councillor: ['Ward reports', 'Missing'],
     };
     for (const user of DEMO_USERS) {
       const page = await j.signedIn(user.username);

@@ -7,7 +7,8 @@ import { FormBody, PageId, Type, typed } from '../../platform/schemas.ts';
 import { londonDate } from '../../platform/validation.ts';
 import { actorOf, renderPage } from '../../platform/web.ts';
 import { grabPackPdf, grabPackRows } from './grab-pack.ts';
-import { PARTIES, PARTY_NAMES, PHOTO_LIMIT, type PhilomenaService } from './philomena.ts';
+import { PHOTO_LIMIT, type PhilomenaService } from './philomena.ts';
+import { PARTIES, PARTY_NAMES } from './reference.ts';
 
 /** The photo form: its fields, and the file as { data, truncated } (see onFile below). */
 const UploadBody = Type.Object({

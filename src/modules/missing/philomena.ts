@@ -9,20 +9,19 @@ import { completeWork, peopleWithOpenWork, schedule } from '../clock/index.ts';
 import { checkAndRecord } from '../language/index.ts';
 import { addChronologyEntry, ETHNICITY_NAMES, GENDER_NAMES } from '../people/index.ts';
 import { currentPlacementOf, PLACEMENT_KIND_NAMES, RESIDENTIAL } from '../placements/index.ts';
-import { GRADING_NAMES } from './reference.ts';
+import {
+  GRADING_NAMES,
+  PARTIES,
+  PARTY_NAMES,
+  type Party,
+  PHOTO_FORMATS,
+  type PhotoFormat,
+} from './reference.ts';
 import * as repo from './repository.ts';
 import { missingPolicy } from './service.ts';
 
-export const PARTIES = ['social_worker', 'provider', 'police'] as const;
-export type Party = (typeof PARTIES)[number];
-export const PARTY_NAMES: Record<Party, string> = {
-  social_worker: 'Social worker',
-  provider: 'Residential provider',
-  police: 'Police',
-};
 /** The largest photograph kept (2 MB), and the kinds accepted, judged by the file's content. */
 export const PHOTO_LIMIT = 2 * 1024 * 1024;
-const PHOTO_TYPES = ['image/jpeg', 'image/png'];
 const MONTH = 30.44 * 86_400_000;
 
 /** A plan as typed or sent, checked. Associates must be people the user may see. */
@@ -262,14 +261,15 @@ export function createPhilomenaService(db: Database) {
       if (file.truncated || file.data.length > PHOTO_LIMIT)
         throw new ValidationError([{ field: 'photo', message: 'The photograph must be smaller than 2 MB' }]);
       const type = await fileTypeFromBuffer(file.data);
-      if (!type || !PHOTO_TYPES.includes(type.mime))
+      const format = type?.mime.replace(/^image\//, '') as PhotoFormat | undefined;
+      if (!format || !PHOTO_FORMATS.includes(format))
         throw new ValidationError([
           { field: 'photo', message: 'The photograph must be a JPEG or PNG image' },
         ]);
       return db.for(actor).tx(async (c) => {
         const plan = await visiblePlan(c, actor, planId);
         await repo.savePhoto(c, actor.partnershipId, planId, {
-          mediaType: type.mime,
+          format,
           content: file.data,
           userId: actor.userId,
         });

@@ -80,3 +80,16 @@ export const INDICATOR_NAMES: Record<Indicator, string> = {
 /** Repeat episodes: this many in this many days, for a child with no flag, asks the Front Door to consider an assessment. */
 export const REPEAT_EPISODES = 3;
 export const REPEAT_DAYS = 90;
+
+/** The three who agree a Philomena Protocol plan. */
+export const PARTIES = ['social_worker', 'provider', 'police'] as const;
+export type Party = (typeof PARTIES)[number];
+export const PARTY_NAMES: Record<Party, string> = {
+  social_worker: 'Social worker',
+  provider: 'Residential provider',
+  police: 'Police',
+};
+
+/** The photographs a plan may hold (judged by the file's content), served as image/<format>. */
+export const PHOTO_FORMATS = ['jpeg', 'png'] as const;
+export type PhotoFormat = (typeof PHOTO_FORMATS)[number];

@@ -501,14 +501,14 @@ export async function savePhoto(
   db: Queryable,
   partnershipId: string,
   planId: string,
-  photo: { mediaType: string; content: Buffer; userId: string },
+  photo: { format: string; content: Buffer; userId: string },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO philomena_photo (partnership_id, plan_id, media_type, content, uploaded_by)
+    `INSERT INTO philomena_photo (partnership_id, plan_id, format, content, uploaded_by)
      VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (plan_id) DO UPDATE SET media_type = excluded.media_type, content = excluded.content,
+     ON CONFLICT (plan_id) DO UPDATE SET format = excluded.format, content = excluded.content,
        uploaded_by = excluded.uploaded_by, uploaded_at = now()`,
-    [partnershipId, planId, photo.mediaType, photo.content, photo.userId],
+    [partnershipId, planId, photo.format, photo.content, photo.userId],
   );
 }
 
@@ -518,7 +518,7 @@ export async function photoOf(
   planId: string,
 ): Promise<{ mediaType: string; content: Buffer } | undefined> {
   const { rows } = await db.query(
-    'SELECT media_type AS "mediaType", content FROM philomena_photo WHERE partnership_id = $1 AND plan_id = $2',
+    `SELECT 'image/' || format AS "mediaType", content FROM philomena_photo WHERE partnership_id = $1 AND plan_id = $2`,
     [partnershipId, planId],
   );
   return rows[0];

@@ -112,7 +112,8 @@ describe('domain events', () => {
 
   it('lists every subscription the modules made', () => {
     const subs = s.platform.events.subscriptions();
-    // Every event: chronology (people), language checks, risk reviews (flags), and this test's listener.
-    assert.deepEqual(subs, { '*': 4, 'person.created': 2 });
+    // Every event: chronology (people), language checks, risk reviews (flags), and this test's
+    // listener; a residential placement asks for a Philomena plan (missing).
+    assert.deepEqual(subs, { '*': 4, 'person.created': 2, 'placement.started': 1 });
   });
 });
