@@ -41,9 +41,13 @@ export async function currentFlagsOfPeople(
   const out = new Map<string, FlagPeriod[]>(personIds.map((id) => [id, []]));
   if (!personIds.length) return out;
   const { rows } = await db.query(
-    `SELECT q.root AS "forPerson", f.* FROM unnest($2::uuid[]) AS q(root)
+    // Each person's merged group first, then the current flags of its members by index: a group
+    // worked out inside the flags' scan is worked out again for every current flag in the partnership.
+    `WITH members AS MATERIALIZED (
+       SELECT q.root, g.member FROM unnest($2::uuid[]) AS q(root) CROSS JOIN LATERAL person_group(q.root) AS g(member))
+     SELECT m.root AS "forPerson", f.* FROM members m
        CROSS JOIN LATERAL (${SELECT}
-         WHERE f.partnership_id = $1 AND f.person_id = ANY(ARRAY(SELECT g FROM person_group(q.root) g)) AND f.valid_to IS NULL) f
+         WHERE f.partnership_id = $1 AND f.person_id = m.member AND f.valid_to IS NULL OFFSET 0) f
       ORDER BY f."flagType"`,
     [partnershipId, personIds],
   );

@@ -234,9 +234,12 @@ export async function missingNow(
 ): Promise<Map<string, Date>> {
   if (!personIds.length) return new Map();
   const { rows } = await db.query(
-    `SELECT q.root AS "personId", max(e.last_seen_at) AS "lastSeenAt" FROM unnest($2::uuid[]) AS q(root)
-       JOIN missing_episode e ON e.person_id = ANY(ARRAY(SELECT g FROM person_group(q.root) g))
-      WHERE e.partnership_id = $1 AND e.returned_at IS NULL GROUP BY q.root`,
+    // The groups first, then each member's open episode by its index (see currentFlagsOfPeople).
+    `WITH members AS MATERIALIZED (
+       SELECT q.root, g.member FROM unnest($2::uuid[]) AS q(root) CROSS JOIN LATERAL person_group(q.root) AS g(member))
+     SELECT m.root AS "personId", max(e.last_seen_at) AS "lastSeenAt" FROM members m
+       JOIN missing_episode e ON e.person_id = m.member AND e.returned_at IS NULL
+      WHERE e.partnership_id = $1 GROUP BY m.root`,
     [partnershipId, personIds],
   );
   return new Map(rows.map((r: { personId: string; lastSeenAt: Date }) => [r.personId, r.lastSeenAt]));
@@ -320,7 +323,10 @@ export interface EpisodeFact {
   interviewOfferedAt: Date | null;
 }
 
-/** The episodes that began in a span or were still open in it, with when an interview was offered. */
+/**
+ * The episodes that began in a span, and those that began before it and ended in it (their returns
+ * count in the span), with when an interview was offered: two index ranges, not a scan of all.
+ */
 export async function episodesInSpan(
   db: Queryable,
   partnershipId: string,
@@ -331,27 +337,44 @@ export async function episodesInSpan(
     `SELECT e.person_id AS "personId", e.last_seen_at AS "lastSeenAt", e.returned_at AS "returnedAt",
             r.offered_at AS "interviewOfferedAt"
        FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
-      WHERE e.partnership_id = $1 AND e.last_seen_at < $3 AND (e.returned_at IS NULL OR e.returned_at >= $2)`,
+      WHERE e.partnership_id = $1 AND e.last_seen_at >= $2 AND e.last_seen_at < $3
+     UNION ALL
+     SELECT e.person_id, e.last_seen_at, e.returned_at, r.offered_at
+       FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
+      WHERE e.partnership_id = $1 AND e.returned_at >= $2 AND e.returned_at < $3 AND e.last_seen_at < $2`,
     [partnershipId, from, to],
   );
   return rows;
 }
 
-/** The people behind the figures: ward now and whether children's social care knows them. */
-export async function peopleForFigures(
+/** The ward each of these people lives in now. */
+export async function wardsOf(
   db: Queryable,
   partnershipId: string,
   personIds: string[],
-): Promise<{ id: string; wardCode: string | null; dateOfBirth: string | null; knownToCsc: boolean }[]> {
+): Promise<{ id: string; wardCode: string | null }[]> {
   if (!personIds.length) return [];
   const { rows } = await db.query(
-    `SELECT p.id, p.ward_code AS "wardCode", to_char(p.date_of_birth, 'YYYY-MM-DD') AS "dateOfBirth",
-            EXISTS (SELECT 1 FROM person_agency pa JOIN agency a ON a.id = pa.agency_id
-                     WHERE pa.person_id = p.id AND a.kind = 'childrens_social_care') AS "knownToCsc"
-       FROM person p WHERE p.partnership_id = $1 AND p.id = ANY($2::uuid[])`,
+    'SELECT p.id, p.ward_code AS "wardCode" FROM person p WHERE p.partnership_id = $1 AND p.id = ANY($2::uuid[])',
     [partnershipId, personIds],
   );
   return rows;
+}
+
+/** Of these people, those a children's social care agency knows. */
+export async function knownToSocialCare(
+  db: Queryable,
+  partnershipId: string,
+  personIds: string[],
+): Promise<Set<string>> {
+  if (!personIds.length) return new Set();
+  const { rows } = await db.query(
+    `SELECT DISTINCT pa.person_id AS id FROM person_agency pa
+      WHERE pa.partnership_id = $1 AND pa.person_id = ANY($2::uuid[])
+        AND pa.agency_id = ANY(ARRAY(SELECT a.id FROM agency a WHERE a.partnership_id = $1 AND a.kind = 'childrens_social_care'))`,
+    [partnershipId, personIds],
+  );
+  return new Set(rows.map((r: { id: string }) => r.id));
 }
 
 // The Philomena Protocol's plans, agreements and photographs.

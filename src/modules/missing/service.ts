@@ -811,45 +811,76 @@ export function createMissingService(db: Database, events: EventBus) {
           .map((x) => x.personId),
       ).size;
       const started = episodes.filter((e) => e.lastSeenAt >= start);
+      const ids = [...new Set(started.map((e) => e.personId))];
+      const [located, social] = await Promise.all([
+        repo.wardsOf(scope, actor.partnershipId, ids),
+        repo.knownToSocialCare(scope, actor.partnershipId, ids),
+      ]);
       const people = new Map(
-        (
-          await repo.peopleForFigures(scope, actor.partnershipId, [
-            ...new Set(started.map((e) => e.personId)),
-          ])
-        ).map((p) => [p.id, p]),
+        located.map((p) => [p.id, { wardCode: p.wardCode, knownToCsc: social.has(p.id) }]),
       );
-      const spellsOf = new Map<string, typeof spells>();
-      for (const s of spells) spellsOf.set(s.personId, [...(spellsOf.get(s.personId) ?? []), s]);
-      const lookedAfterOn = (personId: string, day: string) =>
-        (spellsOf.get(personId) ?? []).some(
-          (s) => s.startedOn <= day && (s.endedOn === null || s.endedOn >= day),
-        );
+      // One pass over the episodes, comparing instants (no calendar formatting per episode): each
+      // month's start in London, and each placement as the span of its days.
       const months = monthsBetween(from, to);
-      const rows = months.map((month) => {
-        const list = started.filter((e) => monthOf(e.lastSeenAt) === month);
-        const children = new Set(list.map((e) => e.personId));
-        const la = new Set(
-          list.filter((e) => lookedAfterOn(e.personId, londonDate(e.lastSeenAt))).map((e) => e.personId),
-        );
-        const csc = [...children].filter((id) => people.get(id)?.knownToCsc).length;
+      const bounds = months.map((m) => fromLondon(`${m}-01`, 0, 0).getTime());
+      const midnights = new Map<string, number>();
+      const midnight = (day: string) => {
+        let t = midnights.get(day);
+        if (t === undefined) midnights.set(day, (t = fromLondon(day, 0, 0).getTime()));
+        return t;
+      };
+      const spellsOf = new Map<string, { from: number; to: number }[]>();
+      for (const s of spells) {
+        const list = spellsOf.get(s.personId) ?? [];
+        list.push({
+          from: midnight(s.startedOn),
+          to: s.endedOn ? midnight(s.endedOn) + 24 * HOUR : Number.POSITIVE_INFINITY,
+        });
+        spellsOf.set(s.personId, list);
+      }
+      const perMonth = months.map(() => ({
+        children: new Set<string>(),
+        lookedAfter: new Set<string>(),
+        episodes: 0,
+      }));
+      const perWard = new Map(wards.map((w) => [w.code, { children: new Set<string>(), episodes: 0 }]));
+      for (const e of started) {
+        const t = e.lastSeenAt.getTime();
+        let lo = 0;
+        let hi = bounds.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (bounds[mid] <= t) lo = mid;
+          else hi = mid - 1;
+        }
+        const m = perMonth[lo];
+        m.episodes++;
+        m.children.add(e.personId);
+        if ((spellsOf.get(e.personId) ?? []).some((s) => s.from <= t && t < s.to))
+          m.lookedAfter.add(e.personId);
+        const ward = perWard.get(people.get(e.personId)?.wardCode ?? '');
+        if (ward) {
+          ward.episodes++;
+          ward.children.add(e.personId);
+        }
+      }
+      const rows = months.map((month, i) => {
+        const { children, lookedAfter, episodes: count } = perMonth[i];
+        let csc = 0;
+        for (const id of children) if (people.get(id)?.knownToCsc) csc++;
         return {
           month,
           children: children.size,
-          episodes: list.length,
-          lookedAfter: la.size,
-          notLookedAfter: children.size - la.size,
+          episodes: count,
+          lookedAfter: lookedAfter.size,
+          notLookedAfter: children.size - lookedAfter.size,
           knownToCsc: csc,
           notKnownToCsc: children.size - csc,
         };
       });
       const byWard = wards.map((w) => {
-        const list = started.filter((e) => people.get(e.personId)?.wardCode === w.code);
-        return {
-          code: w.code,
-          name: w.name,
-          children: new Set(list.map((e) => e.personId)).size,
-          episodes: list.length,
-        };
+        const ward = perWard.get(w.code) as { children: Set<string>; episodes: number };
+        return { code: w.code, name: w.name, children: ward.children.size, episodes: ward.episodes };
       });
       const returns = episodes.filter((e) => e.returnedAt && e.returnedAt >= start && e.returnedAt < end);
       const inTime = returns.filter(
