@@ -300,12 +300,17 @@ export function missingRoutes(ctx: RouteContext<MissingService, Record<string, u
       },
       async (request, reply) => {
         const actor = actorOf(request);
-        const { id, created } = await missing.report(
+        const reported = await missing.report(
           actor,
           request.body,
           request.headers['idempotency-key'] ?? null,
         );
-        const { episode } = await missing.episode(actor, id);
+        const { id, created } = reported;
+        // A retry reads the first episode (a view, audited); a new one comes back as written.
+        const episode =
+          'episode' in reported && reported.episode
+            ? reported.episode
+            : (await missing.episode(actor, id)).episode;
         return reply
           .code(created ? 201 : 200)
           .header('location', `/api/v1/missing-episodes/${id}`)

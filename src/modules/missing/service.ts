@@ -495,8 +495,12 @@ export function createMissingService(db: Database, events: EventBus) {
       const first = await earlier();
       if (first) return { id: first, created: false };
       try {
-        const id = await db.for(actor).tx((c) => recordEpisode(c, actor, input, idempotency));
-        if (id) return { id, created: true };
+        // The new episode comes back as stored, read in the transaction that wrote it.
+        const made = await db.for(actor).tx(async (c) => {
+          const id = await recordEpisode(c, actor, input, idempotency);
+          return id ? named((await repo.findEpisode(c, actor.partnershipId, id)) as repo.Episode) : undefined;
+        });
+        if (made) return { id: made.id, created: true, episode: made };
       } catch (error) {
         // Retries racing: the first to commit wins, and the others (refused by the unique key, or
         // by the episode it opened) answer with it. Anything else stands.
@@ -781,6 +785,10 @@ export function createMissingService(db: Database, events: EventBus) {
       const end = fromLondon(`${endMonth}-01`, 0, 0);
       const today = londonDate(new Date());
       const lastDay = [londonDate(new Date(end.getTime() - 12 * HOUR)), today].sort()[0];
+      // Recorded while the figures are worked out (on its own connection); awaited before they go.
+      const audited = audit(scope, actor, { action: 'report.missing_viewed', details: { from, to, exact } });
+      // Its failure is raised where it is awaited, not as an unhandled rejection meanwhile.
+      audited.catch(() => undefined);
       const [episodes, wards, spells, schooling] = await Promise.all([
         repo.episodesInSpan(scope, actor.partnershipId, start, end),
         listWards(scope, actor.partnershipId),
@@ -889,7 +897,7 @@ export function createMissingService(db: Database, events: EventBus) {
           e.interviewOfferedAt.getTime() - (e.returnedAt as Date).getTime() <= INTERVIEW_HOURS * HOUR,
       ).length;
       const totals = { children: new Set(started.map((e) => e.personId)).size, episodes: started.length };
-      await audit(scope, actor, { action: 'report.missing_viewed', details: { from, to, exact } });
+      await audited;
       const shown = (n: number): Shown => (exact ? n : suppressTotal(n));
       // A share of a small count could give the count away: for elected members, only from 6.
       const share = (k: number, n: number) => (n && (exact || n > 5) ? proportion(k, n).percent : null);
