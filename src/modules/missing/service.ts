@@ -5,7 +5,6 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import type { EventBus } from '../../platform/events/index.ts';
 import {
   type Month,
-  monthOf,
   monthsBetween,
   proportion,
   type Shown,
@@ -834,7 +833,10 @@ export function createMissingService(db: Database, events: EventBus) {
       const midnights = new Map<string, number>();
       const midnight = (day: string) => {
         let t = midnights.get(day);
-        if (t === undefined) midnights.set(day, (t = fromLondon(day, 0, 0).getTime()));
+        if (t === undefined) {
+          t = fromLondon(day, 0, 0).getTime();
+          midnights.set(day, t);
+        }
         return t;
       };
       const spellsOf = new Map<string, { from: number; to: number }[]>();
