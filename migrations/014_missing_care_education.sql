@@ -58,7 +58,7 @@ CREATE UNIQUE INDEX missing_episode_idempotency ON missing_episode (partnership_
   WHERE idempotency_key IS NOT NULL;
 CREATE INDEX missing_episode_person ON missing_episode (person_id, last_seen_at DESC);
 CREATE INDEX missing_episode_period ON missing_episode (partnership_id, last_seen_at) INCLUDE (person_id, returned_at);
-CREATE INDEX missing_episode_returns ON missing_episode (partnership_id, returned_at) INCLUDE (person_id, last_seen_at)
+CREATE INDEX missing_episode_returns ON missing_episode (partnership_id, returned_at) INCLUDE (id)
   WHERE returned_at IS NOT NULL;
 
 -- The police risk grading and each change to it (the episode holds the current one).

@@ -316,32 +316,32 @@ export async function insertInterview(
   return rows[0]?.id;
 }
 
-export interface EpisodeFact {
-  personId: string;
-  lastSeenAt: Date;
-  returnedAt: Date | null;
-  interviewOfferedAt: Date | null;
-}
-
-/**
- * The episodes that began in a span, and those that began before it and ended in it (their returns
- * count in the span), with when an interview was offered: two index ranges, not a scan of all.
- */
-export async function episodesInSpan(
+/** The episodes that began in a span: who and when, read from the period index alone. */
+export async function episodesBegunIn(
   db: Queryable,
   partnershipId: string,
   from: Date,
   to: Date,
-): Promise<EpisodeFact[]> {
+): Promise<{ personId: string; lastSeenAt: Date }[]> {
   const { rows } = await db.query(
-    `SELECT e.person_id AS "personId", e.last_seen_at AS "lastSeenAt", e.returned_at AS "returnedAt",
-            r.offered_at AS "interviewOfferedAt"
+    `SELECT e.person_id AS "personId", e.last_seen_at AS "lastSeenAt" FROM missing_episode e
+      WHERE e.partnership_id = $1 AND e.last_seen_at >= $2 AND e.last_seen_at < $3`,
+    [partnershipId, from, to],
+  );
+  return rows;
+}
+
+/** The returns in a span (whenever the episode began), each with when an interview was offered. */
+export async function returnsIn(
+  db: Queryable,
+  partnershipId: string,
+  from: Date,
+  to: Date,
+): Promise<{ returnedAt: Date; interviewOfferedAt: Date | null }[]> {
+  const { rows } = await db.query(
+    `SELECT e.returned_at AS "returnedAt", r.offered_at AS "interviewOfferedAt"
        FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
-      WHERE e.partnership_id = $1 AND e.last_seen_at >= $2 AND e.last_seen_at < $3
-     UNION ALL
-     SELECT e.person_id, e.last_seen_at, e.returned_at, r.offered_at
-       FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
-      WHERE e.partnership_id = $1 AND e.returned_at >= $2 AND e.returned_at < $3 AND e.last_seen_at < $2`,
+      WHERE e.partnership_id = $1 AND e.returned_at >= $2 AND e.returned_at < $3`,
     [partnershipId, from, to],
   );
   return rows;

@@ -788,8 +788,9 @@ export function createMissingService(db: Database, events: EventBus) {
       const audited = audit(scope, actor, { action: 'report.missing_viewed', details: { from, to, exact } });
       // Its failure is raised where it is awaited, not as an unhandled rejection meanwhile.
       audited.catch(() => undefined);
-      const [episodes, wards, spells, schooling] = await Promise.all([
-        repo.episodesInSpan(scope, actor.partnershipId, start, end),
+      const [started, returns, wards, spells, schooling] = await Promise.all([
+        repo.episodesBegunIn(scope, actor.partnershipId, start, end),
+        repo.returnsIn(scope, actor.partnershipId, start, end),
         listWards(scope, actor.partnershipId),
         placementSpells(scope, actor.partnershipId, `${from}-01`, londonDate(end)),
         educationEventsInPeriod(
@@ -817,7 +818,6 @@ export function createMissingService(db: Database, events: EventBus) {
           )
           .map((x) => x.personId),
       ).size;
-      const started = episodes.filter((e) => e.lastSeenAt >= start);
       const ids = [...new Set(started.map((e) => e.personId))];
       const [located, social] = await Promise.all([
         repo.wardsOf(scope, actor.partnershipId, ids),
@@ -892,11 +892,10 @@ export function createMissingService(db: Database, events: EventBus) {
         const ward = perWard.get(w.code) as { children: Set<string>; episodes: number };
         return { code: w.code, name: w.name, children: ward.children.size, episodes: ward.episodes };
       });
-      const returns = episodes.filter((e) => e.returnedAt && e.returnedAt >= start && e.returnedAt < end);
       const inTime = returns.filter(
         (e) =>
           e.interviewOfferedAt &&
-          e.interviewOfferedAt.getTime() - (e.returnedAt as Date).getTime() <= INTERVIEW_HOURS * HOUR,
+          e.interviewOfferedAt.getTime() - e.returnedAt.getTime() <= INTERVIEW_HOURS * HOUR,
       ).length;
       const totals = { children: new Set(started.map((e) => e.personId)).size, episodes: started.length };
       await audited;
