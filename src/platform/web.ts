@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import type { Actor } from './access.ts';
 import { hasPermission, ROLE_NAMES } from './access.ts';
-import { type FieldError, UnauthenticatedError } from './errors.ts';
+import { type FieldError, UnauthenticatedError, ValidationError } from './errors.ts';
 import { monthName } from './figures/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -139,4 +139,21 @@ export async function renderPage(
 export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new UnauthenticatedError();
   return request.actor;
+}
+
+/**
+ * A form's POST: saves and goes on to the address `save` returns; input the service refuses shows
+ * the form again (422) with its errors and what was typed. Any other error is the error handler's.
+ */
+export async function saveForm(
+  reply: FastifyReply,
+  save: () => Promise<string>,
+  showAgain: (errors: FieldError[], refused: FastifyReply) => Promise<FastifyReply>,
+): Promise<FastifyReply> {
+  try {
+    return reply.redirect(await save(), 303);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return showAgain(error.errors, reply.code(422));
+  }
 }

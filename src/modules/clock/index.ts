@@ -19,6 +19,9 @@ import { defineModule } from '../../platform/module.ts';
 import { clockPolicy } from './policy.ts';
 import { clockRoutes } from './routes.ts';
 import { seedClock } from './seed.ts';
+
+export { copyWorkItems, type SeedWorkItem } from './seed.ts';
+
 import { createClockService, schedule } from './service.ts';
 
 export const clockModule = defineModule({

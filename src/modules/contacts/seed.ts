@@ -1,9 +1,15 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { type Answer, CURRENT_RULES, rulesFor, score } from '../assessments/index.ts';
-import { DEFAULT_CLOCK_RULES, dueAt, type WorkKind } from '../clock/index.ts';
+import {
+  copyWorkItems,
+  DEFAULT_CLOCK_RULES,
+  dueAt,
+  type SeedWorkItem,
+  type WorkKind,
+} from '../clock/index.ts';
 import { copyFlagPeriods, type EarlierFlag, FLAG_NAMES, type FlagType, LEVEL_NAMES } from '../flags/index.ts';
 import { checkLanguage } from '../language/index.ts';
-import type { SeededChild } from '../people/index.ts';
+import { copyChronologyEntries, type SeededChild } from '../people/index.ts';
 import {
   CATEGORY_FLAGS,
   type Category,
@@ -130,7 +136,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     decision: [] as unknown[][],
     assessment: [] as unknown[][],
     flag: [] as unknown[][],
-    work: [] as unknown[][],
+    work: [] as SeedWorkItem[],
     chronology: [] as unknown[][],
     language: [] as unknown[][],
     known: [] as unknown[][],
@@ -144,21 +150,18 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     doneBy?: string,
     note?: string,
   ) =>
-    rows.work.push([
-      pid,
-      faker.string.uuid(),
+    rows.work.push({
+      id: faker.string.uuid(),
       kind,
       title,
       reason,
-      links.personId ?? null,
-      links.contactId ?? null,
-      links.assessmentId ?? null,
-      iso(at.due ?? due(kind, at.created)),
-      iso(at.created),
-      at.done ? iso(at.done) : null,
-      at.done ? doneBy : null,
-      at.done ? (note ?? null) : null,
-    ]);
+      ...links,
+      dueAt: iso(at.due ?? due(kind, at.created)),
+      createdAt: iso(at.created),
+      completedAt: at.done ? iso(at.done) : null,
+      completedBy: at.done ? doneBy : null,
+      completionNote: at.done ? (note ?? null) : null,
+    });
   const chronology = (
     personId: string,
     at: number,
@@ -717,30 +720,8 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     rows.assessment,
   );
   await copyFlagPeriods(client, rows.flag);
-  await client.copy(
-    'work_item',
-    [
-      'partnership_id',
-      'id',
-      'kind',
-      'title',
-      'reason',
-      'person_id',
-      'contact_id',
-      'assessment_id',
-      'due_at',
-      'created_at',
-      'completed_at',
-      'completed_by',
-      'completion_note',
-    ],
-    rows.work,
-  );
-  await client.copy(
-    'chronology_entry',
-    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
-    rows.chronology,
-  );
+  await copyWorkItems(client, pid, rows.work);
+  await copyChronologyEntries(client, rows.chronology);
   await client.copy(
     'language_check_event',
     [
@@ -756,7 +737,7 @@ export async function seedFrontDoorHistory(ctx: SeedContext): Promise<void> {
     rows.language,
   );
   await client.copy('person_agency', ['partnership_id', 'person_id', 'agency_id'], rows.known);
-  const open = rows.work.filter((w) => w[10] === null).length;
+  const open = rows.work.filter((w) => !w.completedAt).length;
   ctx.say(
     `Seeded the Front Door's history: ${earlier.length} contacts and assessments behind the earlier flags; then the last two years, ${rows.contact.length - earlier.length} contacts, ${rows.assessment.length - earlier.length} assessments, ${rows.flag.length} flags; ${open} pieces of work open.`,
   );

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
 import { code, FormBody, PageId, Type, typed } from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
-import { actorOf, renderPage } from '../../platform/web.ts';
+import { actorOf, renderPage, saveForm } from '../../platform/web.ts';
 import { EDUCATION_KIND_NAMES, EDUCATION_KINDS, WHEREABOUTS, WHEREABOUTS_NAMES } from './reference.ts';
 import type { EducationService } from './service.ts';
 
@@ -65,13 +65,14 @@ export function educationRoutes(ctx: RouteContext<EducationService, Record<strin
       { config: { access: 'education:record' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          await ctx.service.record(actorOf(request), id, request.body);
-          return reply.redirect(`/people/${id}#education`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return formPage(request, reply.code(422), id, { errors: error.errors, values: request.body });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await ctx.service.record(actorOf(request), id, request.body);
+            return `/people/${id}#education`;
+          },
+          (errors, refused) => formPage(request, refused, id, { errors, values: request.body }),
+        );
       },
     );
     app.post(
@@ -79,17 +80,15 @@ export function educationRoutes(ctx: RouteContext<EducationService, Record<strin
       { config: { access: 'education:record' }, schema: { params: EventParams, body: FormBody } },
       async (request, reply) => {
         const { id, eventId } = request.params;
-        try {
-          await ctx.service.establishWhereabouts(actorOf(request), id, eventId, request.body);
-          return reply.redirect(`/people/${id}#education`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return formPage(request, reply.code(422), id, {
-            errors: error.errors,
-            values: request.body,
-            whereaboutsFor: eventId,
-          });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await ctx.service.establishWhereabouts(actorOf(request), id, eventId, request.body);
+            return `/people/${id}#education`;
+          },
+          (errors, refused) =>
+            formPage(request, refused, id, { errors, values: request.body, whereaboutsFor: eventId }),
+        );
       },
     );
 

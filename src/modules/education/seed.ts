@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { londonDate } from '../../platform/validation.ts';
 import { currentFlagsOfPeople } from '../flags/index.ts';
-import type { SeededChild } from '../people/index.ts';
+import { copyChronologyEntries, type SeededChild } from '../people/index.ts';
 import { EDUCATION_KIND_NAMES, type EducationKind, type Whereabouts } from './reference.ts';
 
 const DAY = 86_400_000;
@@ -194,11 +194,7 @@ export async function seedEducation(ctx: SeedContext): Promise<void> {
     ],
     rows,
   );
-  await ctx.client.copy(
-    'chronology_entry',
-    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
-    chronology,
-  );
+  await copyChronologyEntries(ctx.client, chronology);
   ctx.say(
     `Seeded education: ${rows.length} records, ${missingEducation} children referred as missing education, ${homeEducated} electively home educated.`,
   );

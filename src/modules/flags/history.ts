@@ -1,6 +1,6 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { AREA_COMMITTEES, PUBLISHED_2020, PUBLISHED_DISTRICT_MONTHS } from '../district/index.ts';
-import { personWriter } from '../people/index.ts';
+import { copyChronologyEntries, personWriter } from '../people/index.ts';
 import { FLAG_NAMES, type FlagType, LEVEL_NAMES, type RiskLevel } from './reference.ts';
 
 /**
@@ -349,11 +349,7 @@ export async function seedFlagHistory(ctx: SeedContext): Promise<void> {
   }
   await writer.flush();
   await copyFlagPeriods(ctx.client, flagRows);
-  await ctx.client.copy(
-    'chronology_entry',
-    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
-    chronology,
-  );
+  await copyChronologyEntries(ctx.client, chronology);
   ctx.say(
     `Seeded the flags of the years before (January 2019 on): ${episodes.length.toLocaleString('en-GB')} children and young people, ${flagRows.length.toLocaleString('en-GB')} flag periods.`,
   );

@@ -1,11 +1,11 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasPermission } from '../../platform/access.ts';
-import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import { renderPdf } from '../../platform/pdf/index.ts';
 import { FormBody, PageId, Type, typed } from '../../platform/schemas.ts';
 import { londonDate } from '../../platform/validation.ts';
-import { actorOf, renderPage } from '../../platform/web.ts';
+import { actorOf, renderPage, saveForm } from '../../platform/web.ts';
 import { grabPackPdf, grabPackRows } from './grab-pack.ts';
 import { PHOTO_LIMIT, type PhilomenaService } from './philomena.ts';
 import { PARTIES, PARTY_NAMES } from './reference.ts';
@@ -47,13 +47,14 @@ export function philomenaRoutes(philomena: PhilomenaService) {
         async (request, reply) => {
           const personId = request.body.personId ?? '';
           const file = isUpload(request.body.photo) ? request.body.photo : undefined;
-          try {
-            const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
-            return reply.redirect(`/people/${child}/philomena`, 303);
-          } catch (error) {
-            if (!(error instanceof ValidationError)) throw error;
-            return planPage(request, reply.code(422), personId, { errors: error.errors, form: 'photo' });
-          }
+          return saveForm(
+            reply,
+            async () => {
+              const child = await philomena.uploadPhoto(actorOf(request), request.params.id, file);
+              return `/people/${child}/philomena`;
+            },
+            (errors, refused) => planPage(request, refused, personId, { errors, form: 'photo' }),
+          );
         },
       );
     });
@@ -104,17 +105,14 @@ export function philomenaRoutes(philomena: PhilomenaService) {
       { config: { access: 'missing:record_plan' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          await philomena.save(actorOf(request), id, request.body);
-          return reply.redirect(`/people/${id}/philomena`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return planPage(request, reply.code(422), id, {
-            errors: error.errors,
-            values: request.body,
-            form: 'plan',
-          });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await philomena.save(actorOf(request), id, request.body);
+            return `/people/${id}/philomena`;
+          },
+          (errors, refused) => planPage(request, refused, id, { errors, values: request.body, form: 'plan' }),
+        );
       },
     );
     app.post(
@@ -122,17 +120,15 @@ export function philomenaRoutes(philomena: PhilomenaService) {
       { config: { access: 'missing:record_plan' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const personId = String(request.body.personId ?? '');
-        try {
-          const agreed = await philomena.agree(actorOf(request), request.params.id, request.body);
-          return reply.redirect(`/people/${agreed.personId}/philomena`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return planPage(request, reply.code(422), personId, {
-            errors: error.errors,
-            values: request.body,
-            form: 'agree',
-          });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            const agreed = await philomena.agree(actorOf(request), request.params.id, request.body);
+            return `/people/${agreed.personId}/philomena`;
+          },
+          (errors, refused) =>
+            planPage(request, refused, personId, { errors, values: request.body, form: 'agree' }),
+        );
       },
     );
     app.get(

@@ -7,7 +7,7 @@ import { IdempotencyHeaders } from '../../platform/idempotency.ts';
 import type { RouteContext } from '../../platform/module.ts';
 import { code, FormBody, one, PageId, PageQuery, Type, typed } from '../../platform/schemas.ts';
 import { ID_PARAMS, toLondon } from '../../platform/validation.ts';
-import { actorOf, renderPage } from '../../platform/web.ts';
+import { actorOf, renderPage, saveForm } from '../../platform/web.ts';
 import {
   FOUND_BY,
   FOUND_BY_NAMES,
@@ -212,13 +212,17 @@ export function missingRoutes(ctx: RouteContext<MissingService, Record<string, u
       { config: { access: 'missing:record' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          const { id: episodeId } = await missing.report(actorOf(request), { ...request.body, personId: id });
-          return reply.redirect(`/missing-episodes/${episodeId}?reported=1`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return reportPage(request, reply.code(422), id, { errors: error.errors, values: request.body });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            const { id: episodeId } = await missing.report(actorOf(request), {
+              ...request.body,
+              personId: id,
+            });
+            return `/missing-episodes/${episodeId}?reported=1`;
+          },
+          (errors, refused) => reportPage(request, refused, id, { errors, values: request.body }),
+        );
       },
     );
     app.get(
@@ -232,13 +236,14 @@ export function missingRoutes(ctx: RouteContext<MissingService, Record<string, u
       { config: { access: 'missing:record' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          await missing.update(actorOf(request), id, request.body);
-          return reply.redirect(`/missing-episodes/${id}`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return episodePage(request, reply.code(422), id, { errors: error.errors, values: request.body });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await missing.update(actorOf(request), id, request.body);
+            return `/missing-episodes/${id}`;
+          },
+          (errors, refused) => episodePage(request, refused, id, { errors, values: request.body }),
+        );
       },
     );
     app.get(
@@ -251,13 +256,14 @@ export function missingRoutes(ctx: RouteContext<MissingService, Record<string, u
       { config: { access: 'missing:record_interview' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          await missing.recordInterview(actorOf(request), id, request.body);
-          return reply.redirect(`/missing-episodes/${id}`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return interviewPage(request, reply.code(422), id, { errors: error.errors, values: request.body });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await missing.recordInterview(actorOf(request), id, request.body);
+            return `/missing-episodes/${id}`;
+          },
+          (errors, refused) => interviewPage(request, refused, id, { errors, values: request.body }),
+        );
       },
     );
     app.get(

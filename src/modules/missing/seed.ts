@@ -1,6 +1,7 @@
 import type { SeedContext } from '../../platform/module.ts';
+import { copyWorkItems, type SeedWorkItem } from '../clock/index.ts';
 import { currentFlagsOfPeople } from '../flags/index.ts';
-import type { SeededChild } from '../people/index.ts';
+import { copyChronologyEntries, type SeededChild } from '../people/index.ts';
 import type { SeededPlacement } from '../placements/index.ts';
 import {
   FOUND_BY_NAMES,
@@ -92,11 +93,42 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
     episode: [] as unknown[][],
     grading: [] as unknown[][],
     interview: [] as unknown[][],
-    work: [] as unknown[][],
+    work: [] as SeedWorkItem[],
     chronology: [] as unknown[][],
   };
   const chronicle = (personId: string, at: number, title: string, detail: string | null, by: string) =>
     rows.chronology.push([pid, personId, iso(at), 'missing', title, detail, by]);
+  // The interview on the clock from the return (done when offered), and a residential placement
+  // waiting for its Philomena plan.
+  const interviewDue = (
+    personId: string,
+    episodeId: string,
+    returned: number,
+    done?: { at: number; by: string; note: string },
+  ) =>
+    rows.work.push({
+      id: faker.string.uuid(),
+      kind: 'return_interview',
+      title: 'Offer a return home interview',
+      reason: `Returned ${iso(returned).slice(0, 16).replace('T', ' ')} UTC`,
+      personId,
+      missingEpisodeId: episodeId,
+      dueAt: iso(returned + INTERVIEW_HOURS * HOUR),
+      createdAt: iso(returned),
+      completedAt: done ? iso(done.at) : null,
+      completedBy: done?.by ?? null,
+      completionNote: done?.note ?? null,
+    });
+  const planNeeded = (personId: string, placed: number) =>
+    rows.work.push({
+      id: faker.string.uuid(),
+      kind: 'philomena_plan',
+      title: 'Agree a Philomena Protocol plan',
+      reason: 'Placed in residential care without an agreed missing trigger plan',
+      personId,
+      dueAt: iso(placed + 7 * DAY),
+      createdAt: iso(placed),
+    });
   let missingNow = 0;
   let recent = 0;
   for (const child of children) {
@@ -221,23 +253,9 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
         `Found at ${foundPlace}. With ${foundWith}`,
         users.police,
       );
-      const due = returned + INTERVIEW_HOURS * HOUR;
       // The last three days' returns: interviews still to offer (on the queues and the banner).
       if (now - returned < 2.5 * DAY) {
-        rows.work.push([
-          pid,
-          faker.string.uuid(),
-          'return_interview',
-          'Offer a return home interview',
-          `Returned ${iso(returned).slice(0, 16).replace('T', ' ')} UTC`,
-          child.id,
-          id,
-          iso(due),
-          iso(returned),
-          null,
-          null,
-          null,
-        ]);
+        interviewDue(child.id, id, returned);
         continue;
       }
       // Practice improves over the two years: later interviews more often offered in time.
@@ -286,20 +304,11 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
         users.keyworker,
         iso(held ?? offered),
       ]);
-      rows.work.push([
-        pid,
-        faker.string.uuid(),
-        'return_interview',
-        'Offer a return home interview',
-        `Returned ${iso(returned).slice(0, 16).replace('T', ' ')} UTC`,
-        child.id,
-        id,
-        iso(due),
-        iso(returned),
-        iso(offered),
-        users.keyworker,
-        inTime ? 'Offered in time' : 'Offered after 72 hours',
-      ]);
+      interviewDue(child.id, id, returned, {
+        at: offered,
+        by: users.keyworker,
+        note: inTime ? 'Offered in time' : 'Offered after 72 hours',
+      });
       chronicle(
         child.id,
         held ?? offered,
@@ -337,20 +346,7 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
       { value: 'none', weight: 20 },
     ]);
     if (state === 'none') {
-      rows.work.push([
-        pid,
-        faker.string.uuid(),
-        'philomena_plan',
-        'Agree a Philomena Protocol plan',
-        'Placed in residential care without an agreed missing trigger plan',
-        placement.personId,
-        null,
-        iso(started + 7 * DAY),
-        iso(started),
-        null,
-        null,
-        null,
-      ]);
+      planNeeded(placement.personId, started);
       continue;
     }
     planned++;
@@ -419,35 +415,16 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
         iso(Math.min(now - HOUR, made + (i + 1) * DAY)),
       ]);
     if (state === 'agreed')
-      rows.work.push([
-        pid,
-        faker.string.uuid(),
-        'philomena_plan',
-        'Review the Philomena plan',
-        `Agreed by all three; review due ${review}`,
-        placement.personId,
-        null,
-        `${review}T17:00:00Z`,
-        iso(made),
-        null,
-        null,
-        null,
-      ]);
-    else
-      rows.work.push([
-        pid,
-        faker.string.uuid(),
-        'philomena_plan',
-        'Agree a Philomena Protocol plan',
-        'Placed in residential care without an agreed missing trigger plan',
-        placement.personId,
-        null,
-        iso(started + 7 * DAY),
-        iso(started),
-        null,
-        null,
-        null,
-      ]);
+      rows.work.push({
+        id: faker.string.uuid(),
+        kind: 'philomena_plan',
+        title: 'Review the Philomena plan',
+        reason: `Agreed by all three; review due ${review}`,
+        personId: placement.personId,
+        dueAt: `${review}T17:00:00Z`,
+        createdAt: iso(made),
+      });
+    else planNeeded(placement.personId, started);
   }
   const { client } = ctx;
   await client.copy(
@@ -502,24 +479,7 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
     ],
     rows.interview,
   );
-  await client.copy(
-    'work_item',
-    [
-      'partnership_id',
-      'id',
-      'kind',
-      'title',
-      'reason',
-      'person_id',
-      'missing_episode_id',
-      'due_at',
-      'created_at',
-      'completed_at',
-      'completed_by',
-      'completion_note',
-    ],
-    rows.work,
-  );
+  await copyWorkItems(client, pid, rows.work);
   await client.copy(
     'philomena_plan',
     [
@@ -546,11 +506,7 @@ export async function seedMissing(ctx: SeedContext): Promise<void> {
     ['partnership_id', 'plan_id', 'plan_version', 'party', 'agreed_by_name', 'recorded_by', 'agreed_at'],
     plans.agreement,
   );
-  await client.copy(
-    'chronology_entry',
-    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
-    rows.chronology,
-  );
+  await copyChronologyEntries(client, rows.chronology);
   ctx.say(
     `Seeded missing episodes: ${rows.episode.length} episodes of ${new Set(rows.episode.map((r) => r[2])).size} children, ${missingNow} missing now, ${rows.interview.length} return home interviews; ${planned} Philomena plans for ${residential.length} children in residential care.`,
   );

@@ -44,6 +44,7 @@ import { seedPeople } from './seed.ts';
 import { addChronologyEntries, createPeopleService, type PeopleService } from './service.ts';
 
 export {
+  copyChronologyEntries,
   ETHNICITY_WEIGHTS,
   NAMES,
   NICKNAMES,

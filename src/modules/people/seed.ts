@@ -381,3 +381,15 @@ export async function seedPeople(ctx: SeedContext): Promise<void> {
   ctx.progress?.(total, total);
   ctx.say(`Seeded ${total.toLocaleString('en-GB')} synthetic people.`);
 }
+
+/**
+ * Bulk-loads seeded chronology entries, each `[partnership_id, person_id, occurred_at, kind, title,
+ * detail, recorded_by]` (every module's history the same way).
+ */
+export async function copyChronologyEntries(client: SeedContext['client'], rows: unknown[][]): Promise<void> {
+  await client.copy(
+    'chronology_entry',
+    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
+    rows,
+  );
+}

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type FieldError, ValidationError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/errors.ts';
 import type { RouteContext } from '../../platform/module.ts';
 import { code, FormBody, PageId, Type, typed } from '../../platform/schemas.ts';
 import { ID_PARAMS } from '../../platform/validation.ts';
-import { actorOf, renderPage } from '../../platform/web.ts';
+import { actorOf, renderPage, saveForm } from '../../platform/web.ts';
 import { PLACEMENT_KIND_NAMES, PLACEMENT_KINDS } from './reference.ts';
 import type { PlacementsService } from './service.ts';
 
@@ -61,13 +61,14 @@ export function placementsRoutes(ctx: RouteContext<PlacementsService, Record<str
       { config: { access: 'placements:record' }, schema: { params: PageId, body: FormBody } },
       async (request, reply) => {
         const { id } = request.params;
-        try {
-          await ctx.service.record(actorOf(request), id, request.body);
-          return reply.redirect(`/people/${id}#placements`, 303);
-        } catch (error) {
-          if (!(error instanceof ValidationError)) throw error;
-          return formPage(request, reply.code(422), id, { errors: error.errors, values: request.body });
-        }
+        return saveForm(
+          reply,
+          async () => {
+            await ctx.service.record(actorOf(request), id, request.body);
+            return `/people/${id}#placements`;
+          },
+          (errors, refused) => formPage(request, refused, id, { errors, values: request.body }),
+        );
       },
     );
     app.get(

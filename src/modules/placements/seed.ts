@@ -1,7 +1,7 @@
 import type { SeedContext } from '../../platform/module.ts';
 import { londonDate } from '../../platform/validation.ts';
 import { currentFlagsOfPeople } from '../flags/index.ts';
-import type { SeededChild } from '../people/index.ts';
+import { copyChronologyEntries, type SeededChild } from '../people/index.ts';
 import { PLACEMENT_KIND_NAMES, type PlacementKind } from './reference.ts';
 
 const DAY = 86_400_000;
@@ -164,11 +164,7 @@ export async function seedPlacements(ctx: SeedContext): Promise<void> {
     ],
     rows,
   );
-  await ctx.client.copy(
-    'chronology_entry',
-    ['partnership_id', 'person_id', 'occurred_at', 'kind', 'title', 'detail', 'recorded_by'],
-    chronology,
-  );
+  await copyChronologyEntries(ctx.client, chronology);
   ctx.made.placements = made;
   const current = made.filter((p) => p.endedOn === null).length;
   ctx.say(
