@@ -1,15 +1,23 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { withClient } from '../db/admin.ts';
 import {
   clusterIds,
   compareCandidates,
+  describeChoices,
+  type ExplainedPair,
+  explainPair,
+  linkReport,
   type MatchRecord,
+  type ModelParameters,
+  mappedFieldNames,
   normaliseRecord,
   parseFieldMap,
   peopleForLinking,
   predict,
   readExtract,
+  readModelFile,
+  saveModelFile,
   trainModel,
 } from '../modules/matching/index.ts';
 import { progressReporter } from './progress.ts';
@@ -23,13 +31,23 @@ export interface LinkCommand {
   format: 'pairs' | 'clusters';
   threshold: number;
   seed: number;
+  household: 'on' | 'off' | 'auto';
+  explain: boolean;
+  report?: string;
+  model?: string;
+  modelOut?: string;
   databaseUrl?: string;
 }
 
-export async function runLink(
-  cmd: LinkCommand,
-): Promise<{ records: number; pairsWritten: number; clusters?: number }> {
+export async function runLink(cmd: LinkCommand): Promise<{
+  records: number;
+  pairsWritten: number;
+  clusters?: number;
+  choices: string[];
+}> {
   const map = parseFieldMap(cmd.map);
+  const fields = mappedFieldNames(map);
+  const saved = cmd.model ? readModelFile(cmd.model) : null;
   // Only the normalised records are kept: a million raw rows need not stay in memory.
   const left = readExtract(cmd.input, cmd.id, map).map(normaliseRecord);
   let right: MatchRecord[] | null = null;
@@ -42,9 +60,32 @@ export async function runLink(
   }
   const progress = progressReporter();
   const compared = compareCandidates(left, right, { progress: progress.update });
-  const params = trainModel(left, right, { seed: cmd.seed, progress: progress.update, compared });
+  const params: ModelParameters =
+    saved?.params ??
+    trainModel(left, right, {
+      seed: cmd.seed,
+      progress: progress.update,
+      compared,
+      householdRules: cmd.household === 'auto' ? 'auto' : cmd.household === 'on',
+      extraNames: map.extras.map((e) => e.name),
+    });
   const scored = predict(params, left, right, { progress: progress.update, compared });
   progress.stop();
+  const choices = describeChoices(compared, params, scored, { modelFrom: cmd.model });
+  if (saved && saved.fields.join() !== fields.join())
+    choices.push(
+      `Warning: the model was trained on ${saved.fields.join(', ')}; this extract maps ${fields.join(', ')}`,
+    );
+  if (cmd.modelOut) saveModelFile(cmd.modelOut, params, fields);
+  const other = right ?? left;
+  const pairAt = (k: number): ExplainedPair =>
+    explainPair(params, compared, k, left[scored.left[k]], other[scored.right[k]]);
+  if (cmd.report)
+    writeFileSync(
+      cmd.report,
+      await linkReport({ compared, params, scored, threshold: cmd.threshold, choices, pairAt, fields }),
+    );
+
   const out = createWriteStream(cmd.output);
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
@@ -52,14 +93,21 @@ export async function runLink(
   const csvValue = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   let pairsWritten = 0;
   let clusterCount: number | undefined;
-  const other = right ?? left;
   if (cmd.format === 'pairs') {
-    await write('id_l,id_r,probability\n');
+    await write(cmd.explain ? 'id_l,id_r,probability,match_weight,top_fields\n' : 'id_l,id_r,probability\n');
     for (let k = 0; k < scored.probability.length; k++) {
       if (scored.probability[k] < cmd.threshold) continue;
-      await write(
-        `${csvValue(left[scored.left[k]].id)},${csvValue(other[scored.right[k]].id)},${scored.probability[k].toFixed(6)}\n`,
-      );
+      const ids = `${csvValue(left[scored.left[k]].id)},${csvValue(other[scored.right[k]].id)},${scored.probability[k].toFixed(6)}`;
+      if (cmd.explain) {
+        const pair = pairAt(k);
+        const top = pair.fields
+          .filter((f) => f.weight !== 0)
+          .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight))
+          .slice(0, 3)
+          .map((f) => `${f.label}: ${f.level} ${f.weight >= 0 ? '+' : ''}${f.weight.toFixed(1)}`)
+          .join('; ');
+        await write(`${ids},${pair.totalWeight.toFixed(2)},${csvValue(top)}\n`);
+      } else await write(`${ids}\n`);
       pairsWritten++;
     }
   } else {
@@ -78,5 +126,5 @@ export async function runLink(
   }
   out.end();
   await once(out, 'finish');
-  return { records: left.length + (right?.length ?? 0), pairsWritten, clusters: clusterCount };
+  return { records: left.length + (right?.length ?? 0), pairsWritten, clusters: clusterCount, choices };
 }

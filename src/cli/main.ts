@@ -41,7 +41,7 @@ interface Command {
 }
 
 const LINK_FIELDS =
-  'given_name, family_name, full_name, dob, gender, postcode, address, nhs_number, upn, police_ref';
+  'given_name, family_name, full_name, dob, gender, postcode, address, town, birth_place, email, phone, nhs_number, upn, police_ref';
 
 const COMMANDS: Record<string, Command> = {
   start: {
@@ -104,12 +104,25 @@ lantern token revoke --id TOKEN_ID --reason "WHY"
     run: token,
   },
   link: {
-    usage: `lantern link --input A.csv [--against B.csv | --against people] --id COLUMN
-             --map field=column,... --output FILE [--format pairs|clusters] [--threshold P] [--seed N]
-  Find the same people within one extract, across two, or against Lantern's people.
-  Fields: ${LINK_FIELDS}.
-  Dates may be ISO, DD/MM/YYYY or YYYYMMDD. --threshold (default 0.5) is the probability a pair
-  must reach to be written.`,
+    usage: `lantern link --input A.csv [--against B.csv | --against people] --id COLUMN --map SPEC
+             --output FILE [--format pairs|clusters] [--threshold P] [--household auto|on|off]
+             [--explain] [--report FILE.html] [--model-out FILE.json | --model FILE.json] [--seed N]
+  Find the same people within one extract, across two, or against Lantern's people, and print
+  what it chose from the data (blocking rules, households, training) and why.
+  --map       field=column pairs, separated by commas. Fields: ${LINK_FIELDS};
+              extra:NAME for any other column (at most 3; compared exactly, closely, weighted by
+              how common the value is). Join columns with +: address=street_number+address_1.
+  --id        the column that identifies each row (unique within a file).
+  --format    pairs (id_l,id_r,probability; default) or clusters (id,cluster_id).
+  --threshold the probability a pair must reach to be written or joined (default 0.5).
+  --household whether the household and twin rules apply: auto (default; decided from how many
+              pairs at one home with one surname look like two people), on or off.
+  --explain   adds each pair's match weight and top three contributing fields to the pairs file.
+  --report    writes one self-contained HTML page: match weights, m and u, score distribution,
+              estimated precision and recall, blocking counts and example pairs' evidence.
+  --model-out saves the trained model; --model scores with a saved model instead of training.
+  --seed      the random seed for training (default 42): the same data and seed give the same result.
+  Dates may be ISO, DD/MM/YYYY or YYYYMMDD. A bad map or file exits with code 2.`,
     options: {
       input: { type: 'string' },
       against: { type: 'string' },
@@ -119,6 +132,11 @@ lantern token revoke --id TOKEN_ID --reason "WHY"
       format: { type: 'string', default: 'pairs' },
       threshold: { type: 'string', default: '0.5' },
       seed: { type: 'string', default: '42' },
+      household: { type: 'string', default: 'auto' },
+      explain: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      model: { type: 'string' },
+      'model-out': { type: 'string' },
     },
     run: link,
   },
@@ -417,6 +435,14 @@ async function link(values: Record<string, string | boolean | undefined>) {
   if (values.format !== 'pairs' && values.format !== 'clusters')
     throw new UsageError('--format must be pairs or clusters');
   const threshold = probability(values.threshold, 'threshold');
+  const household = values.household;
+  if (household !== 'auto' && household !== 'on' && household !== 'off')
+    throw new UsageError('--household must be auto, on or off');
+  if (values.model && values['model-out'])
+    throw new UsageError(
+      '--model scores with a saved model; --model-out saves a newly trained one: give one',
+    );
+  if (values.explain && values.format !== 'pairs') throw new UsageError('--explain needs --format pairs');
   const { runLink } = await import('./link.ts');
   const { ExtractError } = await import('../modules/matching/index.ts');
   let target: DatabaseTarget | undefined;
@@ -435,14 +461,22 @@ async function link(values: Record<string, string | boolean | undefined>) {
       format: values.format,
       threshold,
       seed: wholeNumber(values.seed, 'seed', 0, 2 ** 31 - 1),
+      household,
+      explain: values.explain === true,
+      report: values.report as string | undefined,
+      model: values.model as string | undefined,
+      modelOut: values['model-out'] as string | undefined,
       databaseUrl: target?.url,
     });
+    for (const line of result.choices) console.log(line);
     console.log(
       `Linked ${result.records.toLocaleString('en-GB')} records in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         (values.format === 'pairs'
           ? `${result.pairsWritten} pairs at or above ${threshold}`
           : `${result.clusters} clusters`) +
-        ` written to ${values.output}`,
+        ` written to ${values.output}` +
+        (values.report ? `; report written to ${values.report}` : '') +
+        (values['model-out'] ? `; model saved to ${values['model-out']}` : ''),
     );
   } catch (error) {
     if (error instanceof ExtractError) throw new UsageError(error.message);

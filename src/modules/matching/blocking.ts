@@ -10,6 +10,8 @@ import { type RecordTable, recordTable } from './table.ts';
  */
 export interface BlockingRule {
   name: string;
+  /** The fields its key is made from: a rule is used only where the data has them. */
+  needs: BlockingField[];
   frozen: number[];
   key(t: RecordTable, i: number): number | null;
   /** Blocks larger than this are skipped (counted as oversized); default 2,000. */
@@ -26,7 +28,53 @@ const COMPARISON = {
   upn: 6,
   police: 7,
   address: 8,
+  town: 9,
+  email: 11,
+  phone: 12,
 };
+
+/** Fields blocking keys are made from, as the table holds them. */
+export const BLOCKING_FIELDS = [
+  'given',
+  'family',
+  'dob',
+  'postcode',
+  'town',
+  'email',
+  'phone',
+  'nhs',
+  'upn',
+  'police',
+] as const;
+export type BlockingField = (typeof BLOCKING_FIELDS)[number];
+
+/** The share of the table's rows (from `start`, `size` of them) that have each field. */
+export function fieldFill(t: RecordTable, start: number, size: number): Record<BlockingField, number> {
+  const columns: Record<BlockingField, Int32Array> = {
+    given: t.given,
+    family: t.family,
+    dob: t.dob,
+    postcode: t.postcode,
+    town: t.town,
+    email: t.email,
+    phone: t.phone,
+    nhs: t.nhs,
+    upn: t.upn,
+    police: t.police,
+  };
+  const fill = {} as Record<BlockingField, number>;
+  for (const f of BLOCKING_FIELDS) {
+    const column = columns[f];
+    const unknown = f === 'dob' ? 0 : -1;
+    let n = 0;
+    for (let i = start; i < start + size; i++) if (column[i] !== unknown) n++;
+    fill[f] = size ? n / size : 0;
+  }
+  return fill;
+}
+
+/** A field filled in fewer than this share of a side's records does not make blocking keys. */
+export const MIN_FILL_FOR_BLOCKING = 0.01;
 
 /** Room for each part of a key: ids, letters, dates. */
 const ID = 2 ** 24;
@@ -44,17 +92,20 @@ const soundOf = (t: RecordTable, name: number) => (name >= 0 ? t.sound[name] : -
 export const BLOCKING_RULES: BlockingRule[] = [
   {
     name: 'date of birth + first letter of last name',
+    needs: ['dob', 'family'],
     frozen: [COMPARISON.dob],
     key: (t, i) => (date(t, i) && t.family[i] >= 0 ? date(t, i) * LETTER + letter(t, t.family[i]) : null),
   },
   {
     // Either order, so first and last names swapped still meet.
     name: 'names sound alike + birth year',
+    needs: ['given', 'family', 'dob'],
     frozen: [COMPARISON.given, COMPARISON.family, COMPARISON.dob],
     key: (t, i) => (t.dob[i] && t.namesSound[i] >= 0 ? t.namesSound[i] * YEARS + year(t.dob[i]) : null),
   },
   {
     name: 'last name sounds alike + first initial + day and month of birth',
+    needs: ['family', 'given', 'dob'],
     frozen: [COMPARISON.family, COMPARISON.dob],
     key: (t, i) => {
       const sound = soundOf(t, t.family[i]);
@@ -66,17 +117,20 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'names sound alike + postcode district',
+    needs: ['given', 'family', 'postcode'],
     frozen: [COMPARISON.given, COMPARISON.family, COMPARISON.postcode],
     key: (t, i) => (t.namesSound[i] >= 0 && t.district[i] >= 0 ? t.namesSound[i] * ID + t.district[i] : null),
   },
   {
     // Catches a changed surname.
     name: 'date of birth + first letter of first name',
+    needs: ['dob', 'given'],
     frozen: [COMPARISON.dob],
     key: (t, i) => (date(t, i) && t.given[i] >= 0 ? date(t, i) * LETTER + letter(t, t.given[i]) : null),
   },
   {
     name: 'last name sounds alike + first initial + year and month of birth',
+    needs: ['family', 'given', 'dob'],
     frozen: [COMPARISON.family, COMPARISON.dob],
     key: (t, i) => {
       const sound = soundOf(t, t.family[i]);
@@ -89,6 +143,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
   {
     // Catches a missing date of birth, and swapped names at the same address.
     name: 'postcode + a name that sounds alike',
+    needs: ['postcode', 'given', 'family'],
     frozen: [COMPARISON.postcode],
     key: (t, i) => {
       const g = soundOf(t, t.given[i]);
@@ -98,11 +153,13 @@ export const BLOCKING_RULES: BlockingRule[] = [
   },
   {
     name: 'date of birth + postcode',
+    needs: ['dob', 'postcode'],
     frozen: [COMPARISON.dob, COMPARISON.postcode],
     key: (t, i) => (date(t, i) && t.postcode[i] >= 0 ? date(t, i) * ID + t.postcode[i] : null),
   },
   {
     name: 'postcode + first letter of first name',
+    needs: ['postcode', 'given'],
     frozen: [COMPARISON.postcode, COMPARISON.given],
     key: (t, i) =>
       t.postcode[i] >= 0 && t.given[i] >= 0 ? t.postcode[i] * LETTER + letter(t, t.given[i]) : null,
@@ -111,6 +168,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     // Catches the same name with nothing else shared (no date of birth, and a move). Only rare
     // names: a common name's block is mostly different people, and would be costly to compare.
     name: 'the same first and last name (either order), if rare',
+    needs: ['given', 'family'],
     frozen: [COMPARISON.given, COMPARISON.family],
     maxBlock: 20,
     key: (t, i) => {
@@ -119,14 +177,96 @@ export const BLOCKING_RULES: BlockingRule[] = [
       return g >= 0 && f >= 0 ? Math.min(g, f) * ID + Math.max(g, f) : null;
     },
   },
-  { name: 'NHS number', frozen: [COMPARISON.nhs], key: (t, i) => (t.nhs[i] >= 0 ? t.nhs[i] : null) },
-  { name: 'unique pupil number', frozen: [COMPARISON.upn], key: (t, i) => (t.upn[i] >= 0 ? t.upn[i] : null) },
+  {
+    name: 'NHS number',
+    needs: ['nhs'],
+    frozen: [COMPARISON.nhs],
+    key: (t, i) => (t.nhs[i] >= 0 ? t.nhs[i] : null),
+  },
+  {
+    name: 'unique pupil number',
+    needs: ['upn'],
+    frozen: [COMPARISON.upn],
+    key: (t, i) => (t.upn[i] >= 0 ? t.upn[i] : null),
+  },
   {
     name: 'police reference',
+    needs: ['police'],
     frozen: [COMPARISON.police],
     key: (t, i) => (t.police[i] >= 0 ? t.police[i] : null),
   },
+  {
+    name: 'email address',
+    needs: ['email'],
+    frozen: [COMPARISON.email],
+    key: (t, i) => (t.email[i] >= 0 ? t.email[i] : null),
+  },
+  {
+    name: 'phone number',
+    needs: ['phone'],
+    frozen: [COMPARISON.phone],
+    key: (t, i) => (t.phone[i] >= 0 ? t.phone[i] : null),
+  },
+  {
+    // Where there is no postcode, the town stands in for it.
+    name: 'town + first name sounds alike',
+    needs: ['town', 'given'],
+    frozen: [COMPARISON.town],
+    key: (t, i) => {
+      const g = soundOf(t, t.given[i]);
+      return t.town[i] >= 0 && g >= 0 ? t.town[i] * ID + g : null;
+    },
+  },
+  {
+    name: 'town + last name sounds alike',
+    needs: ['town', 'family'],
+    frozen: [COMPARISON.town],
+    key: (t, i) => {
+      const f = soundOf(t, t.family[i]);
+      return t.town[i] >= 0 && f >= 0 ? t.town[i] * ID + f : null;
+    },
+  },
+  {
+    // Catches records with neither a usable date of birth nor a shared postcode. Small blocks
+    // only: a common name's block is mostly different people.
+    name: 'names sound alike (either order), if rare',
+    needs: ['given', 'family'],
+    frozen: [COMPARISON.given, COMPARISON.family],
+    maxBlock: 60,
+    key: (t, i) => (t.namesSound[i] >= 0 ? t.namesSound[i] : null),
+  },
 ];
+
+export interface RuleChoice {
+  /** The rules used, in the order they run. */
+  rules: BlockingRule[];
+  skipped: { rule: string; reason: string }[];
+  /** Each field's fill on the left and (linking two sources) the right. */
+  fill: { left: Record<BlockingField, number>; right: Record<BlockingField, number> | null };
+}
+
+/**
+ * The rules the data can use: each needs its fields filled in at least MIN_FILL_FOR_BLOCKING of
+ * each side's records (a rule on an empty field finds nothing and only costs time).
+ */
+export function chooseRules(sides: Sides, rules: BlockingRule[] = BLOCKING_RULES): RuleChoice {
+  const left = fieldFill(sides.table, 0, sides.leftSize);
+  const right = sides.dedupe ? null : fieldFill(sides.table, sides.rightStart, sides.rightSize);
+  const chosen: BlockingRule[] = [];
+  const skipped: RuleChoice['skipped'] = [];
+  for (const rule of rules) {
+    const thin = rule.needs.filter(
+      (f) => left[f] < MIN_FILL_FOR_BLOCKING || (right !== null && right[f] < MIN_FILL_FOR_BLOCKING),
+    );
+    if (thin.length)
+      skipped.push({
+        rule: rule.name,
+        reason: `${thin.join(' and ')} ${thin.length > 1 ? 'are' : 'is'} in under ${MIN_FILL_FOR_BLOCKING * 100}% of records`,
+      });
+    else chosen.push(rule);
+  }
+  return { rules: chosen, skipped, fill: { left, right } };
+}
 
 /**
  * The records being linked, in one table: the left side's rows first, then the right side's

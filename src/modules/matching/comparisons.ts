@@ -1,6 +1,6 @@
 import { jaroWinkler } from '@skyra/jaro-winkler';
 import type { MatchRecord } from './normalise.ts';
-import { type RecordTable, recordTable } from './table.ts';
+import { EXTRA_SLOTS, PREFIX, type RecordTable, recordTable, valueText } from './table.ts';
 
 /**
  * The comparison levels of each field, most to least alike. Level 0 always means "one side is
@@ -58,7 +58,43 @@ export const COMPARISONS = [
   { name: 'upn', label: 'Unique pupil number', levels: ['unknown', 'same', 'different'] },
   { name: 'police', label: 'Police reference', levels: ['unknown', 'same', 'different'] },
   { name: 'address', label: 'Address', levels: ['unknown', 'same', 'mostly the same', 'different'] },
+  {
+    name: 'town',
+    label: 'Town',
+    levels: ['unknown', 'same', 'very similar (Jaro-Winkler ≥ 0.88)', 'different'],
+  },
+  {
+    name: 'birth_place',
+    label: 'Place of birth',
+    levels: ['unknown', 'same', 'very similar (Jaro-Winkler ≥ 0.88)', 'different'],
+  },
+  {
+    name: 'email',
+    label: 'Email',
+    levels: [
+      'unknown',
+      'same',
+      'same local part (before the @)',
+      'very similar (Jaro-Winkler ≥ 0.88)',
+      'same domain only',
+      'different',
+    ],
+  },
+  { name: 'phone', label: 'Phone', levels: ['unknown', 'same', 'same last 7 digits', 'different'] },
+  ...[1, 2, 3].map(
+    (n) =>
+      ({
+        name: `extra${n}`,
+        label: `Extra field ${n}`,
+        levels: ['unknown', 'same', 'close (Jaro-Winkler ≥ 0.9)', 'different'],
+      }) as const,
+  ),
 ] as const;
+
+/** Comparisons whose exact agreement is weighed by how common the value is (term frequency). */
+export const TERM_FREQUENCY_COMPARISONS = [0, 1, 9, 10, 13, 14, 15] as const;
+/** Where the extra fields' comparisons start (one per slot, in --map order). */
+export const FIRST_EXTRA = 13;
 
 export type ComparisonName = (typeof COMPARISONS)[number]['name'];
 export const COMPARISON_COUNT = COMPARISONS.length;
@@ -196,6 +232,36 @@ export function addressAt(t: RecordTable, i: number, j: number): number {
   return shared / union >= 0.5 ? 2 : 3;
 }
 
+/** Places and extras: the same, very similar (Jaro-Winkler at or above `close`), or different. */
+function textAt(t: RecordTable, column: Int32Array, i: number, j: number, prefix: string, close: number) {
+  const x = column[i];
+  const y = column[j];
+  if (x < 0 || y < 0) return 0;
+  if (x === y) return 1;
+  return jaroWinkler(valueText(t, x, prefix), valueText(t, y, prefix)) >= close ? 2 : 3;
+}
+
+export const townAt = (t: RecordTable, i: number, j: number) => textAt(t, t.town, i, j, PREFIX.town, 0.88);
+const birthPlaceAt = (t: RecordTable, i: number, j: number) =>
+  textAt(t, t.birthPlace, i, j, PREFIX.town, 0.88);
+
+/** The same address; the same mailbox at another provider; a typo; the same (work) domain only. */
+export function emailAt(t: RecordTable, i: number, j: number): number {
+  const x = t.email[i];
+  const y = t.email[j];
+  if (x < 0 || y < 0) return 0;
+  if (x === y) return 1;
+  if (t.emailLocal[i] >= 0 && t.emailLocal[i] === t.emailLocal[j]) return 2;
+  if (jaroWinkler(valueText(t, x, PREFIX.email), valueText(t, y, PREFIX.email)) >= 0.88) return 3;
+  return t.emailDomain[i] >= 0 && t.emailDomain[i] === t.emailDomain[j] ? 4 : 5;
+}
+
+export function phoneAt(t: RecordTable, i: number, j: number): number {
+  if (t.phone[i] < 0 || t.phone[j] < 0) return 0;
+  if (t.phone[i] === t.phone[j]) return 1;
+  return t.phoneTail[i] === t.phoneTail[j] ? 2 : 3;
+}
+
 /** The level of each comparison for records i and j of a table, in COMPARISONS order. */
 export function compareAt(t: RecordTable, i: number, j: number, out: Uint8Array, at = 0): Uint8Array {
   out[at] = givenAt(t, i, j);
@@ -207,6 +273,12 @@ export function compareAt(t: RecordTable, i: number, j: number, out: Uint8Array,
   out[at + 6] = valueAt(t.upn, i, j, -1);
   out[at + 7] = valueAt(t.police, i, j, -1);
   out[at + 8] = addressAt(t, i, j);
+  out[at + 9] = townAt(t, i, j);
+  out[at + 10] = birthPlaceAt(t, i, j);
+  out[at + 11] = emailAt(t, i, j);
+  out[at + 12] = phoneAt(t, i, j);
+  for (let x = 0; x < EXTRA_SLOTS; x++)
+    out[at + FIRST_EXTRA + x] = textAt(t, t.extras[x], i, j, PREFIX.extra(x), 0.9);
   return out;
 }
 

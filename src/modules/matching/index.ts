@@ -1,4 +1,5 @@
 export { BLOCKING_RULES, candidatePairs } from './blocking.ts';
+export { describeChoices } from './choices.ts';
 export { clusters } from './cluster.ts';
 export {
   COMPARISONS,
@@ -8,11 +9,27 @@ export {
   comparePostcode,
   compareRecords,
 } from './comparisons.ts';
-export { ExtractError, MAPPABLE_FIELDS, parseFieldMap, readExtract } from './extract.ts';
+export {
+  ExtractError,
+  type FieldMap,
+  MAPPABLE_FIELDS,
+  mappedFieldNames,
+  parseFieldMap,
+  readExtract,
+} from './extract.ts';
 export { type ImportSummary, importExtract } from './importer.ts';
-export { clusterIds, compareCandidates, predict, trainModel } from './link.ts';
+export {
+  clusterIds,
+  compareCandidates,
+  type ExplainedPair,
+  explainPair,
+  predict,
+  trainModel,
+} from './link.ts';
 export { explain, type ModelParameters, score } from './model.ts';
+export { readModelFile, saveModelFile } from './model-file.ts';
 export { cleanName, type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+export { linkReport } from './report.ts';
 export { matchingRoutes } from './routes.ts';
 export {
   createMatchingService,

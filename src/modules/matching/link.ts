@@ -1,7 +1,21 @@
-import { BLOCKING_RULES, type BlockingRule, candidatePairs, type Sides, sidesOf } from './blocking.ts';
+import {
+  type BlockingRule,
+  candidatePairs,
+  chooseRules,
+  type RuleChoice,
+  type Sides,
+  sidesOf,
+} from './blocking.ts';
 import { clusters } from './cluster.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareAt } from './comparisons.ts';
-import { type ModelParameters, pairWeight, probabilityOf, scorer } from './model.ts';
+import {
+  type Explanation,
+  explain,
+  type ModelParameters,
+  pairWeight,
+  probabilityOf,
+  scorer,
+} from './model.ts';
 import type { MatchRecord } from './normalise.ts';
 import {
   DEFAULT_M,
@@ -30,6 +44,8 @@ export interface ComparedPairs {
   /** A bit per blocking rule (in `blockingRules` order) that made the pair a candidate. */
   rules: Uint32Array;
   blockingRules: BlockingRule[];
+  /** Which rules the data could use and why the others were left out (when chosen here). */
+  choice: RuleChoice | null;
   count: number;
   perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
 }
@@ -39,9 +55,10 @@ export function compareCandidates(
   right: MatchRecord[] | null,
   options: { rules?: BlockingRule[]; progress?: Progress } = {},
 ): ComparedPairs {
-  const rules = options.rules ?? BLOCKING_RULES;
   options.progress?.('finding candidate pairs', 0, 1);
   const sides = sidesOf(left, right);
+  const choice = options.rules ? null : chooseRules(sides);
+  const rules = options.rules ?? (choice as RuleChoice).rules;
   const pairs = candidatePairs(sides, rules);
   const count = pairs.count;
   const levels = new Uint8Array(count * COMPARISON_COUNT);
@@ -57,6 +74,7 @@ export function compareCandidates(
     levels,
     rules: pairs.rules,
     blockingRules: rules,
+    choice,
     count,
     perRule: pairs.perRule,
   };
@@ -93,7 +111,10 @@ export function trainModel(
     randomPairs?: number;
     rules?: BlockingRule[];
     progress?: Progress;
-    householdRules?: boolean;
+    /** On for Lantern's own population (the default); 'auto' decides from the data. */
+    householdRules?: boolean | 'auto';
+    /** Names of the extract's extra fields, kept with the model for explanations. */
+    extraNames?: string[];
     /** The candidate pairs, already compared (computed here when not given). */
     compared?: ComparedPairs;
   } = {},
@@ -113,6 +134,7 @@ export function trainModel(
     .map((name) => compared.blockingRules.findIndex((r) => r.name === name))
     .filter((r) => r >= 0);
   const estimates: { m: number[][]; frozen: Set<number> }[] = [];
+  const sessionsRun: TrainingSession[] = [];
   let iterations = 0;
   let converged = true;
   sessions.forEach((rule, i) => {
@@ -124,6 +146,13 @@ export function trainModel(
     iterations += result.iterations;
     converged &&= result.converged;
     estimates.push({ m: result.m, frozen });
+    sessionsRun.push({
+      rule: compared.blockingRules[rule].name,
+      pairs: count,
+      iterations: result.iterations,
+      converged: result.converged,
+      lastChange: result.lastChange,
+    });
   });
   let m: number[][] = COMPARISONS.map((comparison, c) => {
     const usable = estimates.filter((e) => !e.frozen.has(c));
@@ -141,7 +170,11 @@ export function trainModel(
   const patterns = levelPatterns(compared.levels, compared.count);
   const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
   let lambda = estimatePrior(patterns, totalPairs, m, u);
-  const householdRules = options.householdRules !== false;
+  const household =
+    options.householdRules === 'auto'
+      ? householdsInData(compared)
+      : { on: options.householdRules !== false, decidedBy: 'given' as const, ...householdCounts(compared) };
+  const householdRules = household.on;
   if (householdRules) m = capDisagreement(m);
   // Too few expected matches for EM to be identifiable (e.g. a deduplicated people table):
   // use the documented default m values and estimate the prior with them instead.
@@ -155,6 +188,8 @@ export function trainModel(
   const prior = { lambda };
   return {
     householdRules,
+    household,
+    extraNames: options.extraNames,
     lambda: prior.lambda,
     m,
     u,
@@ -167,7 +202,54 @@ export function trainModel(
       emIterations: iterations,
       converged,
       mSource,
+      sessions: sessionsRun,
     },
+  };
+}
+
+export interface TrainingSession {
+  rule: string;
+  pairs: number;
+  iterations: number;
+  converged: boolean;
+  /** The largest change of any m (or the prior) in the last iteration. */
+  lastChange: number;
+}
+
+/**
+ * Records at one home with one surname: how many of those pairs look like two people of a
+ * household (plainly different first names and dates of birth) rather than one person's records.
+ */
+export function householdCounts(compared: ComparedPairs) {
+  let sharedHome = 0;
+  let household = 0;
+  for (let k = 0; k < compared.count; k++) {
+    const at = k * COMPARISON_COUNT;
+    const l = compared.levels;
+    const address = l[at + 8];
+    const home = address === 1 || address === 2 || (address === 0 && l[at + 3] === 1);
+    if (!home || l[at + 1] !== 1) continue;
+    sharedHome++;
+    // A different first name, and a date of birth apart by more than a typo, a swap or twins.
+    if (l[at] === 7 && l[at + 2] >= 4) household++;
+  }
+  return { sharedHomePairs: sharedHome, householdPairs: household };
+}
+
+/** Below this many pairs at a shared home, households cannot be told from the data. */
+export const MIN_SHARED_HOME_PAIRS = 20;
+/** From this share of shared-home pairs looking like households, the household rules apply. */
+export const HOUSEHOLD_SHARE = 0.02;
+
+/** Whether the data has households, estimated from pairs that share a home and a surname. */
+export function householdsInData(compared: ComparedPairs) {
+  const counts = householdCounts(compared);
+  const share = counts.householdPairs / Math.max(counts.sharedHomePairs, 1);
+  return {
+    on: counts.sharedHomePairs >= MIN_SHARED_HOME_PAIRS && share >= HOUSEHOLD_SHARE,
+    decidedBy: 'estimated' as const,
+    share,
+    ...counts,
   };
 }
 
@@ -259,4 +341,21 @@ export function clusterIds(size: number, scored: ScoredPairs, threshold: number)
       if (scored.probability[k] >= threshold) yield [scored.left[k], scored.right[k]];
   }
   return clusters(size, accepted());
+}
+
+export interface ExplainedPair extends Explanation {
+  a: MatchRecord;
+  b: MatchRecord;
+}
+
+/** One candidate pair's evidence, field by field (for --explain and the report's waterfalls). */
+export function explainPair(
+  params: ModelParameters,
+  compared: ComparedPairs,
+  k: number,
+  a: MatchRecord,
+  b: MatchRecord,
+): ExplainedPair {
+  const levels = compared.levels.subarray(k * COMPARISON_COUNT, (k + 1) * COMPARISON_COUNT);
+  return { ...explain(params, levels, a), a, b };
 }

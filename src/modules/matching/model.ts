@@ -1,4 +1,4 @@
-import { COMPARISON_COUNT, COMPARISONS, EXACT_LEVEL } from './comparisons.ts';
+import { COMPARISON_COUNT, COMPARISONS, EXACT_LEVEL, FIRST_EXTRA } from './comparisons.ts';
 import type { MatchRecord } from './normalise.ts';
 
 /** Trained parameters: m and u per level of each comparison, the prior, and term frequencies. */
@@ -10,7 +10,15 @@ export interface ModelParameters {
   u: number[][];
   /** Relative frequency of each first and last name in the training data (for exact agreements). */
   /** `full`: whole names ("given family") seen more than once (absent in older model versions). */
-  tf: { given: Record<string, number>; family: Record<string, number>; full?: Record<string, number> };
+  /** `other`: places and extra fields, by comparison name (absent in older model versions). */
+  tf: {
+    given: Record<string, number>;
+    family: Record<string, number>;
+    full?: Record<string, number>;
+    other?: Record<string, Record<string, number>>;
+  };
+  /** What the extract's extra fields are called, in slot order (`--map extra:NAME=…`). */
+  extraNames?: string[];
   tfMinimum: number;
   /**
    * Household rules (on for Lantern's population): count a shared home once, and treat same
@@ -18,6 +26,14 @@ export interface ModelParameters {
    * data without households, such as FEBRL, where that pattern is a typing error.
    */
   householdRules?: boolean;
+  /** How the household rules were decided, with the counts behind an estimate. */
+  household?: {
+    on: boolean;
+    decidedBy: 'given' | 'estimated';
+    share?: number;
+    sharedHomePairs: number;
+    householdPairs: number;
+  };
   trainedOn: {
     records: number;
     candidatePairs: number;
@@ -25,6 +41,13 @@ export interface ModelParameters {
     emIterations: number;
     converged: boolean;
     mSource: 'em' | 'default';
+    sessions?: {
+      rule: string;
+      pairs: number;
+      iterations: number;
+      converged: boolean;
+      lastChange: number;
+    }[];
   };
 }
 
@@ -72,7 +95,13 @@ function termFrequencyU(
   levels?: Uint8Array,
   at = 0,
 ): number | undefined {
-  if (!a || (c !== 0 && c !== 1)) return undefined;
+  if (!a) return undefined;
+  if (c > 1) {
+    if (level !== EXACT_LEVEL) return undefined;
+    const table = params.tf.other?.[COMPARISONS[c].name];
+    const value = table && otherValue(a, c);
+    return value ? Math.max(table[value] ?? params.tfMinimum, params.tfMinimum) : undefined;
+  }
   if (level === SWAPPED && c === 0 && a.given) {
     // A swap of common names ("Ali Hussain", "Hussain Ali") happens between different people:
     // it counts for no more than how often this first name is someone's last name.
@@ -93,6 +122,31 @@ function termFrequencyU(
     if (fullU) return Math.min(1, Math.max(fullU / givenU, u));
   }
   return u;
+}
+
+/** A record's value for a term-frequency comparison other than the names. */
+export function otherValue(a: MatchRecord, c: number): string | null {
+  if (c === TOWN) return a.town;
+  if (c === BIRTH_PLACE) return a.birthPlace;
+  if (c >= FIRST_EXTRA) return a.extras[c - FIRST_EXTRA] ?? null;
+  return null;
+}
+
+/** A comparison's name for people: an extra field is called what the extract calls it. */
+export function comparisonLabel(params: Pick<ModelParameters, 'extraNames'>, c: number): string {
+  const extra = c >= FIRST_EXTRA ? params.extraNames?.[c - FIRST_EXTRA] : undefined;
+  return extra ?? COMPARISONS[c].label;
+}
+
+/**
+ * Models saved before a comparison existed: that comparison adds no evidence (m = u), so older
+ * stored models and saved files score as they did.
+ */
+export function withEveryComparison(params: ModelParameters): ModelParameters {
+  if (params.m.length === COMPARISON_COUNT) return params;
+  const pad = (rows: number[][]) =>
+    COMPARISONS.map((comparison, c) => rows[c] ?? comparison.levels.map(() => 1));
+  return { ...params, m: pad(params.m), u: pad(params.u) };
 }
 
 /** Bits of evidence for one comparison level (with the u used, for explanations). */
@@ -156,6 +210,8 @@ export const TWIN_RULE_WEIGHT = -30;
 const GIVEN_DIFFERENT = 7;
 const POSTCODE = 3;
 const ADDRESS = 8;
+const TOWN = 9;
+const BIRTH_PLACE = 10;
 const FAMILY_EXACT = 1;
 const DOB_EXACT = 1;
 
@@ -196,7 +252,7 @@ export function explain(params: ModelParameters, levels: Uint8Array, a?: MatchRe
     const { weight, u, tf } = levelWeight(params, c, levels[c], a, levels);
     return {
       field: comparison.name,
-      label: comparison.label,
+      label: comparisonLabel(params, c),
       level: comparison.levels[levels[c]],
       weight,
       m: levels[c] === 0 ? 1 : params.m[c][levels[c]],

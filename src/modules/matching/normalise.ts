@@ -13,6 +13,12 @@ export interface RawRecord {
   gender?: string | null;
   postcode?: string | null;
   address?: string | null;
+  town?: string | null;
+  birth_place?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  /** Values of the extract's extra fields, in the order --map names them. */
+  extras?: (string | null)[];
   nhs_number?: string | null;
   upn?: string | null;
   police_ref?: string | null;
@@ -50,6 +56,16 @@ export interface MatchRecord {
   police: string | null;
   /** Distinct words of the address (house number included), for comparing addresses. */
   addressWords: string[];
+  town: string | null;
+  birthPlace: string | null;
+  /** Lower case, as written; its local part and domain apart. */
+  email: string | null;
+  emailLocal: string | null;
+  emailDomain: string | null;
+  /** Digits only, a UK number written nationally (+44 7700… as 07700…). */
+  phone: string | null;
+  /** Extra fields, cleaned (lower case, single spaces), in slot order. */
+  extras: (string | null)[];
 }
 
 const NICKNAMES_FILE = path.resolve(
@@ -107,6 +123,12 @@ const cleanNameOf = remembered(cleanName);
 const placeOf = remembered(normalisePostcodeLoose);
 const dobOf = remembered((value) => parseDob(value));
 const firstNameOf = remembered((given) => given.split(' ')[0]);
+const middleNamesOf = remembered((given) =>
+  given
+    .split(' ')
+    .slice(1)
+    .filter((w) => w.length > 1),
+);
 /** A cleaned surname: compared without spaces or hyphens, with the parts of a double-barrelled one. */
 const surnameOf = remembered((family) => {
   const joined = family.replace(/\s+/g, '-');
@@ -156,6 +178,42 @@ export function normalisePostcodeLoose(value: string | null | undefined) {
     : { postcode: null, sector: null, district: null };
 }
 
+/** A place, a job, any extra value: lower case, letters and digits, single spaces. */
+export function cleanText(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const cleaned = value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+  return cleaned || null;
+}
+
+/** Titles written before a name ("Mr", "Dr") are not part of it. */
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'rev', 'sir', 'master']);
+
+function withoutTitle(name: string): string {
+  const words = name.split(' ');
+  return words.length > 1 && TITLES.has(words[0]) ? words.slice(1).join(' ') : name;
+}
+
+export function normaliseEmail(value: string | null | undefined) {
+  const v = value?.trim().toLowerCase() ?? '';
+  const at = v.lastIndexOf('@');
+  if (at < 1 || at === v.length - 1) return { email: v || null, emailLocal: null, emailDomain: null };
+  return { email: v, emailLocal: v.slice(0, at), emailDomain: v.slice(at + 1) };
+}
+
+/** UK numbers in any writing (+44 (0)7700 900123, 0044…, 07700-900123) as 07700900123. */
+export function normalisePhone(value: string | null | undefined): string | null {
+  let digits = value?.replace(/\D/g, '') ?? '';
+  if (digits.startsWith('0044')) digits = digits.slice(4);
+  else if (digits.startsWith('44') && digits.length >= 12) digits = digits.slice(2);
+  if (digits.startsWith('0')) digits = digits.slice(1);
+  return digits.length >= 7 ? `0${digits}` : null;
+}
+
 const cleanId = (value: string | null | undefined) => {
   const v = value?.toUpperCase().replace(/[\s-]/g, '') ?? '';
   return v || null;
@@ -164,17 +222,27 @@ const cleanId = (value: string | null | undefined) => {
 /** Shared by the many records with no surname parts, aliases or address (never changed). */
 const NO_WORDS: string[] = [];
 const NO_PLACE = { postcode: null, sector: null, district: null };
+const NO_EMAIL = { email: null, emailLocal: null, emailDomain: null };
+const NO_EXTRAS: (string | null)[] = [];
+const placeNameOf = remembered((value) => cleanText(value));
 
 export function normaliseRecord(raw: RawRecord): MatchRecord {
   let given = raw.given_name ? cleanNameOf(raw.given_name) : null;
+  if (given) given = withoutTitle(given);
   let family = raw.family_name ? cleanNameOf(raw.family_name) : null;
   if (!given && !family && raw.full_name) {
-    const words = cleanName(raw.full_name)?.split(' ') ?? [];
+    // "Smith, Jon" puts the surname first; otherwise it is the last word.
+    const comma = raw.full_name.indexOf(',');
+    const full = cleanName(
+      comma > 0 ? `${raw.full_name.slice(comma + 1)} ${raw.full_name.slice(0, comma)}` : raw.full_name,
+    );
+    const words = full ? withoutTitle(full).split(' ') : [];
     family = words.length ? (words[words.length - 1] ?? null) : null;
     given = words.length > 1 ? words[0] : null;
   }
   // Only the first given name is compared; the rest are middle names.
   const firstGiven = given ? firstNameOf(given) : null;
+  const middleNames = given && given !== firstGiven ? middleNamesOf(given) : NO_WORDS;
   const surname = family ? surnameOf(family) : null;
   const gender = raw.gender
     ? /^f|^w|^g/i.test(raw.gender)
@@ -207,9 +275,14 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
     aliasFamilies: aliases
       ? aliases.map((a) => cleanName(a.family)?.replace(/[\s-]/g, '')).filter((a): a is string => !!a)
       : NO_WORDS,
-    aliasGivens: aliases
-      ? aliases.map((a) => cleanName(a.given)?.split(' ')[0]).filter((a): a is string => !!a)
-      : NO_WORDS,
+    // Middle names count like other names: "Paul" may be what John Paul Smith is called.
+    aliasGivens:
+      aliases || middleNames.length
+        ? [
+            ...middleNames,
+            ...(aliases ?? []).map((a) => cleanName(a.given)?.split(' ')[0]).filter((a): a is string => !!a),
+          ]
+        : NO_WORDS,
     dob: dobValue ? dobOf(dobValue) : null,
     ...place,
     gender,
@@ -217,5 +290,10 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
     upn: cleanId(raw.upn),
     police: cleanId(raw.police_ref),
     addressWords,
+    town: raw.town ? placeNameOf(raw.town) : null,
+    birthPlace: raw.birth_place ? placeNameOf(raw.birth_place) : null,
+    ...(raw.email ? normaliseEmail(raw.email) : NO_EMAIL),
+    phone: raw.phone ? normalisePhone(raw.phone) : null,
+    extras: raw.extras?.length ? raw.extras.map(cleanText) : NO_EXTRAS,
   };
 }

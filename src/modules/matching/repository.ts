@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import { knownToAgencySql } from '../../platform/visibility/index.ts';
-import type { ModelParameters } from './model.ts';
+import { type ModelParameters, withEveryComparison } from './model.ts';
 import type { RawRecord } from './normalise.ts';
 import type { MatchDecision, ReviewDecision, ReviewStatus } from './reference.ts';
 
@@ -18,7 +18,7 @@ export async function activeModel(db: Queryable, partnershipId: string): Promise
       WHERE m.partnership_id = $1 ORDER BY m.version DESC LIMIT 1`,
     [partnershipId],
   );
-  return rows[0];
+  return rows[0] && { ...rows[0], params: withEveryComparison(rows[0].params) };
 }
 
 export async function latestVersion(db: Queryable, partnershipId: string): Promise<number | null> {

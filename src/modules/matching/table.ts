@@ -23,6 +23,16 @@ export interface RecordTable {
   upn: Int32Array;
   police: Int32Array;
   address: Int32Array;
+  town: Int32Array;
+  birthPlace: Int32Array;
+  email: Int32Array;
+  emailLocal: Int32Array;
+  emailDomain: Int32Array;
+  phone: Int32Array;
+  /** The last seven digits of the phone number (a number written with another area code). */
+  phoneTail: Int32Array;
+  /** One column per extra field slot. */
+  extras: Int32Array[];
   /** 1 where the record carries other names (aliases), which are compared from the record. */
   aliases: Uint8Array;
   /** Both names' sound codes as one id, the same whichever way round the names are. */
@@ -37,6 +47,15 @@ export interface RecordTable {
 
 const NONE: number[] = [];
 
+/** Extra fields an extract can be compared on (`--map extra:NAME=column`). */
+export const EXTRA_SLOTS = 3;
+
+/**
+ * Places, emails and extras are given ids apart from names that look the same ("town:bradford",
+ * "@jo@x.com"): `valueText` is the value without that prefix.
+ */
+export const PREFIX = { town: 'town:', email: '@', extra: (x: number) => `x${x}:` };
+export const valueText = (t: RecordTable, n: number, prefix: string) => t.text[n].slice(prefix.length);
 export function recordTable(records: MatchRecord[]): RecordTable {
   const size = records.length;
   const ids = new Map<string, number>();
@@ -87,6 +106,14 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     upn: new Int32Array(size),
     police: new Int32Array(size),
     address: new Int32Array(size),
+    town: new Int32Array(size),
+    birthPlace: new Int32Array(size),
+    email: new Int32Array(size),
+    emailLocal: new Int32Array(size),
+    emailDomain: new Int32Array(size),
+    phone: new Int32Array(size),
+    phoneTail: new Int32Array(size),
+    extras: Array.from({ length: EXTRA_SLOTS }, () => new Int32Array(size)),
     aliases: new Uint8Array(size),
     namesSound: new Int32Array(size),
     text,
@@ -111,6 +138,16 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     const address = r.addressWords.length ? id(r.addressWords.join(' ')) : -1;
     if (address >= 0 && words[address] === NONE) words[address] = r.addressWords.map(id);
     t.address[i] = address;
+    // Places, emails and extras get their own ids, apart from names that look the same.
+    t.town[i] = id(r.town && PREFIX.town + r.town);
+    t.birthPlace[i] = id(r.birthPlace && PREFIX.town + r.birthPlace);
+    t.email[i] = id(r.email && PREFIX.email + r.email);
+    t.emailLocal[i] = id(r.emailLocal && `local@${r.emailLocal}`);
+    t.emailDomain[i] = id(r.emailDomain && `domain@${r.emailDomain}`);
+    t.phone[i] = id(r.phone && `tel:${r.phone}`);
+    t.phoneTail[i] = id(r.phone && `tel:${r.phone.slice(-7)}`);
+    for (let x = 0; x < EXTRA_SLOTS; x++)
+      t.extras[x][i] = id(r.extras[x] ? PREFIX.extra(x) + r.extras[x] : null);
     t.aliases[i] = r.aliasGivens.length || r.aliasFamilies.length ? 1 : 0;
     const gs = t.given[i] >= 0 ? sound[t.given[i]] : -1;
     const fs = t.family[i] >= 0 ? sound[t.family[i]] : -1;

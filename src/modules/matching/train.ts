@@ -1,6 +1,6 @@
 import type { Sides } from './blocking.ts';
-import { COMPARISON_COUNT, COMPARISONS, compareAt } from './comparisons.ts';
-import type { ModelParameters } from './model.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareAt, TERM_FREQUENCY_COMPARISONS } from './comparisons.ts';
+import { type ModelParameters, otherValue } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
 
 /** A small seeded generator (mulberry32): training is repeatable for the same data. */
@@ -47,6 +47,7 @@ export interface EmResult {
   lambda: number;
   iterations: number;
   converged: boolean;
+  lastChange: number;
 }
 
 /** Starting m: most matches agree exactly, fewer at each weaker level. */
@@ -116,6 +117,7 @@ export function expectationMaximisation(
   const maxIterations = options.maxIterations ?? 50;
   const tolerance = options.tolerance ?? 1e-5;
   const sums = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
+  let lastChange = Number.POSITIVE_INFINITY;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     for (const row of sums) row.fill(0);
     // Per-level log-ratios, computed once per iteration.
@@ -140,9 +142,10 @@ export function expectationMaximisation(
         m[c][l] = next[l];
       }
     }
-    if (change < tolerance) return { m, lambda, iterations: iteration, converged: true };
+    lastChange = change;
+    if (change < tolerance) return { m, lambda, iterations: iteration, converged: true, lastChange };
   }
-  return { m, lambda, iterations: maxIterations, converged: false };
+  return { m, lambda, iterations: maxIterations, converged: false, lastChange };
 }
 
 /**
@@ -161,6 +164,13 @@ export const DEFAULT_M: number[][] = [
   [1, 0.97, 0.03],
   [1, 0.95, 0.05],
   [1, 0.6, 0.15, 0.25],
+  [1, 0.8, 0.1, 0.1],
+  [1, 0.8, 0.1, 0.1],
+  [1, 0.85, 0.04, 0.05, 0.01, 0.05],
+  [1, 0.85, 0.02, 0.13],
+  [1, 0.8, 0.1, 0.1],
+  [1, 0.8, 0.1, 0.1],
+  [1, 0.8, 0.1, 0.1],
 ];
 
 /**
@@ -177,6 +187,13 @@ export const DEFAULT_U: number[][] = [
   [1, 1e-6, 1],
   [1, 1e-6, 1],
   [1, 1e-3, 5e-3, 0.99],
+  [1, 0.05, 0.01, 0.94],
+  [1, 0.05, 0.01, 0.94],
+  [1, 1e-6, 1e-5, 1e-4, 0.01, 0.99],
+  [1, 1e-6, 1e-5, 1],
+  [1, 0.1, 0.02, 0.88],
+  [1, 0.1, 0.02, 0.88],
+  [1, 0.1, 0.02, 0.88],
 ].map((row) => {
   const total = row.slice(1).reduce((a, b) => a + b, 0);
   return row.map((v, l) => (l === 0 ? 1 : v / total));
@@ -217,5 +234,19 @@ export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   // Whole names only where they are common: a rare name seen twice is usually one person recorded
   // twice, and counting that would make the pair look less likely than it is.
   const commonFull = new Map([...full].filter(([, k]) => k >= COMMON_FULL_NAME));
-  return { given: table(given, gn), family: table(family, fn), full: table(commonFull, fulln) };
+  // Places and extra fields present in these records.
+  const other: Record<string, Record<string, number>> = {};
+  for (const c of TERM_FREQUENCY_COMPARISONS) {
+    if (c < 2) continue;
+    const counts = new Map<string, number>();
+    let n = 0;
+    for (const r of records) {
+      const v = otherValue(r, c);
+      if (!v) continue;
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+      n++;
+    }
+    if (n) other[COMPARISONS[c].name] = table(counts, n);
+  }
+  return { given: table(given, gn), family: table(family, fn), full: table(commonFull, fulln), other };
 }
