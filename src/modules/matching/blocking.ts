@@ -16,6 +16,12 @@ export interface BlockingRule {
   key(t: RecordTable, i: number): number | null;
   /** Blocks larger than this are skipped (counted as oversized); default 2,000. */
   maxBlock?: number;
+  /**
+   * A loose rule: used only when it makes no more than this many pairs per record (counted before
+   * any pair is made). It finds what stricter rules miss in small or sparse extracts, and costs
+   * nothing where it would be too broad.
+   */
+  pairBudget?: number;
 }
 
 const COMPARISON = {
@@ -235,6 +241,60 @@ export const BLOCKING_RULES: BlockingRule[] = [
     maxBlock: 60,
     key: (t, i) => (t.namesSound[i] >= 0 ? t.namesSound[i] : null),
   },
+  {
+    name: 'first name sounds alike + birth year (loose)',
+    needs: ['given', 'dob'],
+    frozen: [COMPARISON.given],
+    maxBlock: 200,
+    pairBudget: 10,
+    key: (t, i) => {
+      const g = soundOf(t, t.given[i]);
+      return g >= 0 && t.dob[i] ? g * YEARS + year(t.dob[i]) : null;
+    },
+  },
+  {
+    name: 'last name sounds alike + birth year (loose)',
+    needs: ['family', 'dob'],
+    frozen: [COMPARISON.family],
+    maxBlock: 200,
+    pairBudget: 10,
+    key: (t, i) => {
+      const f = soundOf(t, t.family[i]);
+      return f >= 0 && t.dob[i] ? f * YEARS + year(t.dob[i]) : null;
+    },
+  },
+  {
+    name: 'date of birth (loose)',
+    needs: ['dob'],
+    frozen: [COMPARISON.dob],
+    maxBlock: 50,
+    pairBudget: 5,
+    key: (t, i) => (date(t, i) ? date(t, i) : null),
+  },
+  {
+    name: 'town + birth year (loose)',
+    needs: ['town', 'dob'],
+    frozen: [COMPARISON.town],
+    maxBlock: 100,
+    pairBudget: 10,
+    key: (t, i) => (t.town[i] >= 0 && t.dob[i] ? t.town[i] * YEARS + year(t.dob[i]) : null),
+  },
+  {
+    name: 'email local part (loose)',
+    needs: ['email'],
+    frozen: [],
+    maxBlock: 50,
+    pairBudget: 5,
+    key: (t, i) => (t.emailLocal[i] >= 0 ? t.emailLocal[i] : null),
+  },
+  {
+    name: 'email domain (loose)',
+    needs: ['email'],
+    frozen: [],
+    maxBlock: 20,
+    pairBudget: 5,
+    key: (t, i) => (t.emailDomain[i] >= 0 ? t.emailDomain[i] : null),
+  },
 ];
 
 export interface RuleChoice {
@@ -300,7 +360,16 @@ export interface CandidatePairs {
   /** For each pair, a bit per rule (in `rules` order) that made it a candidate. */
   rules: Uint32Array;
   count: number;
-  perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
+  perRule: PerRule[];
+}
+
+export interface PerRule {
+  rule: string;
+  pairs: number;
+  oversizedBlocks: number;
+  /** A loose rule left out because it would make too many pairs (how many it would have). */
+  overBudget?: number;
+  budget?: number;
 }
 
 /** Rules are told apart by a few low bits of each pair's entry while sorting. */
@@ -355,12 +424,34 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
     const rightBlocks = chains.right ? groupBy(sides.table, sides.rightStart, rule, chains.right) : null;
     let pairs = 0;
     let oversizedBlocks = 0;
+    const limit = rule.maxBlock ?? maxBlock;
+    if (rule.pairBudget !== undefined) {
+      let would = 0;
+      for (const [key, ls] of leftBlocks.blocks) {
+        const rs = rightBlocks ? rightBlocks.blocks.get(key) : ls;
+        if (rs === undefined) continue;
+        const lsize = leftBlocks.size(ls);
+        const rsize = rightBlocks ? rightBlocks.size(rs) : lsize;
+        if (lsize > limit || rsize > limit) continue;
+        would += rightBlocks ? lsize * rsize : (lsize * (lsize - 1)) / 2;
+      }
+      if (would > rule.pairBudget * sides.leftSize) {
+        perRule.push({
+          rule: rule.name,
+          pairs: 0,
+          oversizedBlocks: 0,
+          overBudget: would,
+          budget: rule.pairBudget * sides.leftSize,
+        });
+        return;
+      }
+    }
     for (const [key, ls] of leftBlocks.blocks) {
       const rs = rightBlocks ? rightBlocks.blocks.get(key) : ls;
       if (rs === undefined) continue;
       const lsize = leftBlocks.size(ls);
       const rsize = rightBlocks ? rightBlocks.size(rs) : lsize;
-      if (lsize > (rule.maxBlock ?? maxBlock) || rsize > (rule.maxBlock ?? maxBlock)) {
+      if (lsize > limit || rsize > limit) {
         oversizedBlocks++;
         continue;
       }

@@ -53,7 +53,11 @@ export function describeChoices(
   lines.push(
     `Blocking: ${compared.blockingRules.length} rules, ${compared.count.toLocaleString('en-GB')} candidate pairs`,
   );
-  for (const r of compared.perRule)
+  for (const r of compared.perRule.filter((r) => r.overBudget !== undefined))
+    lines.push(
+      `  - ${r.rule}: not used, it would make ${r.overBudget?.toLocaleString('en-GB')} pairs, over its limit of ${r.budget?.toLocaleString('en-GB')}`,
+    );
+  for (const r of compared.perRule.filter((r) => r.overBudget === undefined))
     lines.push(
       `  + ${r.rule}: ${r.pairs.toLocaleString('en-GB')} pairs${r.oversizedBlocks ? `, ${r.oversizedBlocks} blocks over the size limit skipped` : ''}`,
     );

@@ -86,20 +86,25 @@ describe('matching: comparison levels', () => {
       'very similar (Jaro-Winkler ≥ 0.92)',
     );
   });
-  it('dates of birth: exact, day/month swapped, one digit, year only, same month, one year apart', () => {
+  it('dates of birth: exact, day/month swapped, a digit, year only, within a month, a year, ten years', () => {
     const d = (x: string, y: string, approximate = false) => {
       const a = rec({ dob: x });
       const b = rec({ dob: y });
       if (approximate && b.dob) b.dob.yearOnly = true;
       return level('dob', compareDob(a, b));
     };
+    const digit = 'one digit different, or two next to each other swapped';
     assert.equal(d('2010-03-12', '12/03/2010'), 'exact');
     assert.equal(d('2010-03-12', '2010-12-03'), 'day and month swapped');
-    assert.equal(d('2010-03-12', '2010-03-13'), 'one digit different');
+    assert.equal(d('2010-03-12', '2010-03-13'), digit);
+    assert.equal(d('2010-03-12', '2010-03-21'), digit, "the day's digits swapped");
     assert.equal(d('2010-03-12', '2010-07-01', true), 'same year (approximate date)');
-    assert.equal(d('2010-03-12', '2010-03-28'), 'same year and month');
-    assert.equal(d('2010-03-12', '2011-03-12'), 'one digit different');
-    assert.equal(d('2010-03-12', '2009-03-12'), 'one year apart');
+    assert.equal(d('2010-03-12', '2009-07-01', true), 'within a year');
+    assert.equal(d('2010-03-12', '2010-03-28'), 'within a month');
+    assert.equal(d('2010-03-12', '2010-02-27'), 'within a month', 'across a month end');
+    assert.equal(d('2010-03-12', '2011-03-12'), digit);
+    assert.equal(d('2010-03-12', '2009-03-12'), 'within a year');
+    assert.equal(d('2010-03-12', '2003-05-01'), 'within 10 years');
     assert.equal(d('2010-03-12', '1990-06-01'), 'different');
   });
   it('postcodes: full, sector, district, different, unknown', () => {

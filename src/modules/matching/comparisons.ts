@@ -41,10 +41,11 @@ export const COMPARISONS = [
       'unknown',
       'exact',
       'day and month swapped',
-      'one digit different',
+      'one digit different, or two next to each other swapped',
       'same year (approximate date)',
-      'same year and month',
-      'one year apart',
+      'within a month',
+      'within a year',
+      'within 10 years',
       'different',
     ],
   },
@@ -181,13 +182,24 @@ export function familyAt(t: RecordTable, i: number, j: number): number {
   return jw >= 0.85 || (t.sound[x] >= 0 && t.sound[x] === t.sound[y]) ? 5 : 6;
 }
 
-/** Two dates written yyyymmdd differ in exactly one digit. */
+/** Two dates written yyyymmdd differ in exactly one digit, or in two neighbouring digits swapped. */
 function oneDigitApart(x: number, y: number): boolean {
+  const a = String(x);
+  const b = String(y);
+  let first = -1;
   let diff = 0;
-  for (let k = 0; k < 8; k++, x = Math.floor(x / 10), y = Math.floor(y / 10))
-    if (x % 10 !== y % 10 && ++diff > 1) return false;
-  return diff === 1;
+  for (let k = 0; k < 8; k++) {
+    if (a[k] === b[k]) continue;
+    if (++diff > 2) return false;
+    if (first < 0) first = k;
+  }
+  if (diff === 1) return true;
+  return diff === 2 && a[first] === b[first + 1] && a[first + 1] === b[first];
 }
+
+const DAY_MS = 86_400_000;
+const daysOf = (yyyymmdd: number) =>
+  Date.UTC(Math.floor(yyyymmdd / 10_000), (Math.floor(yyyymmdd / 100) % 100) - 1, yyyymmdd % 100) / DAY_MS;
 
 export function dobAt(t: RecordTable, i: number, j: number): number {
   const x = t.dob[i];
@@ -195,7 +207,10 @@ export function dobAt(t: RecordTable, i: number, j: number): number {
   if (!x || !y) return 0;
   const xy = Math.floor(x / 10_000);
   const yy = Math.floor(y / 10_000);
-  if (t.yearOnly[i] || t.yearOnly[j]) return xy === yy ? 4 : Math.abs(xy - yy) === 1 ? 6 : 7;
+  if (t.yearOnly[i] || t.yearOnly[j]) {
+    const years = Math.abs(xy - yy);
+    return years === 0 ? 4 : years === 1 ? 6 : years <= 10 ? 7 : 8;
+  }
   if (x === y) return 1;
   const xm = Math.floor(x / 100) % 100;
   const ym = Math.floor(y / 100) % 100;
@@ -203,8 +218,8 @@ export function dobAt(t: RecordTable, i: number, j: number): number {
   const yd = y % 100;
   if (xy === yy && xm === yd && xd === ym) return 2;
   if (oneDigitApart(x, y)) return 3;
-  if (xy === yy) return xm === ym ? 5 : 4;
-  return Math.abs(xy - yy) === 1 && xm === ym && xd === yd ? 6 : 7;
+  const days = Math.abs(daysOf(x) - daysOf(y));
+  return days <= 31 ? 5 : days <= 366 ? 6 : days <= 3653 ? 7 : 8;
 }
 
 export function postcodeAt(t: RecordTable, i: number, j: number): number {

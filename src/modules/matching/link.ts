@@ -2,6 +2,7 @@ import {
   type BlockingRule,
   candidatePairs,
   chooseRules,
+  type PerRule,
   type RuleChoice,
   type Sides,
   sidesOf,
@@ -47,7 +48,7 @@ export interface ComparedPairs {
   /** Which rules the data could use and why the others were left out (when chosen here). */
   choice: RuleChoice | null;
   count: number;
-  perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
+  perRule: PerRule[];
 }
 
 export function compareCandidates(
@@ -306,7 +307,7 @@ export interface ScoredPairs {
   right: Int32Array;
   probability: Float64Array;
   candidatePairs: number;
-  perRule: { rule: string; pairs: number; oversizedBlocks: number }[];
+  perRule: PerRule[];
 }
 
 /** Scores every candidate pair from the blocking rules. */

@@ -143,9 +143,15 @@ export function comparisonLabel(params: Pick<ModelParameters, 'extraNames'>, c: 
  * stored models and saved files score as they did.
  */
 export function withEveryComparison(params: ModelParameters): ModelParameters {
-  if (params.m.length === COMPARISON_COUNT) return params;
+  const dobLevels = COMPARISONS[DOB].levels.length;
+  if (params.m.length === COMPARISON_COUNT && params.m[DOB].length === dobLevels) return params;
+  // Dates of birth once had one "different" level where "within 10 years" now comes before it.
+  const dob = (row: number[]) =>
+    row.length === dobLevels ? row : [...row.slice(0, -1), row[row.length - 1], row[row.length - 1]];
   const pad = (rows: number[][]) =>
-    COMPARISONS.map((comparison, c) => rows[c] ?? comparison.levels.map(() => 1));
+    COMPARISONS.map((comparison, c) =>
+      c === DOB ? dob(rows[c]) : (rows[c] ?? comparison.levels.map(() => 1)),
+    );
   return { ...params, m: pad(params.m), u: pad(params.u) };
 }
 
@@ -171,7 +177,7 @@ export interface Scorer {
   weights: Float64Array;
 }
 
-const LEVEL_SLOTS = 8;
+const LEVEL_SLOTS = 16;
 
 export function scorer(params: ModelParameters): Scorer {
   const weights = new Float64Array(COMPARISON_COUNT * LEVEL_SLOTS);
@@ -208,6 +214,7 @@ export const probabilityOf = (weight: number) => 1 / (1 + 2 ** -weight);
  */
 export const TWIN_RULE_WEIGHT = -30;
 const GIVEN_DIFFERENT = 7;
+const DOB = 2;
 const POSTCODE = 3;
 const ADDRESS = 8;
 const TOWN = 9;

@@ -71,6 +71,9 @@ export interface LevelPatterns {
   total: number;
 }
 
+/** Levels per comparison at most (0–8): 16 comparisons' levels make one exact number as a key. */
+const PATTERN_BASE = 9;
+
 export function levelPatterns(pairLevels: Uint8Array, pairCount: number): LevelPatterns {
   const index = new Map<number, number>();
   const first: number[] = [];
@@ -78,7 +81,7 @@ export function levelPatterns(pairLevels: Uint8Array, pairCount: number): LevelP
   for (let p = 0; p < pairCount; p++) {
     const base = p * COMPARISON_COUNT;
     let key = 0;
-    for (let c = 0; c < COMPARISON_COUNT; c++) key = key * 8 + pairLevels[base + c];
+    for (let c = 0; c < COMPARISON_COUNT; c++) key = key * PATTERN_BASE + pairLevels[base + c];
     const at = index.get(key);
     if (at === undefined) {
       index.set(key, counts.length);
@@ -157,7 +160,7 @@ export function expectationMaximisation(
 export const DEFAULT_M: number[][] = [
   [1, 0.85, 0.01, 0.04, 0.04, 0.02, 0.02, 0.02],
   [1, 0.86, 0.01, 0.03, 0.04, 0.03, 0.03],
-  [1, 0.88, 0.02, 0.04, 0.01, 0.01, 0.01, 0.03],
+  [1, 0.88, 0.02, 0.04, 0.01, 0.01, 0.01, 0.01, 0.02],
   [1, 0.75, 0.05, 0.05, 0.15],
   [1, 0.98, 0.02],
   [1, 0.97, 0.03],
@@ -180,7 +183,7 @@ export const DEFAULT_M: number[][] = [
 export const DEFAULT_U: number[][] = [
   [1, 0.01, 1e-5, 5e-4, 2e-3, 5e-3, 1e-3, 0.98],
   [1, 5e-3, 1e-5, 1e-4, 1e-3, 3e-3, 0.99],
-  [1, 2e-4, 2e-6, 2e-3, 4e-2, 5e-3, 3e-5, 0.95],
+  [1, 2e-4, 2e-6, 2e-3, 4e-2, 3e-3, 3e-2, 0.3, 0.62],
   [1, 1e-3, 2e-2, 5e-2, 0.93],
   [1, 0.5, 0.5],
   [1, 1e-6, 1],
