@@ -17,9 +17,9 @@ export interface BlockingRule {
   /** Blocks larger than this are skipped (counted as oversized); default 2,000. */
   maxBlock?: number;
   /**
-   * A loose rule: used only when it makes no more than this many pairs per record (counted before
-   * any pair is made). It finds what stricter rules miss in small or sparse extracts, and costs
-   * nothing where it would be too broad.
+   * A loose rule: used only when it makes no more than this many pairs per record, or than the
+   * rules before it made together (counted before any pair is made). It finds what stricter rules
+   * miss in small, sparse or many-records-a-person extracts, and costs nothing where it is too broad.
    */
   pairBudget?: number;
 }
@@ -93,6 +93,12 @@ const day = (dob: number) => dob % 100;
 /** A full date of birth (not an approximate one), as yyyymmdd, or 0. */
 const date = (t: RecordTable, i: number) => (t.yearOnly[i] ? 0 : t.dob[i]);
 const soundOf = (t: RecordTable, name: number) => (name >= 0 ? t.sound[name] : -1);
+
+/**
+ * A loose rule is used only if it makes at most this many pairs per record: about what an extract
+ * with several records per person needs, and far fewer than a broad key makes in a large one.
+ */
+export const LOOSE_PAIRS_PER_RECORD = 3;
 
 /** The union of these keeps almost every true pair while comparing a tiny share of all pairs. */
 export const BLOCKING_RULES: BlockingRule[] = [
@@ -235,10 +241,11 @@ export const BLOCKING_RULES: BlockingRule[] = [
   {
     // Catches records with neither a usable date of birth nor a shared postcode. Small blocks
     // only: a common name's block is mostly different people.
-    name: 'names sound alike (either order), if rare',
+    name: 'names sound alike, either order (loose)',
     needs: ['given', 'family'],
     frozen: [COMPARISON.given, COMPARISON.family],
     maxBlock: 60,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => (t.namesSound[i] >= 0 ? t.namesSound[i] : null),
   },
   {
@@ -246,7 +253,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     needs: ['given', 'dob'],
     frozen: [COMPARISON.given],
     maxBlock: 200,
-    pairBudget: 10,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => {
       const g = soundOf(t, t.given[i]);
       return g >= 0 && t.dob[i] ? g * YEARS + year(t.dob[i]) : null;
@@ -257,18 +264,37 @@ export const BLOCKING_RULES: BlockingRule[] = [
     needs: ['family', 'dob'],
     frozen: [COMPARISON.family],
     maxBlock: 200,
-    pairBudget: 10,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => {
       const f = soundOf(t, t.family[i]);
       return f >= 0 && t.dob[i] ? f * YEARS + year(t.dob[i]) : null;
     },
   },
   {
+    // A typo or nickname in one name, nothing else shared: the other name and an initial.
+    name: 'last name + first initial (loose)',
+    needs: ['given', 'family'],
+    frozen: [COMPARISON.family],
+    maxBlock: 200,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
+    key: (t, i) =>
+      t.family[i] >= 0 && t.given[i] >= 0 ? t.family[i] * LETTER + letter(t, t.given[i]) : null,
+  },
+  {
+    name: 'first name + last initial (loose)',
+    needs: ['given', 'family'],
+    frozen: [COMPARISON.given],
+    maxBlock: 200,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
+    key: (t, i) =>
+      t.family[i] >= 0 && t.given[i] >= 0 ? t.given[i] * LETTER + letter(t, t.family[i]) : null,
+  },
+  {
     name: 'date of birth (loose)',
     needs: ['dob'],
     frozen: [COMPARISON.dob],
     maxBlock: 50,
-    pairBudget: 5,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => (date(t, i) ? date(t, i) : null),
   },
   {
@@ -276,7 +302,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     needs: ['town', 'dob'],
     frozen: [COMPARISON.town],
     maxBlock: 100,
-    pairBudget: 10,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => (t.town[i] >= 0 && t.dob[i] ? t.town[i] * YEARS + year(t.dob[i]) : null),
   },
   {
@@ -284,7 +310,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     needs: ['email'],
     frozen: [],
     maxBlock: 50,
-    pairBudget: 5,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => (t.emailLocal[i] >= 0 ? t.emailLocal[i] : null),
   },
   {
@@ -292,7 +318,7 @@ export const BLOCKING_RULES: BlockingRule[] = [
     needs: ['email'],
     frozen: [],
     maxBlock: 20,
-    pairBudget: 5,
+    pairBudget: LOOSE_PAIRS_PER_RECORD,
     key: (t, i) => (t.emailDomain[i] >= 0 ? t.emailDomain[i] : null),
   },
 ];
@@ -435,13 +461,17 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
         if (lsize > limit || rsize > limit) continue;
         would += rightBlocks ? lsize * rsize : (lsize * (lsize - 1)) / 2;
       }
-      if (would > rule.pairBudget * sides.leftSize) {
+      // A loose rule may add as many pairs as the rules before it made together (a pair counted
+      // once for each rule that found it), or its budget per record if more: an extract with
+      // many records per person makes many pairs under every rule, and needs the loose ones too.
+      const budget = Math.max(rule.pairBudget * sides.leftSize, found.left.size);
+      if (would > budget) {
         perRule.push({
           rule: rule.name,
           pairs: 0,
           oversizedBlocks: 0,
           overBudget: would,
-          budget: rule.pairBudget * sides.leftSize,
+          budget,
         });
         return;
       }

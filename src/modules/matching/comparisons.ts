@@ -233,7 +233,15 @@ export function postcodeAt(t: RecordTable, i: number, j: number): number {
 const valueAt = (column: Int32Array | Uint8Array, i: number, j: number, unknown: number) =>
   column[i] === unknown || column[j] === unknown ? 0 : column[i] === column[j] ? 1 : 2;
 
-/** Addresses as word sets: the same words, mostly the same (Jaccard ≥ 0.5), or different. */
+const isNumber = (t: RecordTable, w: number) => {
+  const c = t.text[w].charCodeAt(0);
+  return c >= 48 && c <= 57;
+};
+
+/**
+ * Addresses as word sets: the same words, mostly the same (Jaccard ≥ 0.5), or different. Two
+ * house numbers that share nothing make it a neighbour's address, however alike the rest is.
+ */
 export function addressAt(t: RecordTable, i: number, j: number): number {
   const x = t.address[i];
   const y = t.address[j];
@@ -242,7 +250,19 @@ export function addressAt(t: RecordTable, i: number, j: number): number {
   const a = t.words[x];
   const b = t.words[y];
   let shared = 0;
-  for (const w of a) if (b.includes(w)) shared++;
+  let numbersA = 0;
+  let numbersB = 0;
+  let numbersShared = 0;
+  for (const w of a) {
+    const number = isNumber(t, w);
+    if (number) numbersA++;
+    if (b.includes(w)) {
+      shared++;
+      if (number) numbersShared++;
+    }
+  }
+  for (const w of b) if (isNumber(t, w)) numbersB++;
+  if (numbersA && numbersB && !numbersShared) return 3;
   const union = a.length + b.length - shared;
   return shared / union >= 0.5 ? 2 : 3;
 }

@@ -228,7 +228,9 @@ export function householdCounts(compared: ComparedPairs) {
     const at = k * COMPARISON_COUNT;
     const l = compared.levels;
     const address = l[at + 8];
-    const home = address === 1 || address === 2 || (address === 0 && l[at + 3] === 1);
+    const postcode = l[at + 3];
+    // One home: the address agrees and the postcode does not disagree, or the postcode alone agrees.
+    const home = ((address === 1 || address === 2) && postcode <= 1) || (address === 0 && postcode === 1);
     if (!home || l[at + 1] !== 1) continue;
     sharedHome++;
     // A different first name, and a date of birth apart by more than a typo, a swap or twins.
