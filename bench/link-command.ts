@@ -13,7 +13,7 @@ export interface CommandRun {
   pairs: { l: string; r: string; p: number }[];
 }
 
-export function runLinkCommand(args: string[], output: string): CommandRun {
+export function runLinkCommand(args: string[], output: string, opts: { pairs?: boolean } = {}): CommandRun {
   const started = performance.now();
   const run = spawnSync(
     process.execPath,
@@ -60,4 +60,35 @@ export function truePairsWithin(persons: Iterable<string>): number {
   let n = 0;
   for (const c of counts.values()) n += (c * (c - 1)) / 2;
   return n;
+}
+
+/** Pairwise figures implied by a clusters file: every two records in one cluster are a pair. */
+export function scoreClusters(file: string, personOf: (id: string) => string, truePairs: number) {
+  const rows = parse(readFileSync(file), { columns: true }) as { id: string; cluster_id: string }[];
+  const members = new Map<string, string[]>();
+  for (const r of rows) members.set(r.cluster_id, [...(members.get(r.cluster_id) ?? []), r.id]);
+  let tp = 0;
+  let fp = 0;
+  for (const ids of members.values())
+    for (let x = 0; x < ids.length; x++)
+      for (let y = x + 1; y < ids.length; y++) {
+        if (personOf(ids[x]) === personOf(ids[y])) tp++;
+        else fp++;
+      }
+  const precision = tp / Math.max(tp + fp, 1);
+  const recall = tp / Math.max(truePairs, 1);
+  return { precision, recall, f1: (2 * precision * recall) / Math.max(precision + recall, 1e-9), tp, fp };
+}
+
+const THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999];
+
+/** The best F1 over thresholds among those reaching a precision (null when none does). */
+export function bestAtPrecision(
+  pairs: CommandRun['pairs'],
+  personOf: (id: string, side: 'l' | 'r') => string,
+  truePairs: number,
+  minPrecision: number,
+) {
+  const at = THRESHOLDS.map((t) => ({ threshold: t, ...scorePairs(pairs, personOf, truePairs, t) }));
+  return at.filter((s) => s.precision >= minPrecision).sort((a, b) => b.f1 - a.f1)[0] ?? null;
 }

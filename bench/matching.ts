@@ -1,7 +1,8 @@
 // npm run bench:matching [-- 10000 100000 1000000]   (sizes are agency records; these are the default)
 // Everything about matching, printed (never asserted): batch deduplication of synthetic agency
 // extracts with known truth (accuracy, blocking recall, calibration, time, peak memory), the
-// FEBRL sanity sets, and real-time "already known?" latency and hit rates with the pg_trgm
+// FEBRL sanity sets, `lantern link` itself on FEBRL 1–4, Splink's fake_1000 and generated extracts
+// of other shapes (bench/shapes.ts), and real-time "already known?" latency and hit rates with the pg_trgm
 // baseline in the same run (REALTIME_PEOPLE, default 100,000).
 import {
   clusterIds,
@@ -12,7 +13,14 @@ import {
 } from '../src/modules/matching/index.ts';
 import { evaluateFebrl, loadFebrl } from '../test/febrl.ts';
 import { generateRecords } from './extracts.ts';
+import { runCommandFigures } from './link-bench.ts';
 import { runRealtime } from './realtime.ts';
+
+// COMMAND_ONLY=1 prints only the command's figures (a few minutes).
+if (process.env.COMMAND_ONLY) {
+  await runCommandFigures();
+  process.exit(0);
+}
 
 const sizes = process.argv
   .slice(2)
@@ -120,6 +128,8 @@ for (const [name, left, right] of [
     `${name}: precision ${r.precision.toFixed(4)} recall ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)}`,
   );
 }
+
+await runCommandFigures();
 
 await runRealtime(Number(process.env.REALTIME_PEOPLE ?? 100_000));
 process.exit(0);

@@ -168,5 +168,144 @@ describe('lantern link', () => {
     );
     const missing = lantern(['link', '--input', path.join(dir, 'school.csv')]);
     assert.match(missing.stderr, /--id is required/);
+    const badJoin = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      'given_name=first,address=post+flat',
+      '--output',
+      path.join(dir, 'x.csv'),
+    ]);
+    assert.equal(badJoin.status, 2);
+    assert.match(badJoin.stderr, /no column "flat", which --map joins into address \(post\+flat\)/);
+    assert.doesNotMatch(badJoin.stderr, /at .*\.ts:\d+/, 'a message, not a stack trace');
+    const badHousehold = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      map,
+      '--output',
+      path.join(dir, 'x.csv'),
+      '--household',
+      'maybe',
+    ]);
+    assert.equal(badHousehold.status, 2);
+    assert.match(badHousehold.stderr, /--household must be auto, on or off/);
+  });
+
+  it('documents every option in --help, without a stack trace', () => {
+    const help = lantern(['link', '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    for (const option of [
+      '--input',
+      '--against',
+      '--id',
+      '--map',
+      '--output',
+      '--format',
+      '--threshold',
+      '--household',
+      '--explain',
+      '--report',
+      '--model-out',
+      '--model',
+      '--seed',
+      'extra:NAME',
+      'email',
+      'phone',
+      'town',
+      'birth_place',
+    ])
+      assert.ok(help.stdout.includes(option), `${option} in help`);
+  });
+
+  // People known only by a phone number and an email in one agency's records and a name in another's.
+  const contacts = [
+    'ref,first,last,birth,mobile,mail,job',
+    'C1,Kai,Ellison,2009-06-01,+44 7700 900123,kai.e@example.net,',
+    'C2,Kai,Ellison,,07700 900123,,',
+    'C3,Kai,Ellison,,07700 555111,other@example.org,',
+    'C4,Bea,Norris,2008-02-02,,bea.n@example.com,',
+    'C5,Beatrice,Norris,,,bea.n@example.com,',
+  ].join('\n');
+
+  it('uses phones and emails: records that share only those and a name are linked', () => {
+    writeFileSync(path.join(dir, 'contacts.csv'), contacts);
+    const out = path.join(dir, 'contacts-pairs.csv');
+    const run = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'contacts.csv'),
+      '--id',
+      'ref',
+      '--map',
+      'given_name=first,family_name=last,dob=birth,phone=mobile,email=mail',
+      '--output',
+      out,
+      '--explain',
+      '--household',
+      'off',
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(rows[0], 'id_l,id_r,probability,match_weight,top_fields');
+    const pair = (a: string, b: string) =>
+      rows.find((r) => r.startsWith(`${a},${b},`) || r.startsWith(`${b},${a},`));
+    assert.ok(pair('C1', 'C2'), rows.join('\n'));
+    assert.match(pair('C1', 'C2') ?? '', /Phone: same \+/);
+    assert.ok(pair('C4', 'C5'), rows.join('\n'));
+    assert.match(pair('C4', 'C5') ?? '', /Email: same \+/);
+    // Same name, a different phone and email: not the same person on this evidence.
+    assert.ok(!pair('C2', 'C3'), rows.join('\n'));
+    assert.match(run.stdout, /Household and twin rules: off \(as asked\)/);
+    assert.match(run.stdout, /\+ phone number: 1 pair\n/);
+    // Five records hold too few duplicates to learn from, and the command says so.
+    assert.match(run.stdout, /u from default values \(under 1,000 records\); m from default values/);
+  });
+
+  it('saves a model and scores a second extract with it, the same way each time', () => {
+    const model = path.join(dir, 'model.json');
+    const args = (input: string, out: string, extra: string[]) => [
+      'link',
+      '--input',
+      path.join(dir, input),
+      '--id',
+      'pupil_id',
+      '--map',
+      map,
+      '--output',
+      path.join(dir, out),
+      ...extra,
+    ];
+    const trained = lantern(args('school.csv', 'trained.csv', ['--model-out', model]));
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stdout, /model saved to/);
+    const saved = JSON.parse(readFileSync(model, 'utf8'));
+    assert.equal(saved.format, 'lantern-link-model');
+    assert.deepEqual(saved.fields, ['given_name', 'family_name', 'dob', 'postcode']);
+    // The same records scored with the saved model give the same probabilities as training did.
+    const again = lantern(args('school.csv', 'again.csv', ['--model', model]));
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /Model: read from .*model\.json, not trained on this data/);
+    assert.equal(
+      readFileSync(path.join(dir, 'again.csv'), 'utf8'),
+      readFileSync(path.join(dir, 'trained.csv'), 'utf8'),
+    );
+    // A second extract, linked to the first with the saved model.
+    const second = lantern(
+      args('school.csv', 'second.csv', ['--model', model, '--against', path.join(dir, 'gp.csv')]),
+    );
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(readFileSync(path.join(dir, 'second.csv'), 'utf8'), /^S1,G1,/m);
+    writeFileSync(path.join(dir, 'not-a-model.json'), '{"format":"something else"}');
+    const bad = lantern(args('gp.csv', 'x.csv', ['--model', path.join(dir, 'not-a-model.json')]));
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /is not a model saved by lantern link --model-out/);
   });
 });

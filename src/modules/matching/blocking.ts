@@ -1,5 +1,7 @@
+import { COMPARISON_COUNT, compareAt } from './comparisons.ts';
 import type { MatchRecord } from './normalise.ts';
 import { type RecordTable, recordTable } from './table.ts';
+import { DEFAULT_M, DEFAULT_U } from './train.ts';
 
 /**
  * A blocking rule: records with the same key become candidate pairs. `frozen` names the
@@ -396,6 +398,61 @@ export interface PerRule {
   /** A loose rule left out because it would make too many pairs (how many it would have). */
   overBudget?: number;
   budget?: number;
+  /** For a loose rule over its budget: the share of a sample of its pairs that looked like matches. */
+  likely?: number;
+}
+
+/** A loose rule is never used beyond this many pairs per record. */
+export const LOOSE_CEILING_PER_RECORD = 20;
+/** Over its budget, a loose rule is used when at least this share of a sample of its pairs look alike. */
+export const LOOSE_LIKELY_SHARE = 0.25;
+/** Evidence (bits, by the default model, before the prior) that makes a sampled pair look like a match. */
+const LIKELY_BITS = 12;
+const SAMPLE = 2000;
+
+type Blocks = ReturnType<typeof groupBy>;
+
+/**
+ * The share of a loose rule's pairs that look like matches, from an even sample of them scored
+ * with the default m and u (the data's own are not learned yet).
+ */
+function likelyShare(sides: Sides, left: Blocks, right: Blocks | null, limit: number, would: number): number {
+  const step = Math.max(1, would / SAMPLE);
+  const levels = new Uint8Array(COMPARISON_COUNT);
+  let next = 0;
+  let index = 0;
+  let taken = 0;
+  let likely = 0;
+  const members: number[] = [];
+  const others: number[] = [];
+  for (const [key, ls] of left.blocks) {
+    const rs = right ? right.blocks.get(key) : ls;
+    if (rs === undefined) continue;
+    const lsize = left.size(ls);
+    const rsize = right ? right.size(rs) : lsize;
+    if (lsize > limit || rsize > limit) continue;
+    const count = right ? lsize * rsize : (lsize * (lsize - 1)) / 2;
+    // Skip whole blocks that hold no sampled pair.
+    if (index + count <= next) {
+      index += count;
+      continue;
+    }
+    left.members(ls, members);
+    if (right) right.members(rs, others);
+    const them = right ? others : members;
+    for (let a = 0; a < members.length; a++)
+      for (let b = right ? 0 : a + 1; b < them.length; b++) {
+        if (index++ < next) continue;
+        next += step;
+        compareAt(sides.table, members[a], sides.rightStart + them[b], levels);
+        let bits = 0;
+        for (let c = 0; c < COMPARISON_COUNT; c++)
+          if (levels[c]) bits += Math.log2(DEFAULT_M[c][levels[c]] / DEFAULT_U[c][levels[c]]);
+        taken++;
+        if (bits >= LIKELY_BITS) likely++;
+      }
+  }
+  return taken ? likely / taken : 0;
 }
 
 /** Rules are told apart by a few low bits of each pair's entry while sorting. */
@@ -444,6 +501,7 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
     found.rule.push(r);
   };
   const perRule: CandidatePairs['perRule'] = [];
+  const loose: { rule: string; likely: number }[] = [];
   const block: number[] = [];
   rules.forEach((rule, r) => {
     const leftBlocks = groupBy(sides.table, 0, rule, chains.left);
@@ -461,19 +519,20 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
         if (lsize > limit || rsize > limit) continue;
         would += rightBlocks ? lsize * rsize : (lsize * (lsize - 1)) / 2;
       }
-      // A loose rule may add as many pairs as the rules before it made together (a pair counted
-      // once for each rule that found it), or its budget per record if more: an extract with
-      // many records per person makes many pairs under every rule, and needs the loose ones too.
-      const budget = Math.max(rule.pairBudget * sides.leftSize, found.left.size);
+      // Within its budget a loose rule is used; beyond it (up to a ceiling), only if a sample of
+      // its pairs shows many likely matches: an extract with many records a person needs it, a
+      // large one with few a person does not.
+      const budget = rule.pairBudget * sides.leftSize;
       if (would > budget) {
-        perRule.push({
-          rule: rule.name,
-          pairs: 0,
-          oversizedBlocks: 0,
-          overBudget: would,
-          budget,
-        });
-        return;
+        const likely =
+          would <= LOOSE_CEILING_PER_RECORD * sides.leftSize
+            ? likelyShare(sides, leftBlocks, rightBlocks, limit, would)
+            : 0;
+        if (likely < LOOSE_LIKELY_SHARE) {
+          perRule.push({ rule: rule.name, pairs: 0, oversizedBlocks: 0, overBudget: would, budget, likely });
+          return;
+        }
+        loose.push({ rule: rule.name, likely });
       }
     }
     for (const [key, ls] of leftBlocks.blocks) {
@@ -496,7 +555,12 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
         pairs += lsize * rsize;
       }
     }
-    perRule.push({ rule: rule.name, pairs, oversizedBlocks });
+    perRule.push({
+      rule: rule.name,
+      pairs,
+      oversizedBlocks,
+      likely: loose.find((l) => l.rule === rule.name)?.likely,
+    });
   });
   return { ...byLeftRecord(found.left, found.right, found.rule, sides.leftSize), perRule };
 }

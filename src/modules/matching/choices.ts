@@ -1,6 +1,7 @@
-import { BLOCKING_FIELDS } from './blocking.ts';
+import { BLOCKING_FIELDS, LOOSE_LIKELY_SHARE } from './blocking.ts';
 import type { ComparedPairs, ScoredPairs } from './link.ts';
 import type { ModelParameters } from './model.ts';
+import { MIN_RECORDS_FOR_U } from './train.ts';
 
 const popcount = (x: number) => {
   let n = 0;
@@ -55,11 +56,11 @@ export function describeChoices(
   );
   for (const r of compared.perRule.filter((r) => r.overBudget !== undefined))
     lines.push(
-      `  - ${r.rule}: not used, it would make ${r.overBudget?.toLocaleString('en-GB')} pairs, over its limit of ${r.budget?.toLocaleString('en-GB')}`,
+      `  - ${r.rule}: not used, it would make ${r.overBudget?.toLocaleString('en-GB')} pairs, over its budget of ${r.budget?.toLocaleString('en-GB')}, and ${pct(r.likely ?? 0)} of a sample of them look alike (used from ${pct(LOOSE_LIKELY_SHARE)})`,
     );
   for (const r of compared.perRule.filter((r) => r.overBudget === undefined))
     lines.push(
-      `  + ${r.rule}: ${r.pairs.toLocaleString('en-GB')} pairs${r.oversizedBlocks ? `, ${r.oversizedBlocks} blocks over the size limit skipped` : ''}`,
+      `  + ${r.rule}: ${r.pairs.toLocaleString('en-GB')} ${r.pairs === 1 ? 'pair' : 'pairs'}${r.oversizedBlocks ? `, ${r.oversizedBlocks} blocks over the size limit skipped` : ''}${r.likely !== undefined ? ` (over its budget, used because ${pct(r.likely)} of a sample look alike)` : ''}`,
     );
   for (const s of choice?.skipped ?? []) lines.push(`  - ${s.rule}: not used, ${s.reason}`);
   const recall = blockingRecallEstimate(compared, scored.probability);
@@ -78,9 +79,14 @@ export function describeChoices(
   if (options.modelFrom) lines.push(`Model: read from ${options.modelFrom}, not trained on this data`);
   else {
     const t = params.trainedOn;
+    const uFrom =
+      t.uSource === 'default'
+        ? `default values (under ${MIN_RECORDS_FOR_U.toLocaleString('en-GB')} records)`
+        : `${t.randomPairs.toLocaleString('en-GB')} random pairs`;
     lines.push(
-      `Training: u from ${t.randomPairs.toLocaleString('en-GB')} random pairs; m from ${t.mSource === 'em' ? 'EM' : 'default values (too few duplicates for EM)'}; prior ${params.lambda.toExponential(3)}`,
+      `Training: u from ${uFrom}; m from ${t.mSource === 'em' ? 'EM' : 'default values (too few duplicates for EM)'}; prior ${params.lambda.toExponential(3)}`,
     );
+    if (!t.sessions?.length) lines.push('  EM not run: no training rule found candidate pairs');
     for (const s of t.sessions ?? [])
       lines.push(
         `  EM on "${s.rule}" (${s.pairs.toLocaleString('en-GB')} pairs): ${s.converged ? 'converged' : 'did NOT converge'} after ${s.iterations} iterations (last change ${s.lastChange.toExponential(1)})`,

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMPARISONS, compareDob, compareFamily, compareGiven, comparePostcode } from './comparisons.ts';
-import { cleanName, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+import {
+  COMPARISONS,
+  compareAddress,
+  compareDob,
+  compareFamily,
+  compareGiven,
+  comparePostcode,
+  compareRecords,
+} from './comparisons.ts';
+import { cleanName, normalisePhone, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 
 const rec = (r: Partial<RawRecord>) => normaliseRecord({ id: 'x', ...r });
 const level = (c: string, n: number) => COMPARISONS.find((x) => x.name === c)?.levels[n];
@@ -116,5 +124,66 @@ describe('matching: comparison levels', () => {
     assert.equal(p('BD7', 'BD7 4QQ'), 'same district');
     assert.equal(p('BD7 1AB', 'LS29 8AA'), 'different');
     assert.equal(p(null, 'LS29 8AA'), 'unknown');
+  });
+});
+
+describe('matching: titles, middle names and the fields agencies also hold', () => {
+  const levelOf = (name: string, a: Partial<RawRecord>, b: Partial<RawRecord>) => {
+    const c = COMPARISONS.findIndex((x) => x.name === name);
+    return COMPARISONS[c].levels[compareRecords(rec(a), rec(b))[c]];
+  };
+  it('drops a title and compares a middle name as another name the person goes by', () => {
+    assert.equal(rec({ given_name: 'Dr John Paul' }).given, 'john');
+    assert.equal(rec({ full_name: 'Mrs Amira Hussain' }).given, 'amira');
+    const comma = rec({ full_name: 'SMITH, John Paul' });
+    assert.deepEqual([comma.given, comma.family], ['john', 'smith']);
+    assert.equal(levelOf('given', { given_name: 'John Paul' }, { given_name: 'Paul' }), 'nickname or alias');
+    assert.equal(levelOf('given', { given_name: 'John' }, { given_name: 'Paul' }), 'different');
+  });
+  it('emails: the same, the same mailbox elsewhere, a typo, the same domain, different', () => {
+    const e = (x: string, y: string) => levelOf('email', { email: x }, { email: y });
+    assert.equal(e('Jo.Smith@Example.com', 'jo.smith@example.com'), 'same');
+    assert.equal(e('jo.smith@example.com', 'jo.smith@mail.co.uk'), 'same local part (before the @)');
+    assert.equal(
+      e('evied56@harris-bailey.net', 'evihd56@earris-bailey.net'),
+      'very similar (Jaro-Winkler ≥ 0.88)',
+    );
+    assert.equal(e('a.khan@bradford.gov.uk', 'zoe.b@bradford.gov.uk'), 'same domain only');
+    assert.equal(e('a@x.com', 'qqq@y.org'), 'different');
+    assert.equal(levelOf('email', { email: 'a@x.com' }, {}), 'unknown');
+  });
+  it('phones: UK numbers however written, the last seven digits, different', () => {
+    assert.equal(normalisePhone('+44 (0)7700 900123'), '07700900123');
+    assert.equal(normalisePhone('0044 7700 900123'), '07700900123');
+    assert.equal(normalisePhone('07700-900123'), '07700900123');
+    assert.equal(normalisePhone('123'), null);
+    const p = (x: string, y: string) => levelOf('phone', { phone: x }, { phone: y });
+    assert.equal(p('+44 7700 900123', '07700 900123'), 'same');
+    assert.equal(p('0113 496 0123', '0114 496 0123'), 'same last 7 digits');
+    assert.equal(p('07700 900123', '07700 111222'), 'different');
+  });
+  it('towns and places of birth: the same, a typo, different; extra fields: the same, close, different', () => {
+    assert.equal(levelOf('town', { town: 'Southend-on-Sea' }, { town: 'southend on sea' }), 'same');
+    assert.equal(
+      levelOf('town', { town: 'Portsmouth' }, { town: 'Portsmuoth' }),
+      'very similar (Jaro-Winkler ≥ 0.88)',
+    );
+    assert.equal(levelOf('town', { town: 'Leeds' }, { town: 'Hull' }), 'different');
+    assert.equal(levelOf('birth_place', { birth_place: 'Lahore' }, { birth_place: 'LAHORE' }), 'same');
+    assert.equal(levelOf('extra1', { extras: ['Welder'] }, { extras: ['welder'] }), 'same');
+    assert.equal(
+      levelOf('extra1', { extras: ['carpenter'] }, { extras: ['carpentre'] }),
+      'close (Jaro-Winkler ≥ 0.9)',
+    );
+    assert.equal(levelOf('extra2', { extras: [null, 'x'] }, { extras: [null, 'y'] }), 'different');
+    // A town is not a name: "Lincoln" the town and "Lincoln" the surname are kept apart.
+    assert.equal(levelOf('town', { town: 'Lincoln', family_name: 'Lincoln' }, { town: 'Lincoln' }), 'same');
+  });
+  it("addresses: a neighbour's house number is a different address", () => {
+    const a = (x: string, y: string) =>
+      COMPARISONS[8].levels[compareAddress(rec({ address: x }), rec({ address: y }))];
+    assert.equal(a('12 Oak Street', '12 oak street'), 'same');
+    assert.equal(a('12 Oak Street Bradford', '12 Oak St Bradford'), 'mostly the same');
+    assert.equal(a('12 Oak Street Bradford', '14 Oak Street Bradford'), 'different');
   });
 });

@@ -203,6 +203,7 @@ export function trainModel(
       emIterations: iterations,
       converged,
       mSource,
+      uSource: records < MIN_RECORDS_FOR_U ? 'default' : 'random pairs',
       sessions: sessionsRun,
     },
   };

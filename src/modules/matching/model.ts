@@ -41,6 +41,7 @@ export interface ModelParameters {
     emIterations: number;
     converged: boolean;
     mSource: 'em' | 'default';
+    uSource?: 'random pairs' | 'default';
     sessions?: {
       rule: string;
       pairs: number;
