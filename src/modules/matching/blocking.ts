@@ -97,10 +97,10 @@ const date = (t: RecordTable, i: number) => (t.yearOnly[i] ? 0 : t.dob[i]);
 const soundOf = (t: RecordTable, name: number) => (name >= 0 ? t.sound[name] : -1);
 
 /**
- * A loose rule is used only if it makes at most this many pairs per record: about what an extract
- * with several records per person needs, and far fewer than a broad key makes in a large one.
+ * A loose rule making at most this many pairs per record is used as it is (small extracts); one
+ * making more is used only if a sample of its pairs mostly look alike (see LOOSE_LIKELY_SHARE).
  */
-export const LOOSE_PAIRS_PER_RECORD = 3;
+export const LOOSE_PAIRS_PER_RECORD = 1;
 
 /** The union of these keeps almost every true pair while comparing a tiny share of all pairs. */
 export const BLOCKING_RULES: BlockingRule[] = [

@@ -31,6 +31,8 @@ export const QUERY_FIELDS = [
   'nhs_number',
   'upn',
   'police_ref',
+  'phone',
+  'email',
 ] as const satisfies readonly MappableField[];
 
 /** Other columns an extract can be compared on, as `extra:NAME=column` (at most this many). */

@@ -13,7 +13,7 @@ import {
 import { clusters } from './cluster.ts';
 import { ExtractError, MAPPABLE_FIELDS } from './extract.ts';
 import { compareCandidates, type Progress, predict, trainModel } from './link.ts';
-import { normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+import { normaliseEmail, normalisePhone, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
 import * as repo from './repository.ts';
 import { personRecord } from './service.ts';
 
@@ -47,6 +47,16 @@ function heldFields(r: RawRecord): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of MAPPABLE_FIELDS) if (r[f]) out[f] = r[f] as string;
   return out;
+}
+
+/** What the agency record keeps: its fields as given, and its phone and email normalised. */
+function held(r: RawRecord) {
+  const email = normaliseEmail(r.email);
+  return {
+    fields: heldFields(r),
+    phoneKey: normalisePhone(r.phone),
+    emailKey: email.emailLocal && email.email && email.email.length <= 254 ? email.email : null,
+  };
 }
 
 /** Names as written, split from a full name when the agency only has one ("Smith, Jon" or "Jon Smith"). */
@@ -120,7 +130,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
       known.push({
         sourceRef: raw.id,
         personId: owner,
-        fields: heldFields(raw),
+        ...held(raw),
         linkedHow: 'matched',
         linkProbability: null,
         refreshed: true,
@@ -135,7 +145,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
   // Link the new records with everyone recorded (merged records included: a match on any name a
   // person was known by counts, and leads to the person they belong to now).
   const people = await repo.allPeople(scope, partnershipId, true);
-  const all = [...people.map(personRecord), ...fresh.map((f) => normaliseRecord(f.raw))];
+  const all = [...people.map((row) => personRecord(row)), ...fresh.map((f) => normaliseRecord(f.raw))];
   const compared = compareCandidates(all, null, { progress: options.progress });
   const params = trainModel(all, null, { seed: options.seed ?? 42, progress: options.progress, compared });
   const scored = predict(params, all, null, { progress: options.progress, compared });
@@ -186,7 +196,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
         records.push({
           sourceRef: fresh[i].raw.id,
           personId: person.id,
-          fields: heldFields(fresh[i].raw),
+          ...held(fresh[i].raw),
           linkedHow: i === lead ? 'new_person' : 'matched',
           // Linked through the other records of the extract rather than scored against the person.
           linkProbability: null,
@@ -201,7 +211,7 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
       records.push({
         sourceRef: fresh[i].raw.id,
         personId: own.root,
-        fields: heldFields(fresh[i].raw),
+        ...held(fresh[i].raw),
         linkedHow: 'matched',
         linkProbability: own.p,
       });

@@ -67,11 +67,17 @@ const PERSON_AS_RECORD = `
          CASE WHEN p.dob_precision = 'approximate' THEN extract(year FROM p.date_of_birth)::int END AS dob_year,
          p.gender, p.postcode, p.address_line, p.nhs_number, p.upn, p.police_ref,
          coalesce((SELECT json_agg(json_build_object('given', a.given_name, 'family', a.family_name))
-                     FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases
+                     FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases,
+         -- Phones and emails are what agencies hold about the person (the person record has none).
+         ARRAY(SELECT DISTINCT ar.phone_key FROM agency_record ar WHERE ar.person_id = p.id AND ar.phone_key IS NOT NULL) AS phones,
+         ARRAY(SELECT DISTINCT ar.email_key FROM agency_record ar WHERE ar.person_id = p.id AND ar.email_key IS NOT NULL) AS emails
     FROM person p`;
 
 export interface PersonRow extends RawRecord {
   dob_year: number | null;
+  /** Every phone number and email the person's agency records hold, normalised. */
+  phones: string[];
+  emails: string[];
   /** The person this record belongs to now: itself, or whoever it was merged into. */
   root_id: string;
 }
@@ -91,6 +97,8 @@ function toRecord(r: Record<string, unknown>): PersonRow {
     upn: r.upn as string | null,
     police_ref: r.police_ref as string | null,
     aliases: r.aliases as { given: string; family: string }[],
+    phones: r.phones as string[],
+    emails: r.emails as string[],
   };
 }
 
@@ -129,6 +137,8 @@ export interface CandidateQuery {
   nhs: string | null;
   upn: string | null;
   police: string | null;
+  phone: string | null;
+  email: string | null;
 }
 
 /**
@@ -144,7 +154,7 @@ export async function candidates(
 ): Promise<PersonRow[]> {
   // Named, so each connection parses it once and PostgreSQL may keep its plan.
   const { rows } = await db.query({
-    name: 'matching-candidates',
+    name: 'matching-candidates-2',
     text: `WITH q AS (
        SELECT person_family_key($8) AS fk, person_name_key($7) AS gk,
               person_family_key($7) AS fk_swapped, person_name_key($8) AS gk_swapped,
@@ -174,6 +184,11 @@ export async function candidates(
                 AND person_family_key(a.family_name) = q.fk
                 AND (a.given_name IS NULL OR person_name_key(a.given_name) = q.gk)
                 LIMIT 50)
+       -- The same phone number or email in an agency's record of them.
+       UNION (SELECT ar.person_id FROM agency_record ar WHERE ar.partnership_id = $1 AND $13::text IS NOT NULL
+                AND ar.phone_key = $13 LIMIT 50)
+       UNION (SELECT ar.person_id FROM agency_record ar WHERE ar.partnership_id = $1 AND $14::text IS NOT NULL
+                AND ar.email_key = $14 LIMIT 50)
      )
      ${PERSON_AS_RECORD} JOIN ids ON ids.id = p.id
       WHERE ${knownToAgencySql('p', '$10')}
@@ -191,6 +206,8 @@ export async function candidates(
       onlyKnownToAgency ?? null,
       q.birthYear,
       q.dobs[0] ?? null,
+      q.phone,
+      q.email,
     ],
   });
   return rows.map(toRecord);

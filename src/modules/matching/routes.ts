@@ -35,6 +35,8 @@ const QUERY_FIELD_OF = {
   nhsNumber: 'nhs_number',
   upn: 'upn',
   policeRef: 'police_ref',
+  phone: 'phone',
+  email: 'email',
 } as const satisfies Record<string, (typeof QUERY_FIELDS)[number]>;
 const API_FIELDS = Object.keys(QUERY_FIELD_OF) as (keyof typeof QUERY_FIELD_OF)[];
 const API_FIELD_OF = Object.fromEntries(Object.entries(QUERY_FIELD_OF).map(([api, field]) => [field, api]));
@@ -51,6 +53,8 @@ const MatchBody = Type.Object(
     nhsNumber: field('NHS number'),
     upn: field('Unique pupil number'),
     policeRef: field('Police reference'),
+    phone: field('Phone number, UK numbers in any writing (+44 7700 900123, 07700 900123)'),
+    email: field('Email address'),
   },
   {
     additionalProperties: false,

@@ -25,8 +25,15 @@ export const matchingPolicy = definePolicy('matching', {
 });
 
 /** A person row as a match record; an approximate date of birth only tells the year. */
-export function personRecord(row: repo.PersonRow): MatchRecord {
-  const record = normaliseRecord(row);
+export function personRecord(row: repo.PersonRow, query?: MatchRecord): MatchRecord {
+  // Of the phones and emails agencies hold, the one asked about (when it is there) or the first.
+  const pick = (held: string[], asked: string | null | undefined) =>
+    (asked && held.includes(asked) ? asked : held[0]) ?? null;
+  const record = normaliseRecord({
+    ...row,
+    phone: pick(row.phones ?? [], query?.phone),
+    email: pick(row.emails ?? [], query?.email),
+  });
   if (!record.dob && row.dob_year) {
     record.dob = {
       ...(parseDob(`${row.dob_year}-07-01`) as NonNullable<MatchRecord['dob']>),
@@ -38,7 +45,7 @@ export function personRecord(row: repo.PersonRow): MatchRecord {
 
 /** People as match records, for linking an extract against Lantern (operator command). */
 export async function peopleForLinking(c: Queryable, partnershipId: string | null): Promise<MatchRecord[]> {
-  return (await repo.allPeople(c, partnershipId)).map(personRecord);
+  return (await repo.allPeople(c, partnershipId)).map((row) => personRecord(row));
 }
 
 /** Trains a new model version on the partnership's people and stores it. */
@@ -47,7 +54,7 @@ export async function trainAndStore(
   partnershipId: string,
   userId: string | null,
 ): Promise<{ version: number; params: ModelParameters }> {
-  const people = (await repo.allPeople(c, partnershipId)).map(personRecord);
+  const people = (await repo.allPeople(c, partnershipId)).map((row) => personRecord(row));
   const params = trainModel(people, null, { seed: 42 });
   const version = await repo.saveModel(c, partnershipId, params, userId);
   return { version, params };
@@ -125,9 +132,14 @@ export function createMatchingService(db: Database, events: EventBus) {
         !input.dob &&
         !input.nhs_number &&
         !input.upn &&
-        !input.police_ref
+        !input.police_ref &&
+        !input.phone &&
+        !input.email
       ) {
-        check.add('family_name', 'Give at least a name, a date of birth or an identifier');
+        check.add(
+          'family_name',
+          'Give at least a name, a date of birth, a phone number, an email or an identifier',
+        );
       }
       check.throwIfAny();
       const query = normaliseRecord(input);
@@ -146,6 +158,8 @@ export function createMatchingService(db: Database, events: EventBus) {
           nhs: query.nhs,
           upn: query.upn,
           police: query.police,
+          phone: query.phone,
+          email: query.emailLocal ? query.email : null,
         },
         500,
         onlyAgency,
@@ -157,7 +171,7 @@ export function createMatchingService(db: Database, events: EventBus) {
       const best = new Map<string, { row: repo.PersonRow; levels: Uint8Array; weight: number }>();
       const weigh = scorer(params);
       // One table: the query (row 0) and every candidate.
-      const table = recordTable([query, ...rows.map(personRecord)]);
+      const table = recordTable([query, ...rows.map((row) => personRecord(row, query))]);
       rows.forEach((row, k) => {
         const levels = compareAt(table, 0, k + 1, new Uint8Array(COMPARISON_COUNT));
         const weight = pairWeight(weigh, levels, 0, query);

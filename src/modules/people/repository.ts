@@ -535,6 +535,9 @@ export interface AgencyRecordInput {
   fields: Record<string, string>;
   linkedHow: LinkedHow;
   linkProbability: number | null;
+  /** The record's phone number and email, normalised, for "already known?". */
+  phoneKey?: string | null;
+  emailKey?: string | null;
   /** Seen in an earlier extract: refreshed, still with the person it was linked to. */
   refreshed?: boolean;
 }
@@ -549,11 +552,14 @@ export async function upsertAgencyRecords(
 ) {
   for (const part of chunks(records)) {
     await db.query(
-      `INSERT INTO agency_record (partnership_id, agency_id, import_id, source_ref, person_id, fields, linked_how, link_probability)
-       SELECT $1, $2, $3, x.ref, x.person, x.fields, x.how, x.p
-         FROM unnest($4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::float8[]) AS x(ref, person, fields, how, p)
+      `INSERT INTO agency_record (partnership_id, agency_id, import_id, source_ref, person_id, fields, linked_how, link_probability,
+                                  phone_key, email_key)
+       SELECT $1, $2, $3, x.ref, x.person, x.fields, x.how, x.p, x.phone, x.email
+         FROM unnest($4::text[], $5::uuid[], $6::jsonb[], $7::text[], $8::float8[], $9::text[], $10::text[])
+              AS x(ref, person, fields, how, p, phone, email)
        ON CONFLICT (partnership_id, agency_id, source_ref)
-       DO UPDATE SET fields = EXCLUDED.fields, import_id = EXCLUDED.import_id, last_seen_at = now()`,
+       DO UPDATE SET fields = EXCLUDED.fields, import_id = EXCLUDED.import_id, last_seen_at = now(),
+                     phone_key = EXCLUDED.phone_key, email_key = EXCLUDED.email_key`,
       [
         partnershipId,
         agencyId,
@@ -563,6 +569,8 @@ export async function upsertAgencyRecords(
         part.map((r) => JSON.stringify(r.fields)),
         part.map((r) => r.linkedHow),
         part.map((r) => r.linkProbability),
+        part.map((r) => r.phoneKey ?? null),
+        part.map((r) => r.emailKey ?? null),
       ],
     );
     await db.query(
