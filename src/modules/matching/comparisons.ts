@@ -308,12 +308,14 @@ export function compareAt(t: RecordTable, i: number, j: number, out: Uint8Array,
   out[at + 6] = valueAt(t.upn, i, j, -1);
   out[at + 7] = valueAt(t.police, i, j, -1);
   out[at + 8] = addressAt(t, i, j);
-  out[at + 9] = townAt(t, i, j);
-  out[at + 10] = birthPlaceAt(t, i, j);
-  out[at + 11] = emailAt(t, i, j);
-  out[at + 12] = phoneAt(t, i, j);
+  // Fields the extract does not have are "unknown" without looking (most extracts lack most).
+  const has = t.has;
+  out[at + 9] = has.town ? townAt(t, i, j) : 0;
+  out[at + 10] = has.birthPlace ? birthPlaceAt(t, i, j) : 0;
+  out[at + 11] = has.email ? emailAt(t, i, j) : 0;
+  out[at + 12] = has.phone ? phoneAt(t, i, j) : 0;
   for (let x = 0; x < EXTRA_SLOTS; x++)
-    out[at + FIRST_EXTRA + x] = textAt(t, t.extras[x], i, j, PREFIX.extra(x), 0.9);
+    out[at + FIRST_EXTRA + x] = x < has.extras ? textAt(t, t.extras[x], i, j, PREFIX.extra(x), 0.9) : 0;
   return out;
 }
 

@@ -222,6 +222,52 @@ describe('lantern import and clerical review', () => {
     );
   });
 
+  it('keeps the phones and emails agencies hold, and finds a person by either in real time', async () => {
+    writeFileSync(
+      path.join(dir, 'health.csv'),
+      [
+        'NHSRef,Forename,Surname,BirthDate,Mobile,Email',
+        'H-1,Tamsin,Quarrendon,2011-07-09,+44 (0)7700 900461,Tamsin.Q@Example.org',
+      ].join('\n'),
+    );
+    const run = lantern(
+      [
+        'import',
+        '--input',
+        path.join(dir, 'health.csv'),
+        '--agency',
+        'health',
+        '--id',
+        'NHSRef',
+        '--map',
+        'given_name=Forename,family_name=Surname,dob=BirthDate,phone=Mobile,email=Email',
+      ],
+      t.url,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const { rows } = await t.owner.pool.query(
+      "SELECT person_id, phone_key, email_key, fields->>'phone' AS phone FROM agency_record WHERE source_ref = 'H-1'",
+    );
+    assert.deepEqual(
+      [rows[0].phone_key, rows[0].email_key, rows[0].phone],
+      ['07700900461', 'tamsin.q@example.org', '+44 (0)7700 900461'],
+      'normalised beside the value as the agency gave it',
+    );
+    // A caller with only a phone number, written another way, or only an email.
+    const byPhone = await ta.services.matching.match(actors.frontdoor, { phone: '07700 900461' });
+    assert.equal(byPhone.candidates[0]?.person.id, rows[0].person_id);
+    const phoneLevel = byPhone.candidates[0].explanation.fields.find((f) => f.field === 'phone');
+    assert.equal(phoneLevel?.level, 'same');
+    const byEmail = await ta.services.matching.match(actors.frontdoor, {
+      given_name: 'Tam',
+      email: 'TAMSIN.Q@example.org',
+    });
+    assert.equal(byEmail.candidates[0]?.person.id, rows[0].person_id);
+    assert.ok(byEmail.candidates[0].probability > byPhone.candidates[0].probability / 10);
+    const nobody = await ta.services.matching.match(actors.frontdoor, { phone: '07700 111222' });
+    assert.ok(!nobody.candidates.some((c) => c.person.id === rows[0].person_id));
+  });
+
   it('refuses an unknown agency or a bad map clearly, writing nothing', async () => {
     const before = await count('record_import');
     const unknown = importPolice('nope');

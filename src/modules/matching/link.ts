@@ -264,15 +264,26 @@ export function householdsInData(compared: ComparedPairs) {
  * almost nothing. A person's own records rarely carry an unrelated first name (3%), surname
  * (6%: marriage, step-families, typing), date of birth (5%) or postcode (25%: moves).
  */
-export const MAX_M_DIFFERENT: Record<number, number> = { 0: 0.03, 1: 0.06, 2: 0.05, 3: 0.25 };
+export const MAX_M_DIFFERENT: Record<number, { levels: number[]; cap: number }> = {
+  0: { levels: [7], cap: 0.03 },
+  1: { levels: [6], cap: 0.06 },
+  // A date of birth a year or more out, within ten years or further: siblings, not typos.
+  2: { levels: [6, 7, 8], cap: 0.05 },
+  3: { levels: [4], cap: 0.25 },
+};
 
 function capDisagreement(m: number[][]): number[][] {
   return m.map((row, c) => {
-    const cap = MAX_M_DIFFERENT[c];
-    const last = row.length - 1;
-    if (cap === undefined || row[last] <= cap) return row;
-    const rest = 1 - row[last];
-    return row.map((v, l) => (l === 0 ? 1 : l === last ? cap : (v / rest) * (1 - cap)));
+    const rule = MAX_M_DIFFERENT[c];
+    if (!rule) return row;
+    const capped = new Set(rule.levels);
+    const over = rule.levels.reduce((sum, l) => sum + row[l], 0);
+    if (over <= rule.cap) return row;
+    // The disagreeing levels shrink together to the cap; the rest grow in proportion.
+    const rest = 1 - over;
+    return row.map((v, l) =>
+      l === 0 ? 1 : capped.has(l) ? (v / over) * rule.cap : (v / rest) * (1 - rule.cap),
+    );
   });
 }
 

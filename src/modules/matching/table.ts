@@ -33,6 +33,8 @@ export interface RecordTable {
   phoneTail: Int32Array;
   /** One column per extra field slot. */
   extras: Int32Array[];
+  /** Which of the fields most extracts lack any record has: the rest are not compared at all. */
+  has: { town: boolean; birthPlace: boolean; email: boolean; phone: boolean; extras: number };
   /** 1 where the record carries other names (aliases), which are compared from the record. */
   aliases: Uint8Array;
   /** Both names' sound codes as one id, the same whichever way round the names are. */
@@ -114,6 +116,7 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     phone: new Int32Array(size),
     phoneTail: new Int32Array(size),
     extras: Array.from({ length: EXTRA_SLOTS }, () => new Int32Array(size)),
+    has: { town: false, birthPlace: false, email: false, phone: false, extras: 0 },
     aliases: new Uint8Array(size),
     namesSound: new Int32Array(size),
     text,
@@ -148,6 +151,11 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     t.phoneTail[i] = id(r.phone && `tel:${r.phone.slice(-7)}`);
     for (let x = 0; x < EXTRA_SLOTS; x++)
       t.extras[x][i] = id(r.extras[x] ? PREFIX.extra(x) + r.extras[x] : null);
+    if (r.town) t.has.town = true;
+    if (r.birthPlace) t.has.birthPlace = true;
+    if (r.email) t.has.email = true;
+    if (r.phone) t.has.phone = true;
+    if (r.extras.length > t.has.extras) t.has.extras = r.extras.length;
     t.aliases[i] = r.aliasGivens.length || r.aliasFamilies.length ? 1 : 0;
     const gs = t.given[i] >= 0 ? sound[t.given[i]] : -1;
     const fs = t.family[i] >= 0 ? sound[t.family[i]] : -1;
