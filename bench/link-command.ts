@@ -22,6 +22,7 @@ export function runLinkCommand(args: string[], output: string, opts: { pairs?: b
   );
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0) throw new Error(`lantern link failed (${run.status}): ${run.stderr}\n${run.stdout}`);
+  if (opts.pairs === false) return { seconds, printed: run.stdout, pairs: [] };
   const rows = parse(readFileSync(output), { columns: true }) as {
     id_l: string;
     id_r: string;

@@ -170,7 +170,7 @@ export function writeShape(shape: Shape, people: number, dir: string, seed = 11)
     file,
     stringify(shuffled, {
       header: true,
-      columns: Object.keys(shuffled.reduce((a, r) => ({ ...a, ...r }), {})),
+      columns: [...new Set(shuffled.flatMap((r) => Object.keys(r)))],
     }),
   );
   const names = shape === 'full-names' ? 'full_name=name' : 'given_name=first_name,family_name=last_name';

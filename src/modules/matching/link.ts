@@ -127,13 +127,9 @@ export function trainModel(
   const records = left.length + (right?.length ?? 0);
   const u = records < MIN_RECORDS_FOR_U ? DEFAULT_U : estimateU(compared.sides, randomPairs, random);
   // Training sessions: between them every comparison is learned from a rule that does not force it.
-  const sessions = [
-    'date of birth + first letter of last name',
-    'names sound alike + birth year',
-    'postcode + first letter of first name',
-  ]
-    .map((name) => compared.blockingRules.findIndex((r) => r.name === name))
-    .filter((r) => r >= 0);
+  const sessions = TRAINING_RULES.map((name) =>
+    compared.blockingRules.findIndex((r) => r.name === name),
+  ).filter((r) => r >= 0);
   const estimates: { m: number[][]; frozen: Set<number> }[] = [];
   const sessionsRun: TrainingSession[] = [];
   let iterations = 0;
@@ -208,6 +204,21 @@ export function trainModel(
     },
   };
 }
+
+/**
+ * The blocking rules EM learns m from, one session each, where the data made pairs under them.
+ * Between them every comparison is learned from pairs that a rule did not force to agree; rules
+ * on email, phone and town learn the names and dates of extracts without postcodes, including
+ * names written the other way round (which name-based rules rarely pair).
+ */
+export const TRAINING_RULES = [
+  'date of birth + first letter of last name',
+  'names sound alike + birth year',
+  'postcode + first letter of first name',
+  'email address',
+  'phone number',
+  'town + birth year (loose)',
+];
 
 export interface TrainingSession {
   rule: string;
