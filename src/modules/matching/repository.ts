@@ -67,10 +67,7 @@ const PERSON_AS_RECORD = `
          CASE WHEN p.dob_precision = 'approximate' THEN extract(year FROM p.date_of_birth)::int END AS dob_year,
          p.gender, p.postcode, p.address_line, p.nhs_number, p.upn, p.police_ref,
          coalesce((SELECT json_agg(json_build_object('given', a.given_name, 'family', a.family_name))
-                     FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases,
-         -- Phones and emails are what agencies hold about the person (the person record has none).
-         ARRAY(SELECT DISTINCT ar.phone_key FROM agency_record ar WHERE ar.person_id = p.id AND ar.phone_key IS NOT NULL) AS phones,
-         ARRAY(SELECT DISTINCT ar.email_key FROM agency_record ar WHERE ar.person_id = p.id AND ar.email_key IS NOT NULL) AS emails
+                     FROM person_alias a WHERE a.person_id = p.id), '[]') AS aliases
     FROM person p`;
 
 export interface PersonRow extends RawRecord {
@@ -97,9 +94,40 @@ function toRecord(r: Record<string, unknown>): PersonRow {
     upn: r.upn as string | null,
     police_ref: r.police_ref as string | null,
     aliases: r.aliases as { given: string; family: string }[],
-    phones: r.phones as string[],
-    emails: r.emails as string[],
+    phones: [],
+    emails: [],
   };
+}
+
+/**
+ * The phones and emails agencies hold about these people (or everyone in the partnership), for
+ * comparing: the person record itself has none. Read only when they can count.
+ */
+export async function contactKeys(
+  db: Queryable,
+  partnershipId: string | null,
+  personIds: string[] | null,
+): Promise<Map<string, { phones: string[]; emails: string[] }>> {
+  const { rows } = await db.query(
+    `SELECT person_id,
+            coalesce(array_agg(DISTINCT phone_key) FILTER (WHERE phone_key IS NOT NULL), '{}') AS phones,
+            coalesce(array_agg(DISTINCT email_key) FILTER (WHERE email_key IS NOT NULL), '{}') AS emails
+       FROM agency_record
+      WHERE ($1::uuid IS NULL OR partnership_id = $1) AND ($2::uuid[] IS NULL OR person_id = ANY($2))
+        AND (phone_key IS NOT NULL OR email_key IS NOT NULL)
+      GROUP BY person_id`,
+    [partnershipId, personIds],
+  );
+  return new Map(rows.map((r) => [r.person_id as string, { phones: r.phones, emails: r.emails }]));
+}
+
+/** Rows with the phones and emails agencies hold about each (from `contactKeys`). */
+export function withContacts(rows: PersonRow[], keys: Map<string, { phones: string[]; emails: string[] }>) {
+  if (!keys.size) return rows;
+  return rows.map((r) => {
+    const held = keys.get(r.id);
+    return held ? { ...r, phones: held.phones, emails: held.emails } : r;
+  });
 }
 
 /**
@@ -115,7 +143,7 @@ export async function allPeople(
     `${PERSON_AS_RECORD} WHERE ($1::uuid IS NULL OR p.partnership_id = $1) AND ($2 OR p.merged_into IS NULL)`,
     [partnershipId, withMerged],
   );
-  return rows.map(toRecord);
+  return withContacts(rows.map(toRecord), await contactKeys(db, partnershipId, null));
 }
 
 export async function peopleByIds(db: Queryable, partnershipId: string, ids: string[]): Promise<PersonRow[]> {

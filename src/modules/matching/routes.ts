@@ -22,6 +22,9 @@ export type MatchingRouteContext = RouteContext<MatchingService, { people: Peopl
 
 import { BLOCKING_RULES } from './blocking.ts';
 import { COMPARISONS } from './comparisons.ts';
+
+const LINK_ONLY_COMPARISONS = new Set(['town', 'birth_place', 'extra1', 'extra2', 'extra3']);
+
 import type { QUERY_FIELDS } from './extract.ts';
 
 /** The API's names for the fields an "already known?" query may carry (camelCase, as everywhere). */
@@ -237,7 +240,10 @@ export function matchingRoutes(ctx: MatchingRouteContext) {
       async (request, reply) => {
         const model = await ctx.service.model(actorOf(request));
         const params = model.current?.params;
+        // The people table holds no towns, places of birth or extract-only fields: those
+        // comparisons serve `lantern link` alone and would only show empty rows here.
         const comparisons = COMPARISONS.map((c, i) => ({
+          name: c.name as string,
           label: c.label,
           levels: c.levels.slice(1).map((level, k) => {
             const l = k + 1;
@@ -245,7 +251,7 @@ export function matchingRoutes(ctx: MatchingRouteContext) {
             const u = params?.u[i][l] ?? 0;
             return { level, m, u, weight: m && u ? Math.log2(m / u) : 0 };
           }),
-        }));
+        })).filter((c) => !LINK_ONLY_COMPARISONS.has(c.name));
         return renderPage(request, reply, 'matching/views/model.njk', {
           title: 'Person matching model',
           model,

@@ -171,8 +171,20 @@ export function createMatchingService(db: Database, events: EventBus) {
       const best = new Map<string, { row: repo.PersonRow; levels: Uint8Array; weight: number }>();
       const weigh = scorer(params);
       // One table: the query (row 0) and every candidate.
-      const table = recordTable([query, ...rows.map((row) => personRecord(row, query))]);
-      rows.forEach((row, k) => {
+      // Phones and emails count only when asked about: only then are the candidates' read.
+      const withKeys =
+        query.phone || query.email
+          ? repo.withContacts(
+              rows,
+              await repo.contactKeys(
+                db.for(actor),
+                actor.partnershipId,
+                rows.map((r) => r.id),
+              ),
+            )
+          : rows;
+      const table = recordTable([query, ...withKeys.map((row) => personRecord(row, query))]);
+      withKeys.forEach((row, k) => {
         const levels = compareAt(table, 0, k + 1, new Uint8Array(COMPARISON_COUNT));
         const weight = pairWeight(weigh, levels, 0, query);
         const held = best.get(row.root_id);
