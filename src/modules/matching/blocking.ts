@@ -1,7 +1,7 @@
 import { COMPARISON_COUNT, compareAt } from './comparisons.ts';
+import { DEFAULT_M, DEFAULT_U } from './defaults.ts';
 import type { MatchRecord } from './normalise.ts';
 import { type RecordTable, recordTable } from './table.ts';
-import { DEFAULT_M, DEFAULT_U } from './train.ts';
 
 /**
  * A blocking rule: records with the same key become candidate pairs. `frozen` names the
