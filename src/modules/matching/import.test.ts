@@ -264,6 +264,16 @@ describe('lantern import and clerical review', () => {
     });
     assert.equal(byEmail.candidates[0]?.person.id, rows[0].person_id);
     assert.ok(byEmail.candidates[0].probability > byPhone.candidates[0].probability / 10);
+    await assert.rejects(
+      ta.services.matching.match(actors.frontdoor, { phone: '12', email: 'tamsin' }),
+      (e: Error & { errors?: { field: string; message: string }[] }) => {
+        assert.deepEqual(
+          e.errors?.map((x) => x.field),
+          ['phone', 'email'],
+        );
+        return true;
+      },
+    );
     const nobody = await ta.services.matching.match(actors.frontdoor, { phone: '07700 111222' });
     assert.ok(!nobody.candidates.some((c) => c.person.id === rows[0].person_id));
   });

@@ -10,7 +10,14 @@ import { COMPARISON_COUNT, compareAt, compareRecords } from './comparisons.ts';
 import { QUERY_FIELDS } from './extract.ts';
 import { trainModel } from './link.ts';
 import { type Explanation, explain, type ModelParameters, pairWeight, scorer } from './model.ts';
-import { type MatchRecord, normaliseRecord, parseDob, type RawRecord } from './normalise.ts';
+import {
+  type MatchRecord,
+  normaliseEmail,
+  normalisePhone,
+  normaliseRecord,
+  parseDob,
+  type RawRecord,
+} from './normalise.ts';
 import { MATCH_DECISIONS, type MatchDecision, REVIEW_DECISIONS, type ReviewDecision } from './reference.ts';
 import * as repo from './repository.ts';
 import { recordTable } from './table.ts';
@@ -125,6 +132,10 @@ export function createMatchingService(db: Database, events: EventBus) {
       }
       if (input.dob && !parseDob(input.dob))
         check.add('dob', 'Date of birth must be a real date, like 2010-03-12 or 12/03/2010');
+      if (input.phone && !normalisePhone(input.phone))
+        check.add('phone', 'Phone number must have at least 7 digits, like 07700 900123 or +44 7700 900123');
+      if (input.email && !normaliseEmail(input.email).emailLocal)
+        check.add('email', 'Email address must look like name@example.org');
       if (
         !input.given_name &&
         !input.family_name &&
