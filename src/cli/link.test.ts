@@ -197,6 +197,21 @@ describe('lantern link', () => {
     ]);
     assert.equal(badHousehold.status, 2);
     assert.match(badHousehold.stderr, /--household must be auto, on or off/);
+    const nowhere = lantern([
+      'link',
+      '--input',
+      path.join(dir, 'school.csv'),
+      '--id',
+      'pupil_id',
+      '--map',
+      map,
+      '--output',
+      path.join(dir, 'x.csv'),
+      '--report',
+      path.join(dir, 'no-such-folder', 'r.html'),
+    ]);
+    assert.equal(nowhere.status, 2);
+    assert.match(nowhere.stderr, /--report .*r\.html: its folder does not exist or cannot be written to/);
   });
 
   it('documents every option in --help, without a stack trace', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -109,9 +109,11 @@ lantern token revoke --id TOKEN_ID --reason "WHY"
              [--explain] [--report FILE.html] [--model-out FILE.json | --model FILE.json] [--seed N]
   Find the same people within one extract, across two, or against Lantern's people, and print
   what it chose from the data (blocking rules, households, training) and why.
-  --map       field=column pairs, separated by commas. Fields: ${LINK_FIELDS};
-              extra:NAME for any other column (at most 3; compared exactly, closely, weighted by
-              how common the value is). Join columns with +: address=street_number+address_1.
+  --map       field=column pairs, separated by commas. Fields: given_name, family_name,
+              full_name, dob, gender, postcode, address, town, birth_place, email, phone,
+              nhs_number, upn, police_ref; extra:NAME for any other column (at most 3;
+              compared exactly and closely, weighted by how common the value is).
+              Join columns with +: address=street_number+address_1.
   --id        the column that identifies each row (unique within a file).
   --format    pairs (id_l,id_r,probability; default) or clusters (id,cluster_id).
   --threshold the probability a pair must reach to be written or joined (default 0.5).
@@ -443,6 +445,16 @@ async function link(values: Record<string, string | boolean | undefined>) {
       '--model scores with a saved model; --model-out saves a newly trained one: give one',
     );
   if (values.explain && values.format !== 'pairs') throw new UsageError('--explain needs --format pairs');
+  // Found out before minutes of work, not after.
+  for (const option of ['output', 'report', 'model-out'] as const) {
+    const file = values[option];
+    if (typeof file !== 'string') continue;
+    try {
+      accessSync(path.dirname(path.resolve(file)), constants.W_OK);
+    } catch {
+      throw new UsageError(`--${option} ${file}: its folder does not exist or cannot be written to`);
+    }
+  }
   const { runLink } = await import('./link.ts');
   const { ExtractError } = await import('../modules/matching/index.ts');
   let target: DatabaseTarget | undefined;
