@@ -106,6 +106,8 @@ describe('matching: comparison levels', () => {
     assert.equal(d('2010-03-12', '2010-12-03'), 'day and month swapped');
     assert.equal(d('2010-03-12', '2010-03-13'), digit);
     assert.equal(d('2010-03-12', '2010-03-21'), digit, "the day's digits swapped");
+    assert.equal(d('2010-03-12', '2010-04-13'), 'within a year', 'two digits apart, not neighbours');
+    assert.equal(d('2010-03-12', '2010-03-31'), 'within a month', 'two digits changed, not swapped');
     assert.equal(d('2010-03-12', '2010-07-01', true), 'same year (approximate date)');
     assert.equal(d('2010-03-12', '2009-07-01', true), 'within a year');
     assert.equal(d('2010-03-12', '2010-03-28'), 'within a month');
