@@ -87,6 +87,20 @@ describe('lantern link --report', () => {
             ),
           ))
           assert.ok(label.length > 20, `chart named: ${label}`);
+        // Every chart draws its marks (a bar on a log scale from 0 once drew nothing at all).
+        const drawn = await page.locator('svg[role="img"]').evaluateAll((svgs) =>
+          svgs.map(
+            (svg) =>
+              [...svg.querySelectorAll('g[class*="role-mark"] path')].filter((mark) => {
+                const box = (mark as SVGGraphicsElement).getBBox();
+                return box.width > 1 && box.height > 1;
+              }).length,
+          ),
+        );
+        assert.ok(
+          drawn.every((n) => n > 0),
+          `marks drawn in each chart: ${drawn}`,
+        );
         // The weights table holds m and u of the fields mapped, and only those.
         const weights = await page.locator('table').first().innerText();
         assert.match(weights, /Date of birth: exact/);

@@ -116,7 +116,7 @@ export async function linkReport(input: ReportInput): Promise<string> {
         },
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
+          y: { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 600 } },
           x: { field: 'weight', type: 'quantitative', title: 'Match weight (bits)' },
           color: {
             field: 'sign',
@@ -148,7 +148,7 @@ export async function linkReport(input: ReportInput): Promise<string> {
     await figure(
       'scores-chart',
       'Candidate pairs by match weight',
-      `${num(scored.candidatePairs)} candidate pairs; ${num(scores.filter((s) => s >= thresholdWeight).length)} at or above the threshold (probability ${threshold}, ${bits(thresholdWeight)} bits). Counts on a log scale.`,
+      `${num(scored.candidatePairs)} candidate pairs; ${num(scores.filter((s) => s >= thresholdWeight).length)} at or above the threshold (probability ${threshold}, ${bits(thresholdWeight)} bits). Counts on a symmetric log scale, so small bins still show.`,
       {
         width: 560,
         height: 220,
@@ -162,7 +162,12 @@ export async function linkReport(input: ReportInput): Promise<string> {
             title: 'Match weight (bits)',
             axis: { labelAngle: -40 },
           },
-          y: { field: 'pairs', type: 'quantitative', title: 'Pairs', scale: { type: 'log' } },
+          y: {
+            field: 'pairs',
+            type: 'quantitative',
+            title: 'Pairs (symmetric log scale)',
+            scale: { type: 'symlog' },
+          },
         },
       },
     ),
@@ -285,7 +290,7 @@ export async function linkReport(input: ReportInput): Promise<string> {
               type: 'ordinal',
               sort: null,
               title: null,
-              axis: { labelAngle: -35, labelLimit: 200 },
+              axis: { labelAngle: -35, labelLimit: 600 },
             },
             y: { field: 'start', type: 'quantitative', title: 'Match weight (bits)' },
             y2: { field: 'end' },
