@@ -89,14 +89,7 @@ export function generateExtracts(people: number, seed = 1): TruthRecord[] {
       police: `WY/${10_000 + p}/24`,
     });
   }
-  const typo = (s: string) => {
-    if (s.length < 4) return s;
-    const i = faker.number.int({ min: 1, max: s.length - 2 });
-    const r = faker.number.float();
-    if (r < 0.4) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
-    if (r < 0.7) return s.slice(0, i) + s.slice(i + 1);
-    return s.slice(0, i) + faker.string.fromCharacters('aeioulnrst') + s.slice(i + 1);
-  };
+  const typo = typist(faker);
   const iso = (d: Date) => d.toISOString().slice(0, 10);
   const out: TruthRecord[] = [];
   truths.forEach((t, personId) => {
@@ -142,6 +135,16 @@ export function generateExtracts(people: number, seed = 1): TruthRecord[] {
   });
   return faker.helpers.shuffle(out);
 }
+
+/** A typing error made with `faker`'s random source: two letters swapped, one dropped or one changed. */
+export const typist = (faker: Faker) => (s: string) => {
+  if (s.length < 4) return s;
+  const i = faker.number.int({ min: 1, max: s.length - 2 });
+  const r = faker.number.float();
+  if (r < 0.4) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+  if (r < 0.7) return s.slice(0, i) + s.slice(i + 1);
+  return s.slice(0, i) + faker.string.fromCharacters('aeioulnrst') + s.slice(i + 1);
+};
 
 /** About `records` agency records: enough people for that many (1.9 records each on average). */
 export function generateRecords(records: number, seed = 1): TruthRecord[] {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { en, en_GB, Faker } from '@faker-js/faker';
 import { stringify } from 'csv-stringify/sync';
 import { ETHNICITY_WEIGHTS, NAMES } from '../src/modules/people/index.ts';
+import { typist } from './extracts.ts';
 
 export const SHAPES = ['uk-heavy', 'no-postcode', 'foreign', 'full-names'] as const;
 export type Shape = (typeof SHAPES)[number];
@@ -69,14 +70,7 @@ export function writeShape(shape: Shape, people: number, dir: string, seed = 11)
   f.setDefaultRefDate('2026-01-01T00:00:00Z');
   const weights = ETHNICITY_WEIGHTS.map(([, weight, pool]) => ({ value: pool, weight }));
   const chance = (p: number) => f.number.float() < p;
-  const typo = (s: string) => {
-    if (s.length < 4) return s;
-    const i = f.number.int({ min: 1, max: s.length - 2 });
-    const r = f.number.float();
-    if (r < 0.4) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
-    if (r < 0.7) return s.slice(0, i) + s.slice(i + 1);
-    return s.slice(0, i) + f.string.fromCharacters('aeioulnrst') + s.slice(i + 1);
-  };
+  const typo = typist(f);
   const iso = (d: Date) => d.toISOString().slice(0, 10);
   const ukPostcode = () =>
     `${f.helpers.arrayElement(['BD', 'LS', 'HX', 'WF', 'M', 'B'])}${f.number.int({ min: 1, max: 22 })} ${f.number.int({ min: 1, max: 9 })}${f.string.fromCharacters('ABDEFGHJLNPQRSTUWXYZ', 2)}`;

@@ -138,78 +138,37 @@ describe('lantern link', () => {
   });
 
   it('says clearly what is wrong with the command', () => {
-    const badField = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      'forename=first',
-      '--output',
-      path.join(dir, 'x.csv'),
-    ]);
+    const linkSchool = (spec: string, extra: string[] = []) =>
+      lantern([
+        'link',
+        '--input',
+        path.join(dir, 'school.csv'),
+        '--id',
+        'pupil_id',
+        '--map',
+        spec,
+        '--output',
+        path.join(dir, 'x.csv'),
+        ...extra,
+      ]);
+    const badField = linkSchool('forename=first');
     assert.equal(badField.status, 2);
     assert.match(badField.stderr, /"forename", which is not a Lantern field/);
-    const badColumn = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      'given_name=forename',
-      '--output',
-      path.join(dir, 'x.csv'),
-    ]);
+    const badColumn = linkSchool('given_name=forename');
     assert.match(
       badColumn.stderr,
       /has no column "forename". Its columns are: pupil_id, first, last, birth, post/,
     );
     const missing = lantern(['link', '--input', path.join(dir, 'school.csv')]);
     assert.match(missing.stderr, /--id is required/);
-    const badJoin = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      'given_name=first,address=post+flat',
-      '--output',
-      path.join(dir, 'x.csv'),
-    ]);
+    const badJoin = linkSchool('given_name=first,address=post+flat');
     assert.equal(badJoin.status, 2);
     assert.match(badJoin.stderr, /no column "flat", which --map joins into address \(post\+flat\)/);
     assert.doesNotMatch(badJoin.stderr, /at .*\.ts:\d+/, 'a message, not a stack trace');
-    const badHousehold = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      map,
-      '--output',
-      path.join(dir, 'x.csv'),
-      '--household',
-      'maybe',
-    ]);
+    const badHousehold = linkSchool(map, ['--household', 'maybe']);
     assert.equal(badHousehold.status, 2);
     assert.match(badHousehold.stderr, /--household must be auto, on or off/);
-    const nowhere = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      map,
-      '--output',
-      path.join(dir, 'x.csv'),
-      '--report',
-      path.join(dir, 'no-such-folder', 'r.html'),
-    ]);
+    const nowhere = linkSchool(map, ['--report', path.join(dir, 'no-such-folder', 'r.html')]);
     assert.equal(nowhere.status, 2);
     assert.match(nowhere.stderr, /--report .*r\.html: its folder does not exist or cannot be written to/);
   });

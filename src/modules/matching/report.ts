@@ -24,6 +24,14 @@ const esc = (v: unknown) =>
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
+/** Evidence for a match in green, against in red, in every chart. */
+const FOR_OR_AGAINST = {
+  field: 'sign',
+  type: 'nominal',
+  title: null,
+  scale: { domain: ['for', 'against'], range: [PALETTE[3], PALETTE[2]] },
+} as const;
+
 const bits = (w: number) => `${w >= 0 ? '+' : '−'}${Math.abs(w).toFixed(2)}`;
 const num = (n: number) => Math.round(n).toLocaleString('en-GB');
 const prob = (v: number) => (v < 1e-4 ? v.toExponential(2) : v.toFixed(4));
@@ -118,12 +126,7 @@ export async function linkReport(input: ReportInput): Promise<string> {
         encoding: {
           y: { field: 'name', type: 'nominal', title: null, sort: null, axis: { labelLimit: 600 } },
           x: { field: 'weight', type: 'quantitative', title: 'Match weight (bits)' },
-          color: {
-            field: 'sign',
-            type: 'nominal',
-            title: null,
-            scale: { domain: ['for', 'against'], range: [PALETTE[3], PALETTE[2]] },
-          },
+          color: FOR_OR_AGAINST,
         },
       },
     ),
@@ -294,12 +297,7 @@ export async function linkReport(input: ReportInput): Promise<string> {
             },
             y: { field: 'start', type: 'quantitative', title: 'Match weight (bits)' },
             y2: { field: 'end' },
-            color: {
-              field: 'sign',
-              type: 'nominal',
-              title: null,
-              scale: { domain: ['for', 'against'], range: [PALETTE[3], PALETTE[2]] },
-            },
+            color: FOR_OR_AGAINST,
           },
         },
       ),
