@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { TEST_PASSWORD, TEST_SESSION_SECRET, testConfig } from '../../test/helpers.ts';
 import { type RunningServer, startServer } from '../server.ts';
 
@@ -79,6 +80,29 @@ describe('lantern commands beside a running service (embedded PostgreSQL)', () =
     });
     assert.equal(response.status, 200);
     assert.ok(Array.isArray((await response.json()).results));
+  });
+
+  it('reaches the embedded cluster through the Unix socket in its own directory, not loopback TCP', async () => {
+    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    const password = readFileSync(path.join(dataDir, 'db-owner-password'), 'utf8').trim();
+    const owner = new pg.Client({
+      host: path.join(dataDir, 'pg'),
+      port: Number(env.EMBEDDED_PG_PORT),
+      user: 'postgres',
+      password,
+      database: 'lantern',
+    });
+    await owner.connect();
+    try {
+      const { rows } = await owner.query(
+        `SELECT count(*) FILTER (WHERE client_addr IS NULL)::int AS socket, count(*) FILTER (WHERE client_addr IS NOT NULL)::int AS tcp
+           FROM pg_stat_activity WHERE usename = 'lantern_service'`,
+      );
+      assert.ok(rows[0].socket > 0, 'the service has connections over the socket');
+      assert.equal(rows[0].tcp, 0, 'and none over TCP');
+    } finally {
+      await owner.end();
+    }
   });
 
   it('verifies the audit trail, migrates and prints the head of the running database', async () => {

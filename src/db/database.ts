@@ -82,9 +82,11 @@ export class DatabaseUnavailableError extends Error {
 
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
-  const e = error as { code?: string; message?: string } | undefined;
+  const e = error as { code?: string; message?: string; syscall?: string } | undefined;
   if (!e) return false;
   if (e.code && UNAVAILABLE_CODES.has(e.code)) return true;
+  // A Unix socket that is not there: the embedded cluster is stopped (its socket file goes with it).
+  if (e.code === 'ENOENT' && e.syscall === 'connect') return true;
   // pg's own words when a connection ends under it or cannot be made in time.
   return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
     e.message ?? '',
