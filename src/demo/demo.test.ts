@@ -219,6 +219,37 @@ describe("the demo district's history", () => {
     assert.equal(ooa.n, 23);
   });
 
+  it('has a matching history: agency extracts taken in, and pairs waiting for a practitioner', async () => {
+    const q = async (sql: string) => (await start.owner.pool.query(sql)).rows;
+    const [n] = await q(
+      `SELECT (SELECT count(*) FROM record_import)::int AS imports,
+              (SELECT count(*) FROM agency_record WHERE linked_how = 'matched')::int AS matched,
+              (SELECT count(*) FROM agency_record WHERE linked_how = 'new_person')::int AS created,
+              (SELECT count(*) FROM agency_record WHERE phone_key IS NOT NULL)::int AS phones,
+              (SELECT count(*) FROM agency_record WHERE email_key IS NOT NULL)::int AS emails,
+              (SELECT count(*) FROM match_review WHERE status = 'open')::int AS open,
+              (SELECT count(*) FROM match_model)::int AS models`,
+    );
+    assert.ok(n.imports >= 6 && n.matched >= 100 && n.created > 0, JSON.stringify(n));
+    assert.ok(n.phones > 0 && n.emails > 0 && n.open > 0 && n.models === 1, JSON.stringify(n));
+    // Each import's counts are the records and reviews it holds.
+    assert.deepEqual(
+      await q(
+        `SELECT i.id FROM record_import i
+          WHERE i.linked <> (SELECT count(*) FROM agency_record r WHERE r.import_id = i.id AND r.linked_how = 'matched')
+             OR i.created <> (SELECT count(*) FROM agency_record r WHERE r.import_id = i.id AND r.linked_how = 'new_person')
+             OR i.for_review <> (SELECT count(*) FROM match_review m WHERE m.import_id = i.id)`,
+      ),
+      [],
+    );
+    const frontdoor = new Client(ta.app);
+    await frontdoor.signIn('frontdoor');
+    const review = await frontdoor.get('/matching/review');
+    assert.equal(review.statusCode, 200);
+    const waiting = Number(/(\d+) pairs? to review/.exec(review.body)?.[1] ?? 0);
+    assert.ok(waiting > 0, 'pairs wait for review on first start');
+  });
+
   it('shows every role real work on the page it lands on', async () => {
     const landing = async (username: string) => {
       const client = new Client(ta.app);

@@ -131,19 +131,19 @@ export function createEducationService(db: Database, events: EventBus) {
   return {
     async forPerson(actor: Actor, personId: string) {
       educationPolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        await assertCanSeePerson(c, actor, personId);
-        const list = await repo.eventsOf(c, actor.partnershipId, personId);
-        await audit(c, actor, { action: 'education.viewed', subjectPersonId: personId });
-        return {
-          status: educationStatus(list),
-          events: list.map((e) => ({
-            ...e,
-            kindName: EDUCATION_KIND_NAMES[e.kind],
-            whereaboutsName: e.whereabouts ? WHEREABOUTS_NAMES[e.whereabouts] : null,
-          })),
-        };
-      });
+      // A read needs no transaction: the view is recorded before anything is returned.
+      const c = db.for(actor);
+      await assertCanSeePerson(c, actor, personId);
+      const list = await repo.eventsOf(c, actor.partnershipId, personId);
+      await audit(c, actor, { action: 'education.viewed', subjectPersonId: personId });
+      return {
+        status: educationStatus(list),
+        events: list.map((e) => ({
+          ...e,
+          kindName: EDUCATION_KIND_NAMES[e.kind],
+          whereaboutsName: e.whereabouts ? WHEREABOUTS_NAMES[e.whereabouts] : null,
+        })),
+      };
     },
 
     /** Something in a child's education; disruption for a flagged or assessed child asks for a risk review. */

@@ -46,6 +46,7 @@ import { defineModule } from '../../platform/module.ts';
 import type { PeopleService } from '../people/index.ts';
 import * as repo from './repository.ts';
 import { matchingRoutes } from './routes.ts';
+import { seedMatching } from './seed.ts';
 import { createMatchingService, matchingPolicy } from './service.ts';
 
 export const matchingModule = defineModule({
@@ -58,6 +59,7 @@ export const matchingModule = defineModule({
     { href: '/matching/review', text: 'Match review', permission: 'matching:review', order: 40 },
     { href: '/admin/matching', text: 'Matching', permission: 'matching:view_model', order: 80 },
   ],
+  seed: seedMatching,
   provides: (matching) => ({
     alreadyKnown: async (actor, query, limit) => (await matching.match(actor, query, limit)).candidates,
   }),

@@ -721,27 +721,27 @@ export function createMissingService(db: Database, events: EventBus) {
     /** A child's episodes, newest first, with the open one (if any) and counts. */
     async forPerson(actor: Actor, personId: string) {
       missingPolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        await assertCanSeePerson(c, actor, personId);
-        const list = await repo.episodesOf(c, actor.partnershipId, personId);
-        const interviews = await repo.interviewsOf(
-          c,
-          actor.partnershipId,
-          list.map((e) => e.id),
-        );
-        await audit(c, actor, { action: 'missing.viewed', subjectPersonId: personId });
-        const now = new Date();
-        const yearAgo = new Date(now.getTime() - 365 * 24 * HOUR);
-        const episodes = list.map((e) => {
-          const interview = interviews.find((i) => i.episodeId === e.id);
-          return { ...named(e, now), interview: interview ? namedInterview(interview, e) : null };
-        });
-        return {
-          episodes,
-          open: episodes.find((e) => e.open) ?? null,
-          inYear: list.filter((e) => e.lastSeenAt >= yearAgo).length,
-        };
+      // A read needs no transaction: the view is recorded before anything is returned.
+      const c = db.for(actor);
+      await assertCanSeePerson(c, actor, personId);
+      const list = await repo.episodesOf(c, actor.partnershipId, personId);
+      const interviews = await repo.interviewsOf(
+        c,
+        actor.partnershipId,
+        list.map((e) => e.id),
+      );
+      await audit(c, actor, { action: 'missing.viewed', subjectPersonId: personId });
+      const now = new Date();
+      const yearAgo = new Date(now.getTime() - 365 * 24 * HOUR);
+      const episodes = list.map((e) => {
+        const interview = interviews.find((i) => i.episodeId === e.id);
+        return { ...named(e, now), interview: interview ? namedInterview(interview, e) : null };
       });
+      return {
+        episodes,
+        open: episodes.find((e) => e.open) ?? null,
+        inYear: list.filter((e) => e.lastSeenAt >= yearAgo).length,
+      };
     },
 
     /** Of these people, those missing now (search results, work queues: a fact shown beside a name already shown). */

@@ -91,18 +91,19 @@ export function createPlacementsService(db: Database, events: EventBus) {
     /** A child's placements and moves; reading them is reading about the child (audited). */
     async forPerson(actor: Actor, personId: string, today = londonDate(new Date())) {
       placementsPolicy.assert(actor, 'view');
-      return db.for(actor).tx(async (c) => {
-        await assertCanSeePerson(c, actor, personId);
-        const history = await repo.placementsOf(c, actor.partnershipId, personId);
-        await audit(c, actor, { action: 'placements.viewed', subjectPersonId: personId });
-        const moves = movesInYear(history, today);
-        return {
-          current: history.find((p) => p.endedOn === null) ?? null,
-          history: history.map((p) => ({ ...p, kindName: PLACEMENT_KIND_NAMES[p.kind] })),
-          movesInYear: moves,
-          manyMoves: moves >= MANY_MOVES,
-        };
-      });
+      // A read needs no transaction: the view is recorded before anything is returned (and once per
+      // request: on the person's page, the page's own record covers it).
+      const c = db.for(actor);
+      await assertCanSeePerson(c, actor, personId);
+      const history = await repo.placementsOf(c, actor.partnershipId, personId);
+      await audit(c, actor, { action: 'placements.viewed', subjectPersonId: personId });
+      const moves = movesInYear(history, today);
+      return {
+        current: history.find((p) => p.endedOn === null) ?? null,
+        history: history.map((p) => ({ ...p, kindName: PLACEMENT_KIND_NAMES[p.kind] })),
+        movesInYear: moves,
+        manyMoves: moves >= MANY_MOVES,
+      };
     },
 
     /**
