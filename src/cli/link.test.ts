@@ -56,22 +56,23 @@ describe('lantern link', () => {
   after(() => t.close());
 
   const map = 'given_name=first,family_name=last,dob=birth,postcode=post';
+  /** `lantern link` on one of the test's extracts (in `dir`), writing `out` there. */
+  const linkArgs = (input: string, spec: string, out: string, extra: string[] = []) => [
+    'link',
+    '--input',
+    path.join(dir, input),
+    '--id',
+    'pupil_id',
+    '--map',
+    spec,
+    '--output',
+    path.join(dir, out),
+    ...extra,
+  ];
 
   it('links two extracts into pairs, reading each date format', () => {
     const out = path.join(dir, 'pairs.csv');
-    const run = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--against',
-      path.join(dir, 'gp.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      map,
-      '--output',
-      out,
-    ]);
+    const run = lantern(linkArgs('school.csv', map, 'pairs.csv', ['--against', path.join(dir, 'gp.csv')]));
     assert.equal(run.status, 0, run.stderr);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'id_l,id_r,probability');
@@ -84,19 +85,7 @@ describe('lantern link', () => {
 
   it('deduplicates one extract into clusters, one row per record', () => {
     const out = path.join(dir, 'clusters.csv');
-    const run = lantern([
-      'link',
-      '--input',
-      path.join(dir, 'school.csv'),
-      '--id',
-      'pupil_id',
-      '--map',
-      map,
-      '--output',
-      out,
-      '--format',
-      'clusters',
-    ]);
+    const run = lantern(linkArgs('school.csv', map, 'clusters.csv', ['--format', 'clusters']));
     assert.equal(run.status, 0, run.stderr);
     const rows = readFileSync(out, 'utf8')
       .trim()
@@ -111,24 +100,9 @@ describe('lantern link', () => {
 
   it('links an extract to the people already in Lantern', () => {
     const out = path.join(dir, 'people.csv');
-    const run = lantern(
-      [
-        'link',
-        '--input',
-        path.join(dir, 'gp.csv'),
-        '--against',
-        'people',
-        '--id',
-        'pupil_id',
-        '--map',
-        map,
-        '--output',
-        out,
-      ],
-      {
-        DATABASE_URL: t.url,
-      },
-    );
+    const run = lantern(linkArgs('gp.csv', map, 'people.csv', ['--against', 'people']), {
+      DATABASE_URL: t.url,
+    });
     assert.equal(run.status, 0, run.stderr);
     const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1);
     assert.ok(
@@ -139,18 +113,7 @@ describe('lantern link', () => {
 
   it('says clearly what is wrong with the command', () => {
     const linkSchool = (spec: string, extra: string[] = []) =>
-      lantern([
-        'link',
-        '--input',
-        path.join(dir, 'school.csv'),
-        '--id',
-        'pupil_id',
-        '--map',
-        spec,
-        '--output',
-        path.join(dir, 'x.csv'),
-        ...extra,
-      ]);
+      lantern(linkArgs('school.csv', spec, 'x.csv', extra));
     const badField = linkSchool('forename=first');
     assert.equal(badField.status, 2);
     assert.match(badField.stderr, /"forename", which is not a Lantern field/);
@@ -245,18 +208,7 @@ describe('lantern link', () => {
 
   it('saves a model and scores a second extract with it, the same way each time', () => {
     const model = path.join(dir, 'model.json');
-    const args = (input: string, out: string, extra: string[]) => [
-      'link',
-      '--input',
-      path.join(dir, input),
-      '--id',
-      'pupil_id',
-      '--map',
-      map,
-      '--output',
-      path.join(dir, out),
-      ...extra,
-    ];
+    const args = (input: string, out: string, extra: string[]) => linkArgs(input, map, out, extra);
     const trained = lantern(args('school.csv', 'trained.csv', ['--model-out', model]));
     assert.equal(trained.status, 0, trained.stderr);
     assert.match(trained.stdout, /model saved to/);
