@@ -328,6 +328,36 @@ describe('missing episodes, return home interviews, placements and education', (
     const month = new Date().toISOString().slice(0, 7);
     const [y, mo] = month.split('-').map(Number);
     const previous = mo === 1 ? `${y - 1}-12` : `${y}-${String(mo - 1).padStart(2, '0')}`;
+    // A child in a children's home who goes missing from it: counted as looked after.
+    const resident = (
+      await t.owner.pool.query(
+        `SELECT p.id FROM person p WHERE p.date_of_birth > current_date - interval '16 years'
+            AND NOT EXISTS (SELECT 1 FROM missing_episode e WHERE e.person_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM placement pl WHERE pl.person_id = p.id)
+          ORDER BY p.id LIMIT 1`,
+      )
+    ).rows[0].id;
+    const placed = await call('POST', `/api/v1/people/${resident}/placements`, 'frontdoor', {
+      kind: 'childrens_home',
+      provider: 'Bench House',
+      localAuthority: 'Bradford',
+      outOfArea: false,
+      startedOn: new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10),
+    });
+    assert.equal(placed.statusCode, 201, placed.body);
+    const gone = await call(
+      'POST',
+      '/api/v1/missing-episodes',
+      'police',
+      episode(resident, {
+        missingFrom: 'placement',
+        lastSeenAt: isoAgo(2),
+        returnedAt: isoAgo(1),
+        foundBy: 'carer',
+      }),
+      { 'idempotency-key': 'looked-after-figures' },
+    );
+    assert.equal(gone.statusCode, 201, gone.body);
     const exact = await call('GET', `/api/v1/reports/missing?from=${previous}&to=${month}`, 'analyst');
     assert.equal(exact.statusCode, 200, exact.body);
     const { rows } = await t.owner.pool.query(
@@ -341,6 +371,60 @@ describe('missing episodes, return home interviews, placements and education', (
       const row = rows.find((r) => r.month === m.month) ?? { episodes: 0, children: 0 };
       assert.deepEqual([m.episodes, m.children], [row.episodes, row.children], m.month);
     }
+    // The breakdowns, worked out here from the rows themselves: looked after (a placement on the
+    // London day they went), known to children's social care, each ward, interviews offered in time.
+    const episodes = (
+      await t.owner.pool.query(
+        `SELECT e.person_id, to_char(e.last_seen_at AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month,
+                to_char(e.last_seen_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS day, p.ward_code,
+                coalesce((SELECT array_agg(to_char(pl.started_on, 'YYYY-MM-DD') || '/' || coalesce(to_char(pl.ended_on, 'YYYY-MM-DD'), '9999-12-31'))
+                            FROM placement pl WHERE pl.person_id = e.person_id), '{}') AS spells,
+                EXISTS (SELECT 1 FROM person_agency pa JOIN agency a ON a.id = pa.agency_id
+                         WHERE pa.person_id = e.person_id AND a.kind = 'childrens_social_care') AS csc
+           FROM missing_episode e JOIN person p ON p.id = e.person_id
+          WHERE to_char(e.last_seen_at AT TIME ZONE 'Europe/London', 'YYYY-MM') IN ($1, $2)`,
+        [previous, month],
+      )
+    ).rows as {
+      person_id: string;
+      month: string;
+      day: string;
+      ward_code: string;
+      spells: string[];
+      csc: boolean;
+    }[];
+    const distinct = (list: typeof episodes) => new Set(list.map((e) => e.person_id)).size;
+    for (const m of exact.json().months) {
+      const these = episodes.filter((e) => e.month === m.month);
+      const placed = these.filter((e) =>
+        e.spells.some((s) => {
+          const [from, to] = s.split('/');
+          return from <= e.day && e.day <= to;
+        }),
+      );
+      assert.deepEqual(
+        [m.lookedAfter, m.knownToCsc, m.notLookedAfter + m.lookedAfter],
+        [distinct(placed), distinct(these.filter((e) => e.csc)), distinct(these)],
+        m.month,
+      );
+    }
+    for (const w of exact.json().wards) {
+      const these = episodes.filter((e) => e.ward_code === w.code);
+      assert.deepEqual([w.episodes, w.children], [these.length, distinct(these)], w.code);
+    }
+    const interviews = exact.json().interviews;
+    const { rows: returns } = await t.owner.pool.query(
+      `SELECT e.returned_at, r.offered_at FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
+        WHERE to_char(e.returned_at AT TIME ZONE 'Europe/London', 'YYYY-MM') IN ($1, $2)`,
+      [previous, month],
+    );
+    assert.deepEqual(
+      [interviews.returns, interviews.offeredInTime],
+      [
+        returns.length,
+        returns.filter((r) => r.offered_at && r.offered_at - r.returned_at <= 72 * 3_600_000).length,
+      ],
+    );
     const totals = exact.json().totals;
     assert.equal(
       totals.episodes,

@@ -316,65 +316,85 @@ export async function insertInterview(
   return rows[0]?.id;
 }
 
-/** The episodes that began in a span: who and when, read from the period index alone. */
-export async function episodesBegunIn(
-  db: Queryable,
-  partnershipId: string,
-  from: Date,
-  to: Date,
-): Promise<{ personId: string; lastSeenAt: Date }[]> {
-  const { rows } = await db.query(
-    `SELECT e.person_id AS "personId", e.last_seen_at AS "lastSeenAt" FROM missing_episode e
-      WHERE e.partnership_id = $1 AND e.last_seen_at >= $2 AND e.last_seen_at < $3`,
-    [partnershipId, from, to],
-  );
-  return rows;
+/** A month's, a ward's or the whole period's count of episodes and of the children in them. */
+export interface EpisodeCount {
+  episodes: number;
+  children: number;
+  /** Children in a placement (London date) at the time of any of their episodes counted here. */
+  lookedAfter: number;
+  /** Children a children's social care agency knows. */
+  knownToCsc: number;
 }
 
-/** The returns in a span (whenever the episode began), each with when an interview was offered. */
-export async function returnsIn(
+/**
+ * The episodes that began in a span, counted in the database (a few dozen rows back, not one per
+ * episode): per month (`months` are the months' first instants, in order), per current ward, and
+ * in all.
+ */
+export async function episodeCounts(
   db: Queryable,
   partnershipId: string,
   from: Date,
   to: Date,
-): Promise<{ returnedAt: Date; interviewOfferedAt: Date | null }[]> {
+  months: Date[],
+): Promise<{
+  byMonth: Map<number, EpisodeCount>;
+  byWard: Map<string, EpisodeCount>;
+  total: EpisodeCount;
+}> {
   const { rows } = await db.query(
-    `SELECT e.returned_at AS "returnedAt", r.offered_at AS "interviewOfferedAt"
+    `WITH e AS (
+       SELECT e.person_id, width_bucket(e.last_seen_at, $4::timestamptz[]) AS month, p.ward_code,
+              EXISTS (SELECT 1 FROM placement pl
+                       WHERE pl.person_id = e.person_id AND pl.partnership_id = $1
+                         AND pl.started_on <= (e.last_seen_at AT TIME ZONE 'Europe/London')::date
+                         AND (pl.ended_on IS NULL OR pl.ended_on >= (e.last_seen_at AT TIME ZONE 'Europe/London')::date)) AS looked_after,
+              EXISTS (SELECT 1 FROM person_agency pa JOIN agency a ON a.id = pa.agency_id AND a.kind = 'childrens_social_care'
+                       WHERE pa.person_id = e.person_id AND pa.partnership_id = $1) AS known_to_csc
+         FROM missing_episode e JOIN person p ON p.id = e.person_id AND p.partnership_id = $1
+        WHERE e.partnership_id = $1 AND e.last_seen_at >= $2 AND e.last_seen_at < $3)
+     SELECT month, ward_code AS "wardCode", GROUPING(month, ward_code) AS grouping,
+            count(*)::int AS episodes, count(DISTINCT person_id)::int AS children,
+            count(DISTINCT person_id) FILTER (WHERE looked_after)::int AS "lookedAfter",
+            count(DISTINCT person_id) FILTER (WHERE known_to_csc)::int AS "knownToCsc"
+       FROM e GROUP BY GROUPING SETS ((month), (ward_code), ())`,
+    [partnershipId, from, to, months],
+  );
+  const count = (r: EpisodeCount): EpisodeCount => ({
+    episodes: r.episodes,
+    children: r.children,
+    lookedAfter: r.lookedAfter,
+    knownToCsc: r.knownToCsc,
+  });
+  const byMonth = new Map<number, EpisodeCount>();
+  const byWard = new Map<string, EpisodeCount>();
+  let total: EpisodeCount = { episodes: 0, children: 0, lookedAfter: 0, knownToCsc: 0 };
+  // GROUPING: 1 when grouped by month (ward rolled up), 2 by ward, 3 the whole period.
+  for (const r of rows) {
+    if (r.grouping === 1) byMonth.set(r.month - 1, count(r));
+    else if (r.grouping === 2) {
+      if (r.wardCode) byWard.set(r.wardCode, count(r));
+    } else total = count(r);
+  }
+  return { byMonth, byWard, total };
+}
+
+/** The returns in a span (whenever the episode began), and how many had an interview offered in time. */
+export async function returnCounts(
+  db: Queryable,
+  partnershipId: string,
+  from: Date,
+  to: Date,
+  interviewHours: number,
+): Promise<{ returns: number; offeredInTime: number }> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS returns,
+            count(*) FILTER (WHERE r.offered_at - e.returned_at <= make_interval(hours => $4::int))::int AS "offeredInTime"
        FROM missing_episode e LEFT JOIN return_interview r ON r.episode_id = e.id
       WHERE e.partnership_id = $1 AND e.returned_at >= $2 AND e.returned_at < $3`,
-    [partnershipId, from, to],
+    [partnershipId, from, to, interviewHours],
   );
-  return rows;
-}
-
-/** The ward each of these people lives in now. */
-export async function wardsOf(
-  db: Queryable,
-  partnershipId: string,
-  personIds: string[],
-): Promise<{ id: string; wardCode: string | null }[]> {
-  if (!personIds.length) return [];
-  const { rows } = await db.query(
-    'SELECT p.id, p.ward_code AS "wardCode" FROM person p WHERE p.partnership_id = $1 AND p.id = ANY($2::uuid[])',
-    [partnershipId, personIds],
-  );
-  return rows;
-}
-
-/** Of these people, those a children's social care agency knows. */
-export async function knownToSocialCare(
-  db: Queryable,
-  partnershipId: string,
-  personIds: string[],
-): Promise<Set<string>> {
-  if (!personIds.length) return new Set();
-  const { rows } = await db.query(
-    `SELECT DISTINCT pa.person_id AS id FROM person_agency pa
-      WHERE pa.partnership_id = $1 AND pa.person_id = ANY($2::uuid[])
-        AND pa.agency_id = ANY(ARRAY(SELECT a.id FROM agency a WHERE a.partnership_id = $1 AND a.kind = 'childrens_social_care'))`,
-    [partnershipId, personIds],
-  );
-  return new Set(rows.map((r: { id: string }) => r.id));
+  return rows[0];
 }
 
 // The Philomena Protocol's plans, agreements and photographs.

@@ -18,7 +18,7 @@ import { completeWork, peopleWithOpenWork, schedule } from '../clock/index.ts';
 import { educationEventsInPeriod } from '../education/index.ts';
 import { currentFlagsOf } from '../flags/index.ts';
 import { normalisePostcode } from '../people/index.ts';
-import { currentPlacementOf, placementById, placementSpells } from '../placements/index.ts';
+import { currentPlacementOf, placementById } from '../placements/index.ts';
 import { listWards, wardReportPeriod } from '../reports/index.ts';
 import {
   FOUND_BY,
@@ -788,11 +788,12 @@ export function createMissingService(db: Database, events: EventBus) {
       const audited = audit(scope, actor, { action: 'report.missing_viewed', details: { from, to, exact } });
       // Its failure is raised where it is awaited, not as an unhandled rejection meanwhile.
       audited.catch(() => undefined);
-      const [started, returns, wards, spells, schooling] = await Promise.all([
-        repo.episodesBegunIn(scope, actor.partnershipId, start, end),
-        repo.returnsIn(scope, actor.partnershipId, start, end),
+      const months = monthsBetween(from, to);
+      const bounds = months.map((m) => fromLondon(`${m}-01`, 0, 0));
+      const [counted, returns, wards, schooling] = await Promise.all([
+        repo.episodeCounts(scope, actor.partnershipId, start, end, bounds),
+        repo.returnCounts(scope, actor.partnershipId, start, end, INTERVIEW_HOURS),
         listWards(scope, actor.partnershipId),
-        placementSpells(scope, actor.partnershipId, `${from}-01`, londonDate(end)),
         educationEventsInPeriod(
           scope,
           actor.partnershipId,
@@ -818,86 +819,25 @@ export function createMissingService(db: Database, events: EventBus) {
           )
           .map((x) => x.personId),
       ).size;
-      const ids = [...new Set(started.map((e) => e.personId))];
-      const [located, social] = await Promise.all([
-        repo.wardsOf(scope, actor.partnershipId, ids),
-        repo.knownToSocialCare(scope, actor.partnershipId, ids),
-      ]);
-      const people = new Map(
-        located.map((p) => [p.id, { wardCode: p.wardCode, knownToCsc: social.has(p.id) }]),
-      );
-      // One pass over the episodes, comparing instants (no calendar formatting per episode): each
-      // month's start in London, and each placement as the span of its days.
-      const months = monthsBetween(from, to);
-      const bounds = months.map((m) => fromLondon(`${m}-01`, 0, 0).getTime());
-      const midnights = new Map<string, number>();
-      const midnight = (day: string) => {
-        let t = midnights.get(day);
-        if (t === undefined) {
-          t = fromLondon(day, 0, 0).getTime();
-          midnights.set(day, t);
-        }
-        return t;
-      };
-      const spellsOf = new Map<string, { from: number; to: number }[]>();
-      for (const s of spells) {
-        const list = spellsOf.get(s.personId) ?? [];
-        list.push({
-          from: midnight(s.startedOn),
-          to: s.endedOn ? midnight(s.endedOn) + 24 * HOUR : Number.POSITIVE_INFINITY,
-        });
-        spellsOf.set(s.personId, list);
-      }
-      const perMonth = months.map(() => ({
-        children: new Set<string>(),
-        lookedAfter: new Set<string>(),
-        episodes: 0,
-      }));
-      const perWard = new Map(wards.map((w) => [w.code, { children: new Set<string>(), episodes: 0 }]));
-      for (const e of started) {
-        const t = e.lastSeenAt.getTime();
-        let lo = 0;
-        let hi = bounds.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (bounds[mid] <= t) lo = mid;
-          else hi = mid - 1;
-        }
-        const m = perMonth[lo];
-        m.episodes++;
-        m.children.add(e.personId);
-        if ((spellsOf.get(e.personId) ?? []).some((s) => s.from <= t && t < s.to))
-          m.lookedAfter.add(e.personId);
-        const ward = perWard.get(people.get(e.personId)?.wardCode ?? '');
-        if (ward) {
-          ward.episodes++;
-          ward.children.add(e.personId);
-        }
-      }
+      const none = { episodes: 0, children: 0, lookedAfter: 0, knownToCsc: 0 };
       const rows = months.map((month, i) => {
-        const { children, lookedAfter, episodes: count } = perMonth[i];
-        let csc = 0;
-        for (const id of children) if (people.get(id)?.knownToCsc) csc++;
+        const { children, lookedAfter, episodes: count, knownToCsc } = counted.byMonth.get(i) ?? none;
         return {
           month,
-          children: children.size,
+          children,
           episodes: count,
-          lookedAfter: lookedAfter.size,
-          notLookedAfter: children.size - lookedAfter.size,
-          knownToCsc: csc,
-          notKnownToCsc: children.size - csc,
+          lookedAfter,
+          notLookedAfter: children - lookedAfter,
+          knownToCsc,
+          notKnownToCsc: children - knownToCsc,
         };
       });
       const byWard = wards.map((w) => {
-        const ward = perWard.get(w.code) as { children: Set<string>; episodes: number };
-        return { code: w.code, name: w.name, children: ward.children.size, episodes: ward.episodes };
+        const ward = counted.byWard.get(w.code) ?? none;
+        return { code: w.code, name: w.name, children: ward.children, episodes: ward.episodes };
       });
-      const inTime = returns.filter(
-        (e) =>
-          e.interviewOfferedAt &&
-          e.interviewOfferedAt.getTime() - e.returnedAt.getTime() <= INTERVIEW_HOURS * HOUR,
-      ).length;
-      const totals = { children: new Set(started.map((e) => e.personId)).size, episodes: started.length };
+      const inTime = returns.offeredInTime;
+      const totals = { children: counted.total.children, episodes: counted.total.episodes };
       await audited;
       const shown = (n: number): Shown => (exact ? n : suppressTotal(n));
       // A share of a small count could give the count away: for elected members, only from 6.
@@ -940,9 +880,9 @@ export function createMissingService(db: Database, events: EventBus) {
         })),
         totals: { children: shown(totals.children), episodes: shown(totals.episodes) },
         interviews: {
-          returns: shown(returns.length),
+          returns: shown(returns.returns),
           offeredInTime: shown(inTime),
-          percent: share(inTime, returns.length),
+          percent: share(inTime, returns.returns),
         },
         missingEducation: [...cmeYears]
           .sort(([a], [b]) => (a < b ? -1 : 1))

@@ -13,7 +13,6 @@ export {
   movesInYear,
   type PlacementsService,
   placementById,
-  placementSpells,
   placementsPolicy,
 } from './service.ts';
 

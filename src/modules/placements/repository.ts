@@ -132,19 +132,3 @@ export async function placedOutOfArea(
   );
   return rows;
 }
-
-/** Of these people, the placement each was in on a day (for figures by care status). */
-export async function placementSpells(
-  db: Queryable,
-  partnershipId: string,
-  from: string,
-  to: string,
-): Promise<{ personId: string; kind: PlacementKind; startedOn: string; endedOn: string | null }[]> {
-  const { rows } = await db.query(
-    `SELECT person_id AS "personId", kind, to_char(started_on, 'YYYY-MM-DD') AS "startedOn",
-            to_char(ended_on, 'YYYY-MM-DD') AS "endedOn"
-       FROM placement WHERE partnership_id = $1 AND started_on <= $3::date AND (ended_on IS NULL OR ended_on >= $2::date)`,
-    [partnershipId, from, to],
-  );
-  return rows;
-}

@@ -83,9 +83,6 @@ export async function currentPlacementOf(c: Queryable, partnershipId: string, pe
 export const placementById = (c: Queryable, partnershipId: string, id: string) =>
   repo.findPlacement(c, partnershipId, id);
 
-/** Placements overlapping a period (for figures by care status). */
-export const placementSpells = repo.placementSpells;
-
 export function createPlacementsService(db: Database, events: EventBus) {
   return {
     /** A child's placements and moves; reading them is reading about the child (audited). */
