@@ -165,17 +165,21 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
       name: one(request.query.name) ?? '',
       dob: one(request.query.dob) ?? '',
       postcode: one(request.query.postcode) ?? '',
+      phone: one(request.query.phone) ?? '',
+      email: one(request.query.email) ?? '',
     };
     let candidates: unknown[] | undefined;
     let modelVersion: number | undefined;
     let searchErrors: FieldError[] | undefined;
-    if (contact.status === 'draft' && (search.name || search.dob || search.postcode)) {
+    if (contact.status === 'draft' && Object.values(search).some(Boolean)) {
       try {
         // The "already known?" matcher: ranked, with the evidence for each candidate.
         const result = await ctx.deps.matching.match(actor, {
           full_name: search.name,
           dob: search.dob,
           postcode: search.postcode,
+          phone: search.phone,
+          email: search.email,
         });
         candidates = result.candidates;
         modelVersion = result.modelVersion;
@@ -183,7 +187,7 @@ export function contactsRoutes(ctx: ContactsRouteContext) {
         if (!(error instanceof ValidationError)) throw error;
         searchErrors = error.errors.map((e) => ({
           ...e,
-          field: e.field === 'dob' ? 'dob' : e.field === 'postcode' ? 'postcode' : 'name',
+          field: ['dob', 'postcode', 'phone', 'email'].includes(e.field) ? e.field : 'name',
         }));
       }
     }

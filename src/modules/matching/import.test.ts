@@ -276,6 +276,28 @@ describe('lantern import and clerical review', () => {
     );
     const nobody = await ta.services.matching.match(actors.frontdoor, { phone: '07700 111222' });
     assert.ok(!nobody.candidates.some((c) => c.person.id === rows[0].person_id));
+    // The Front Door's contact page asks the same question with a phone number or an email.
+    const draft = await ta.services.contacts.createDraft(actors.frontdoor, {
+      sourceKind: 'public',
+      narrative: 'A caller gave only the mobile number the girl uses',
+    });
+    const browser = new Client(ta.app);
+    await browser.signIn('frontdoor');
+    const page = await browser.get(`/contacts/${draft}?phone=${encodeURIComponent('0044 7700 900461')}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /id="phone"[^>]*value="0044 7700 900461"/, 'what was typed is kept');
+    const first = page.body.split('data-qa="candidate"')[1] ?? '';
+    assert.match(first, /Tamsin/, 'the person the phone belongs to comes first');
+    assert.match(first, /Phone[^<]*: same/i, 'and the evidence says why');
+    const byMail = await browser.get(
+      `/contacts/${draft}?email=${encodeURIComponent('tamsin.q@example.org')}`,
+    );
+    assert.match(byMail.body.split('data-qa="candidate"')[1] ?? '', /Tamsin/);
+    const bad = await browser.get(`/contacts/${draft}?name=Tamsin&phone=12&email=tamsin`);
+    assert.match(bad.body, /govuk-error-summary/);
+    assert.match(bad.body, /href="#phone"/);
+    assert.match(bad.body, /href="#email"/);
+    assert.match(bad.body, /id="name"[^>]*value="Tamsin"/, 'nothing typed is lost');
   });
 
   it('refuses an unknown agency or a bad map clearly, writing nothing', async () => {
