@@ -11,7 +11,6 @@
  * Then the audit trail is verified with `lantern audit verify`.
  * Options (environment): BENCH_SECONDS (12 per run), BENCH_PORT (3900), BENCH_PG_PORT (54390).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -26,34 +25,6 @@ const bench = benchService({
   password: PASSWORD,
 });
 const { lantern, ownerUrl, base: BASE, dataDir: DATA_DIR } = bench;
-const PG_PORT = Number(process.env.BENCH_PG_PORT ?? 54390);
-
-/** pgbench TPC-B (the standard mix: three updates, a select and an insert per transaction). */
-function pgbench(clients: number, seconds: number): number {
-  const url = new URL(ownerUrl('pgbench'));
-  const pgEnv = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
-  const args = ['-h', '127.0.0.1', '-p', String(PG_PORT), '-U', 'postgres'];
-  const out = execFileSync(
-    'pgbench',
-    [
-      ...args,
-      '-c',
-      String(clients),
-      '-j',
-      String(Math.min(clients, 2)),
-      '-T',
-      String(seconds),
-      '-M',
-      'prepared',
-      '-n',
-      'pgbench',
-    ],
-    { env: pgEnv, encoding: 'utf8' },
-  );
-  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
-  if (!tps) throw new Error(`pgbench said:\n${out}`);
-  return Number(tps[1]);
-}
 
 async function signInCookie(): Promise<string> {
   const jar: string[] = [];
@@ -135,19 +106,8 @@ async function main() {
     const cookie = await signInCookie();
 
     // The baseline, on the same PostgreSQL: pgbench TPC-B at scale 16 in its own database.
-    await owner.query('DROP DATABASE IF EXISTS pgbench');
-    await owner.query('CREATE DATABASE pgbench');
-    const url = new URL(ownerUrl('pgbench'));
-    execFileSync(
-      'pgbench',
-      ['-h', '127.0.0.1', '-p', String(PG_PORT), '-U', 'postgres', '-i', '-s', '16', '-q', 'pgbench'],
-      {
-        env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
-        stdio: 'ignore',
-      },
-    );
-    const tps1 = pgbench(1, SECONDS);
-    const tps16 = pgbench(16, SECONDS);
+    const tps1 = await bench.pgbench(1, SECONDS, true);
+    const tps16 = await bench.pgbench(16, SECONDS);
     console.log(
       `pgbench TPC-B (prepared, scale 16): ${tps1.toFixed(0)} tps at 1 client, ${tps16.toFixed(0)} tps at 16`,
     );

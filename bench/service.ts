@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,5 +74,37 @@ export function benchService(opts: { name: string; port: number; pgPort: number;
     return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.pgPort}/${database}`;
   }
 
-  return { dataDir, env, lantern, start, ownerUrl, base: `http://127.0.0.1:${opts.port}` };
+  /**
+   * pgbench TPC-B (the standard mix: three updates, a select and an insert per transaction) on a
+   * database of its own on the same PostgreSQL: what this machine's database does per second.
+   * `prepare` makes that database (scale 16) first.
+   */
+  async function pgbench(clients: number, seconds: number, prepare = false): Promise<number> {
+    const url = new URL(ownerUrl('pgbench'));
+    const pgEnv = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
+    const args = ['-h', '127.0.0.1', '-p', String(opts.pgPort), '-U', 'postgres'];
+    if (prepare) {
+      const owner = new pg.Client({ connectionString: ownerUrl() });
+      await owner.connect();
+      await owner.query('DROP DATABASE IF EXISTS pgbench');
+      await owner.query('CREATE DATABASE pgbench');
+      await owner.end();
+      execFileSync('pgbench', [...args, '-i', '-s', '16', '-q', 'pgbench'], { env: pgEnv, stdio: 'ignore' });
+    }
+    const out = execFileSync(
+      'pgbench',
+      [...args, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds)].concat([
+        '-M',
+        'prepared',
+        '-n',
+        'pgbench',
+      ]),
+      { env: pgEnv, encoding: 'utf8' },
+    );
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+    if (!tps) throw new Error(`pgbench said:\n${out}`);
+    return Number(tps[1]);
+  }
+
+  return { dataDir, env, lantern, start, ownerUrl, pgbench, base: `http://127.0.0.1:${opts.port}` };
 }
