@@ -93,12 +93,19 @@ export function benchService(opts: { name: string; port: number; pgPort: number;
     }
     const out = execFileSync(
       'pgbench',
-      [...args, '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds)].concat([
+      [
+        ...args,
+        '-c',
+        String(clients),
+        '-j',
+        String(Math.min(clients, 2)),
+        '-T',
+        String(seconds),
         '-M',
         'prepared',
         '-n',
         'pgbench',
-      ]),
+      ],
       { env: pgEnv, encoding: 'utf8' },
     );
     const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);

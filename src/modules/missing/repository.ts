@@ -326,6 +326,9 @@ export interface EpisodeCount {
   knownToCsc: number;
 }
 
+/** A count with no episodes in it (a month, ward or period nobody went missing in). */
+export const NO_EPISODES: EpisodeCount = { episodes: 0, children: 0, lookedAfter: 0, knownToCsc: 0 };
+
 /**
  * The episodes that began in a span, counted in the database (a few dozen rows back, not one per
  * episode): per month (`months` are the months' first instants, in order), per current ward, and
@@ -368,7 +371,7 @@ export async function episodeCounts(
   });
   const byMonth = new Map<number, EpisodeCount>();
   const byWard = new Map<string, EpisodeCount>();
-  let total: EpisodeCount = { episodes: 0, children: 0, lookedAfter: 0, knownToCsc: 0 };
+  let total = NO_EPISODES;
   // GROUPING: 1 when grouped by month (ward rolled up), 2 by ward, 3 the whole period.
   for (const r of rows) {
     if (r.grouping === 1) byMonth.set(r.month - 1, count(r));

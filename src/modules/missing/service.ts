@@ -819,9 +819,13 @@ export function createMissingService(db: Database, events: EventBus) {
           )
           .map((x) => x.personId),
       ).size;
-      const none = { episodes: 0, children: 0, lookedAfter: 0, knownToCsc: 0 };
       const rows = months.map((month, i) => {
-        const { children, lookedAfter, episodes: count, knownToCsc } = counted.byMonth.get(i) ?? none;
+        const {
+          children,
+          lookedAfter,
+          episodes: count,
+          knownToCsc,
+        } = counted.byMonth.get(i) ?? repo.NO_EPISODES;
         return {
           month,
           children,
@@ -833,11 +837,9 @@ export function createMissingService(db: Database, events: EventBus) {
         };
       });
       const byWard = wards.map((w) => {
-        const ward = counted.byWard.get(w.code) ?? none;
+        const ward = counted.byWard.get(w.code) ?? repo.NO_EPISODES;
         return { code: w.code, name: w.name, children: ward.children, episodes: ward.episodes };
       });
-      const inTime = returns.offeredInTime;
-      const totals = { children: counted.total.children, episodes: counted.total.episodes };
       await audited;
       const shown = (n: number): Shown => (exact ? n : suppressTotal(n));
       // A share of a small count could give the count away: for elected members, only from 6.
@@ -878,11 +880,11 @@ export function createMissingService(db: Database, events: EventBus) {
           children: wardChildren[i],
           episodes: wardEpisodes[i],
         })),
-        totals: { children: shown(totals.children), episodes: shown(totals.episodes) },
+        totals: { children: shown(counted.total.children), episodes: shown(counted.total.episodes) },
         interviews: {
           returns: shown(returns.returns),
-          offeredInTime: shown(inTime),
-          percent: share(inTime, returns.returns),
+          offeredInTime: shown(returns.offeredInTime),
+          percent: share(returns.offeredInTime, returns.returns),
         },
         missingEducation: [...cmeYears]
           .sort(([a], [b]) => (a < b ? -1 : 1))
