@@ -248,6 +248,12 @@ describe("the demo district's history", () => {
     assert.equal(review.statusCode, 200);
     const waiting = Number(/(\d+) pairs? to review/.exec(review.body)?.[1] ?? 0);
     assert.ok(waiting > 0, 'pairs wait for review on first start');
+    // Some pairs already told apart (children who share a name), each with who decided and why.
+    const [told] = await q(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE note IS NULL OR decided_by IS NULL OR decided_at IS NULL)::int AS bare
+         FROM match_review WHERE status = 'rejected'`,
+    );
+    assert.ok(told.n > 0 && told.bare === 0, JSON.stringify(told));
   });
 
   it('shows every role real work on the page it lands on', async () => {

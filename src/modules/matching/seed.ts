@@ -24,6 +24,8 @@ const LINK_FROM = 0.999;
 const REVIEW_FROM = 0.5;
 /** Children an import recorded a second time. */
 const DUPLICATES = 60;
+/** Other children an import recorded who share a child's name. */
+const NAMESAKES = 30;
 const DAY = 86_400_000;
 
 /**
@@ -56,20 +58,19 @@ export async function seedMatching(ctx: SeedContext): Promise<void> {
   const sameChild = new Map<string, string>();
   const importOf = new Map<string, string>();
   const knownBy: unknown[][] = [];
-  for (const child of faker.helpers.arrayElements(children, Math.min(DUPLICATES, children.length))) {
-    const original = before.find((r) => r.id === child.id);
-    if (!original?.given_name || !original.family_name) continue;
+  /** A person an import created from one agency record (the demo's imports could not be sure). */
+  const recordedByImport = (
+    child: SeededChild,
+    person: { given: string; family: string; dob: string | null; postcode?: string | null; gender: string },
+  ): string | null => {
     const e = faker.number.int({ min: 0, max: EXTRACTS.length - 1 });
     const which = EXTRACTS[e].monthsAgo.length - 1;
     const agencyId = agencyIds[EXTRACTS[e].agency];
-    if (!agencyId) continue;
+    if (!agencyId) return null;
     created[e][which]++;
     const id = faker.string.uuid();
-    const given = NICKNAMES[original.given_name] ?? typo(faker, original.given_name);
-    const family = faker.number.float() < 0.3 ? typo(faker, original.family_name) : original.family_name;
-    const roll = faker.number.float();
-    const dob = !original.dob || roll < 0.2 ? null : roll < 0.35 ? swapDayMonth(original.dob) : original.dob;
-    const postcode = faker.number.float() < 0.6 ? original.postcode : null;
+    const { given, family, dob } = person;
+    const postcode = person.postcode ?? null;
     duplicates.push([
       partnershipId,
       id,
@@ -77,12 +78,11 @@ export async function seedMatching(ctx: SeedContext): Promise<void> {
       family,
       dob,
       dob ? 'exact' : 'unknown',
-      original.gender ?? 'not_known',
+      person.gender,
       postcode,
       postcode ? child.wardCode : null,
     ]);
     knownBy.push([partnershipId, id, agencyId]);
-    sameChild.set(id, child.id);
     importOf.set(id, importIds[e][which]);
     const fields: Record<string, string> = { given_name: given, family_name: family };
     if (dob) fields.dob = dob;
@@ -102,6 +102,43 @@ export async function seedMatching(ctx: SeedContext): Promise<void> {
       null,
       null,
     ]);
+    return id;
+  };
+  const picked = faker.helpers.arrayElements(children, Math.min(DUPLICATES + NAMESAKES, children.length));
+  for (const child of picked.slice(0, DUPLICATES)) {
+    const original = before.find((r) => r.id === child.id);
+    if (!original?.given_name || !original.family_name) continue;
+    const given = NICKNAMES[original.given_name] ?? typo(faker, original.given_name);
+    const family = faker.number.float() < 0.3 ? typo(faker, original.family_name) : original.family_name;
+    const roll = faker.number.float();
+    const dob = !original.dob || roll < 0.2 ? null : roll < 0.35 ? swapDayMonth(original.dob) : original.dob;
+    const postcode = faker.number.float() < 0.6 ? original.postcode : null;
+    const id = recordedByImport(child, {
+      given,
+      family,
+      dob,
+      postcode,
+      gender: original.gender ?? 'not_known',
+    });
+    if (id) sameChild.set(id, child.id);
+  }
+  // Other children with the same name (cousins named after one grandparent, a family's younger
+  // child given an older one's name abroad): born a year or two apart, often at the same address.
+  // The pairs the model is unsure of are the ones practitioners tell apart.
+  for (const child of picked.slice(DUPLICATES)) {
+    const original = before.find((r) => r.id === child.id);
+    if (!original?.given_name || !original.family_name || !original.dob) continue;
+    const born = new Date(`${original.dob}T00:00:00Z`);
+    born.setUTCDate(
+      born.getUTCDate() + faker.helpers.arrayElement([-1, 1]) * faker.number.int({ min: 300, max: 800 }),
+    );
+    recordedByImport(child, {
+      given: original.given_name,
+      family: original.family_name,
+      dob: born.toISOString().slice(0, 10),
+      postcode: faker.number.float() < 0.7 ? original.postcode : null,
+      gender: original.gender ?? 'not_known',
+    });
   }
   await client.copy(
     'person',
