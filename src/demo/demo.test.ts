@@ -254,6 +254,11 @@ describe("the demo district's history", () => {
          FROM match_review WHERE status = 'rejected'`,
     );
     assert.ok(told.n > 0 && told.bare === 0, JSON.stringify(told));
+    assert.deepEqual(
+      await q('SELECT id FROM person WHERE date_of_birth > current_date'),
+      [],
+      'nobody born in the future',
+    );
   });
 
   it('shows every role real work on the page it lands on', async () => {

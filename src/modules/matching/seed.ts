@@ -122,16 +122,16 @@ export async function seedMatching(ctx: SeedContext): Promise<void> {
     });
     if (id) sameChild.set(id, child.id);
   }
-  // Other children with the same name (cousins named after one grandparent, a family's younger
-  // child given an older one's name abroad): born a year or two apart, often at the same address.
+  // Other children with the same name (cousins named after one grandparent): born a year or two
+  // apart, often at the same address.
   // The pairs the model is unsure of are the ones practitioners tell apart.
   for (const child of picked.slice(DUPLICATES)) {
     const original = before.find((r) => r.id === child.id);
     if (!original?.given_name || !original.family_name || !original.dob) continue;
     const born = new Date(`${original.dob}T00:00:00Z`);
-    born.setUTCDate(
-      born.getUTCDate() + faker.helpers.arrayElement([-1, 1]) * faker.number.int({ min: 300, max: 800 }),
-    );
+    const apart = faker.helpers.arrayElement([-1, 1]) * faker.number.int({ min: 300, max: 800 }) * DAY;
+    // Younger or older, but never born in the future.
+    born.setTime(born.getTime() + (born.getTime() + apart > now - 30 * DAY ? -Math.abs(apart) : apart));
     recordedByImport(child, {
       given: original.given_name,
       family: original.family_name,
