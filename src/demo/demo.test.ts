@@ -254,6 +254,8 @@ describe("the demo district's history", () => {
          FROM match_review WHERE status = 'rejected'`,
     );
     assert.ok(told.n > 0 && told.bare === 0, JSON.stringify(told));
+    const recent = review.body.split('data-qa="recent-decisions"')[1] ?? '';
+    assert.match(recent, /Different people/, 'the review page shows pairs already told apart');
     assert.deepEqual(
       await q('SELECT id FROM person WHERE date_of_birth > current_date'),
       [],

@@ -395,16 +395,20 @@ export interface ReviewRow {
   source: string | null;
   aName: string;
   bName: string;
+  decidedAt: Date | null;
+  decidedBy: string | null;
 }
 
 const REVIEW_SELECT = `
   SELECT r.id, r.person_a AS "personA", r.person_b AS "personB", r.probability, r.model_version AS "modelVersion",
          r.status, r.note, r.created_at AS "createdAt",
          CASE WHEN i.id IS NULL THEN NULL ELSE ag.name || ' import, ' || i.source_name END AS source,
-         pa.given_name || ' ' || pa.family_name AS "aName", pb.given_name || ' ' || pb.family_name AS "bName"
+         pa.given_name || ' ' || pa.family_name AS "aName", pb.given_name || ' ' || pb.family_name AS "bName",
+         r.decided_at AS "decidedAt", du.display_name AS "decidedBy"
     FROM match_review r
     JOIN person pa ON pa.id = r.person_a JOIN person pb ON pb.id = r.person_b
-    LEFT JOIN record_import i ON i.id = r.import_id LEFT JOIN agency ag ON ag.id = i.agency_id`;
+    LEFT JOIN record_import i ON i.id = r.import_id LEFT JOIN agency ag ON ag.id = i.agency_id
+    LEFT JOIN app_user du ON du.id = r.decided_by`;
 
 /** Pairs still to decide (open, then "not sure"), most likely first; pairs already one person drop out. */
 export async function openReviews(db: Queryable, partnershipId: string, limit: number): Promise<ReviewRow[]> {
@@ -413,6 +417,21 @@ export async function openReviews(db: Queryable, partnershipId: string, limit: n
       WHERE r.partnership_id = $1 AND r.status IN ('open', 'not_sure')
         AND coalesce(pa.merged_into, pa.id) <> coalesce(pb.merged_into, pb.id)
       ORDER BY r.status = 'not_sure', r.probability DESC, r.created_at LIMIT $2`,
+    [partnershipId, limit],
+  );
+  return rows;
+}
+
+/** Pairs decided as the same person or as different people, the newest decisions first. */
+export async function decidedReviews(
+  db: Queryable,
+  partnershipId: string,
+  limit: number,
+): Promise<ReviewRow[]> {
+  const { rows } = await db.query(
+    `${REVIEW_SELECT}
+      WHERE r.partnership_id = $1 AND r.status IN ('accepted', 'rejected')
+      ORDER BY r.decided_at DESC NULLS LAST, r.id LIMIT $2`,
     [partnershipId, limit],
   );
   return rows;

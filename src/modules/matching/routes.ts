@@ -139,12 +139,13 @@ export function matchingRoutes(ctx: MatchingRouteContext) {
       '/matching/review',
       { config: { access: 'matching:review' }, schema: { querystring: PageQuery } },
       async (request, reply) => {
-        const { items, open } = await ctx.service.reviews(actorOf(request));
+        const { items, open, recent } = await ctx.service.reviews(actorOf(request));
         const query = request.query;
         return renderPage(request, reply, 'matching/views/reviews.njk', {
           title: 'Possible matches to review',
           items,
           open,
+          recent,
           decided: REVIEW_DECISIONS.find((d) => d === one(query.decided)),
         });
       },

@@ -281,12 +281,20 @@ export function createMatchingService(db: Database, events: EventBus) {
         const items = await onlyVisible(c, actor, all, (r) => r.personA);
         const shown = await onlyVisible(c, actor, items, (r) => r.personB);
         const open = await repo.countOpenReviews(c, actor.partnershipId);
+        // The latest decisions beside them, so a reviewer sees how others have told pairs apart.
+        const decided = await repo.decidedReviews(c, actor.partnershipId, 10);
+        const recent = await onlyVisible(
+          c,
+          actor,
+          await onlyVisible(c, actor, decided, (r) => r.personA),
+          (r) => r.personB,
+        );
         await audit(c, actor, {
           action: 'matching.reviews_listed',
-          listedPersonIds: shown.flatMap((r) => [r.personA, r.personB]),
-          details: { shown: shown.length },
+          listedPersonIds: [...shown, ...recent].flatMap((r) => [r.personA, r.personB]),
+          details: { shown: shown.length, decided: recent.length },
         });
-        return { items: shown, open };
+        return { items: shown, open, recent };
       });
     },
 
