@@ -58,7 +58,7 @@ export async function runCommandFigures() {
     const truth = b ? 5000 : truePairsWithin(ids);
     const command = scorePairs(run.pairs, person, truth);
     // The engine in-process on the same file (three address columns, household rules off), this run.
-    const engine = evaluateFebrl(loadFebrl(a), b ? loadFebrl(b) : null, 0.5);
+    const engine = await evaluateFebrl(loadFebrl(a), b ? loadFebrl(b) : null, 0.5);
     const household = /Household and twin rules: (on|off)/.exec(run.printed)?.[1];
     console.log(
       `FEBRL ${name}: ${line(command)} in ${run.seconds.toFixed(1)} s (households ${household}); engine in-process F1 ${f(engine.f1)}${TARGETS[name] ? `; ${TARGETS[name]}` : ''}`,

@@ -41,7 +41,7 @@ for (const size of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
   const normalised = raw.map(normaliseRecord);
   raw = []; // as the link command does: only the normalised records are kept
   const t0 = performance.now();
-  const compared = compareCandidates(normalised, null);
+  const compared = await compareCandidates(normalised, null);
   const tc = performance.now();
   const params = trainModel(normalised, null, { seed: 42, compared });
   const t1 = performance.now();
@@ -123,7 +123,7 @@ for (const [name, left, right] of [
   ['dataset3 (dedupe)', 'dataset3.csv', null],
   ['dataset4 (link a to b)', 'dataset4a.csv', 'dataset4b.csv'],
 ] as const) {
-  const r = evaluateFebrl(loadFebrl(left), right ? loadFebrl(right) : null, 0.5);
+  const r = await evaluateFebrl(loadFebrl(left), right ? loadFebrl(right) : null, 0.5);
   console.log(
     `${name}: precision ${r.precision.toFixed(4)} recall ${r.recall.toFixed(4)} F1 ${r.f1.toFixed(4)}`,
   );

@@ -36,8 +36,8 @@ export function loadFebrl(file: string): MatchRecord[] {
 const person = (id: string) => id.split('-')[1];
 
 /** Trains on FEBRL (no households, so household rules off) and scores pairs at a threshold. */
-export function evaluateFebrl(left: MatchRecord[], right: MatchRecord[] | null, threshold: number) {
-  const compared = compareCandidates(left, right);
+export async function evaluateFebrl(left: MatchRecord[], right: MatchRecord[] | null, threshold: number) {
+  const compared = await compareCandidates(left, right);
   const params = trainModel(left, right, { householdRules: false, compared });
   const scored = predict(params, left, right, { compared });
   const other = right ?? left;

@@ -59,7 +59,7 @@ export async function runLink(cmd: LinkCommand): Promise<{
     right = readExtract(cmd.against, cmd.id, map).map(normaliseRecord);
   }
   const progress = progressReporter();
-  const compared = compareCandidates(left, right, { progress: progress.update });
+  const compared = await compareCandidates(left, right, { progress: progress.update });
   const params: ModelParameters =
     saved?.params ??
     trainModel(left, right, {

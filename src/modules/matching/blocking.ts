@@ -475,6 +475,17 @@ class Growing<T extends Int32Array | Uint8Array> {
   }
 }
 
+/** Pairs some of the rules found (one thread's share), before they are merged. */
+export interface RulePairs {
+  left: Int32Array;
+  right: Int32Array;
+  /** The index (in the rules given) of the rule that found each pair. */
+  rule: Uint8Array;
+  count: number;
+  /** What each rule this share ran found, with the rule's index. */
+  perRule: (PerRule & { index: number })[];
+}
+
 /**
  * Candidate pairs from the rules. Deduplicating one source pairs records within it (left < right);
  * linking pairs left records with right ones. Blocks above `maxBlock` records are skipped and
@@ -482,6 +493,20 @@ class Growing<T extends Int32Array | Uint8Array> {
  * once, with a bit for each of them.
  */
 export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2000): CandidatePairs {
+  let next = 0;
+  return mergePairs([pairsOfRules(sides, rules, () => next++, maxBlock)], sides.leftSize, rules.length);
+}
+
+/**
+ * Runs rules until `take` gives an index past the last one: several threads can share the rules
+ * this way, each taking the next rule when it is free.
+ */
+export function pairsOfRules(
+  sides: Sides,
+  rules: BlockingRule[],
+  take: () => number,
+  maxBlock = 2000,
+): RulePairs {
   if (rules.length > RULE_SLOTS) throw new Error(`at most ${RULE_SLOTS} blocking rules`);
   // Room for about 16 pairs a record at the start: each large array made is a garbage collection
   // of the whole heap, so they are made once where possible.
@@ -500,14 +525,15 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
     found.right.push(j);
     found.rule.push(r);
   };
-  const perRule: CandidatePairs['perRule'] = [];
-  const loose: { rule: string; likely: number }[] = [];
+  const perRule: RulePairs['perRule'] = [];
   const block: number[] = [];
-  rules.forEach((rule, r) => {
+  for (let r = take(); r < rules.length; r = take()) {
+    const rule = rules[r];
     const leftBlocks = groupBy(sides.table, 0, rule, chains.left);
     const rightBlocks = chains.right ? groupBy(sides.table, sides.rightStart, rule, chains.right) : null;
     let pairs = 0;
     let oversizedBlocks = 0;
+    let likely: number | undefined;
     const limit = rule.maxBlock ?? maxBlock;
     if (rule.pairBudget !== undefined) {
       let would = 0;
@@ -524,15 +550,22 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
       // large one with few a person does not.
       const budget = rule.pairBudget * sides.leftSize;
       if (would > budget) {
-        const likely =
+        likely =
           would <= LOOSE_CEILING_PER_RECORD * sides.leftSize
             ? likelyShare(sides, leftBlocks, rightBlocks, limit, would)
             : 0;
         if (likely < LOOSE_LIKELY_SHARE) {
-          perRule.push({ rule: rule.name, pairs: 0, oversizedBlocks: 0, overBudget: would, budget, likely });
-          return;
+          perRule.push({
+            index: r,
+            rule: rule.name,
+            pairs: 0,
+            oversizedBlocks: 0,
+            overBudget: would,
+            budget,
+            likely,
+          });
+          continue;
         }
-        loose.push({ rule: rule.name, likely });
       }
     }
     for (const [key, ls] of leftBlocks.blocks) {
@@ -555,33 +588,32 @@ export function candidatePairs(sides: Sides, rules: BlockingRule[], maxBlock = 2
         pairs += lsize * rsize;
       }
     }
-    perRule.push({
-      rule: rule.name,
-      pairs,
-      oversizedBlocks,
-      likely: loose.find((l) => l.rule === rule.name)?.likely,
-    });
-  });
-  return { ...byLeftRecord(found.left, found.right, found.rule, sides.leftSize), perRule };
+    perRule.push({ index: r, rule: rule.name, pairs, oversizedBlocks, likely });
+  }
+  return {
+    left: found.left.data,
+    right: found.right.data,
+    rule: found.rule.data,
+    count: found.left.size,
+    perRule,
+  };
 }
 
 /**
- * Orders pairs by left record, then right, merging repeats: each left record's pairs are
- * gathered (counting sort) and its few entries sorted, which is far quicker than one sort of all.
+ * Orders the pairs of every share by left record, then right, merging repeats: each left
+ * record's pairs are gathered (counting sort) and its few entries sorted, which is far quicker
+ * than one sort of all. The result is the same however the rules were shared out.
  */
-function byLeftRecord(
-  left: Growing<Int32Array>,
-  right: Growing<Int32Array>,
-  rule: Growing<Uint8Array>,
-  leftSize: number,
-) {
-  const found = left.size;
+export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: number): CandidatePairs {
+  let found = 0;
+  for (const share of shares) found += share.count;
   const start = new Int32Array(leftSize + 1);
-  for (let k = 0; k < found; k++) start[left.data[k] + 1]++;
+  for (const share of shares) for (let k = 0; k < share.count; k++) start[share.left[k] + 1]++;
   for (let i = 0; i < leftSize; i++) start[i + 1] += start[i];
   const fill = start.slice(0, leftSize);
   const entries = new Float64Array(found);
-  for (let k = 0; k < found; k++) entries[fill[left.data[k]]++] = right.data[k] * RULE_SLOTS + rule.data[k];
+  for (const { left, right, rule, count } of shares)
+    for (let k = 0; k < count; k++) entries[fill[left[k]]++] = right[k] * RULE_SLOTS + rule[k];
   const outLeft = new Int32Array(found);
   const outRight = new Int32Array(found);
   const outRules = new Uint32Array(found);
@@ -600,11 +632,14 @@ function byLeftRecord(
       }
     }
   }
+  const perRule: PerRule[] = new Array(ruleCount);
+  for (const share of shares) for (const { index, ...entry } of share.perRule) perRule[index] = entry;
   return {
     left: outLeft.subarray(0, n),
     right: outRight.subarray(0, n),
     rules: outRules.subarray(0, n),
     count: n,
+    perRule,
   };
 }
 

@@ -240,11 +240,6 @@ export function postcodeAt(t: RecordTable, i: number, j: number): number {
 const valueAt = (column: Int32Array | Uint8Array, i: number, j: number, unknown: number) =>
   column[i] === unknown || column[j] === unknown ? 0 : column[i] === column[j] ? 1 : 2;
 
-const isNumber = (t: RecordTable, w: number) => {
-  const c = t.text[w].charCodeAt(0);
-  return c >= 48 && c <= 57;
-};
-
 /**
  * Addresses as word sets: the same words, mostly the same (Jaccard ≥ 0.5), or different. Two
  * house numbers that share nothing make it a neighbour's address, however alike the rest is.
@@ -256,19 +251,21 @@ export function addressAt(t: RecordTable, i: number, j: number): number {
   if (x === y) return 1;
   const a = t.words[x];
   const b = t.words[y];
+  const numeric = t.numeric;
   let shared = 0;
   let numbersA = 0;
   let numbersB = 0;
   let numbersShared = 0;
-  for (const w of a) {
-    const number = isNumber(t, w);
-    if (number) numbersA++;
+  for (let k = 0; k < a.length; k++) {
+    const w = a[k];
+    const number = numeric[w];
+    numbersA += number;
     if (b.includes(w)) {
       shared++;
-      if (number) numbersShared++;
+      numbersShared += number;
     }
   }
-  for (const w of b) if (isNumber(t, w)) numbersB++;
+  for (let k = 0; k < b.length; k++) numbersB += numeric[b[k]];
   if (numbersA && numbersB && !numbersShared) return 3;
   const union = a.length + b.length - shared;
   return shared / union >= 0.5 ? 2 : 3;
@@ -324,6 +321,25 @@ export function compareAt(t: RecordTable, i: number, j: number, out: Uint8Array,
   for (let x = 0; x < EXTRA_SLOTS; x++)
     out[at + FIRST_EXTRA + x] = x < has.extras ? textAt(t, t.extras[x], i, j, PREFIX.extra(x), 0.9) : 0;
   return out;
+}
+
+/**
+ * The levels of candidate pairs (left[k], rightStart + right[k]) into `levels`, the first of them
+ * at pair `first`: one thread's share of a run's comparing (see parallel.ts).
+ */
+export function compareRange(
+  t: RecordTable,
+  left: Int32Array,
+  right: Int32Array,
+  rightStart: number,
+  levels: Uint8Array,
+  first = 0,
+  progress?: (done: number) => void,
+) {
+  for (let k = 0; k < left.length; k++) {
+    compareAt(t, left[k], rightStart + right[k], levels, (first + k) * COMPARISON_COUNT);
+    if (progress && k % 100_000 === 0) progress(k);
+  }
 }
 
 /** The levels for two records (one pair: realtime explanations, tests). */

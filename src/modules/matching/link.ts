@@ -8,7 +8,7 @@ import {
   sidesOf,
 } from './blocking.ts';
 import { clusters } from './cluster.ts';
-import { COMPARISON_COUNT, COMPARISONS, compareAt } from './comparisons.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareRange } from './comparisons.ts';
 import {
   type Explanation,
   explain,
@@ -18,6 +18,7 @@ import {
   scorer,
 } from './model.ts';
 import type { MatchRecord } from './normalise.ts';
+import { helpersFor, startHelpers } from './parallel.ts';
 import {
   DEFAULT_M,
   DEFAULT_U,
@@ -51,34 +52,87 @@ export interface ComparedPairs {
   perRule: PerRule[];
 }
 
-export function compareCandidates(
+/** The blocking rules: those given, or those chosen for the data (and why). */
+function rulesFor(sides: Sides, options: { rules?: BlockingRule[] }) {
+  const choice = options.rules ? null : chooseRules(sides);
+  return { choice, rules: options.rules ?? (choice as RuleChoice).rules };
+}
+
+/** The candidate pairs from blocking, before comparing. */
+function findCandidates(
   left: MatchRecord[],
   right: MatchRecord[] | null,
-  options: { rules?: BlockingRule[]; progress?: Progress } = {},
-): ComparedPairs {
+  options: { rules?: BlockingRule[]; progress?: Progress },
+) {
   options.progress?.('finding candidate pairs', 0, 1);
   const sides = sidesOf(left, right);
-  const choice = options.rules ? null : chooseRules(sides);
-  const rules = options.rules ?? (choice as RuleChoice).rules;
-  const pairs = candidatePairs(sides, rules);
-  const count = pairs.count;
-  const levels = new Uint8Array(count * COMPARISON_COUNT);
-  for (let k = 0; k < count; k++) {
-    compareAt(sides.table, pairs.left[k], sides.rightStart + pairs.right[k], levels, k * COMPARISON_COUNT);
-    if (options.progress && k % 100_000 === 0) options.progress('comparing candidate pairs', k, count);
-  }
-  options.progress?.('comparing candidate pairs', count, count);
+  const { choice, rules } = rulesFor(sides, options);
+  return { sides, choice, rules, pairs: candidatePairs(sides, rules) };
+}
+
+function comparedWith(found: ReturnType<typeof findCandidates>, levels: Uint8Array): ComparedPairs {
+  const { sides, pairs } = found;
   return {
     sides,
     left: pairs.left,
     right: pairs.right,
     levels,
     rules: pairs.rules,
-    blockingRules: rules,
-    choice,
-    count,
+    blockingRules: found.rules,
+    choice: found.choice,
+    count: pairs.count,
     perRule: pairs.perRule,
   };
+}
+
+/**
+ * Candidate pairs found and compared. A large extract's pairs are compared by this thread and
+ * helper threads together (parallel.ts), started while the pairs are found; the levels are the
+ * same either way.
+ */
+export async function compareCandidates(
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  options: { rules?: BlockingRule[]; progress?: Progress } = {},
+): Promise<ComparedPairs> {
+  options.progress?.('finding candidate pairs', 0, 1);
+  const sides = sidesOf(left, right);
+  const helperCount = helpersFor(sides.table.size);
+  const { choice, rules } = rulesFor(sides, options);
+  if (!helperCount)
+    return compareHere({ sides, choice, rules, pairs: candidatePairs(sides, rules) }, options.progress);
+  const helpers = startHelpers(sides, helperCount);
+  try {
+    const found = { sides, choice, rules, pairs: await helpers.pairs(rules) };
+    const { count } = found.pairs;
+    const progress = options.progress;
+    const levels = await helpers.compare(
+      found.pairs,
+      sides.rightStart,
+      progress && ((done) => progress('comparing candidate pairs', done, count)),
+    );
+    progress?.('comparing candidate pairs', count, count);
+    return comparedWith(found, levels);
+  } finally {
+    await helpers.close();
+  }
+}
+
+/** Compared on this thread alone (small inputs, and training or scoring given no pairs). */
+function compareHere(found: ReturnType<typeof findCandidates>, progress?: Progress): ComparedPairs {
+  const { count } = found.pairs;
+  const levels = new Uint8Array(count * COMPARISON_COUNT);
+  compareRange(
+    found.sides.table,
+    found.pairs.left,
+    found.pairs.right,
+    found.sides.rightStart,
+    levels,
+    0,
+    progress && ((done) => progress('comparing candidate pairs', done, count)),
+  );
+  progress?.('comparing candidate pairs', count, count);
+  return comparedWith(found, levels);
 }
 
 /** The levels of the pairs one blocking rule made candidates. */
@@ -121,7 +175,7 @@ export function trainModel(
   } = {},
 ): ModelParameters {
   const random = seededRandom(options.seed ?? 42);
-  const compared = options.compared ?? compareCandidates(left, right, options);
+  const compared = options.compared ?? compareHere(findCandidates(left, right, options), options.progress);
   const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
   options.progress?.('estimating u from random pairs', 0, 1);
   const records = left.length + (right?.length ?? 0);
@@ -342,7 +396,7 @@ export function predict(
   right: MatchRecord[] | null,
   options: { rules?: BlockingRule[]; progress?: Progress; compared?: ComparedPairs } = {},
 ): ScoredPairs {
-  const compared = options.compared ?? compareCandidates(left, right, options);
+  const compared = options.compared ?? compareHere(findCandidates(left, right, options), options.progress);
   const weigh = scorer(params);
   const n = compared.count;
   const p = new Float64Array(n);

@@ -45,9 +45,102 @@ export interface RecordTable {
   nicknames: number[][];
   parts: number[][];
   words: number[][];
+  /** By value id: 1 where the value starts with a digit (a house number among address words). */
+  numeric: Uint8Array;
 }
 
 const NONE: number[] = [];
+
+/** Lists of ids, one per value id, as two flat arrays (quick to send to another thread). */
+interface FlatLists {
+  starts: Int32Array;
+  values: Int32Array;
+}
+
+/** A copy on shared memory: another thread reads it without it being copied again. */
+function shared<T extends Int32Array | Uint8Array>(column: T): T {
+  const copy = new (column.constructor as new (buffer: SharedArrayBuffer) => T)(
+    new SharedArrayBuffer(column.byteLength),
+  );
+  copy.set(column);
+  return copy;
+}
+
+function flatten(lists: number[][]): FlatLists {
+  const starts = shared(new Int32Array(lists.length + 1));
+  for (let n = 0; n < lists.length; n++) starts[n + 1] = starts[n] + lists[n].length;
+  const values = shared(new Int32Array(starts[lists.length]));
+  for (let n = 0; n < lists.length; n++) values.set(lists[n], starts[n]);
+  return { starts, values };
+}
+
+function unflatten({ starts, values }: FlatLists): number[][] {
+  const lists: number[][] = new Array(starts.length - 1);
+  for (let n = 0; n < lists.length; n++)
+    lists[n] = starts[n] === starts[n + 1] ? NONE : Array.from(values.subarray(starts[n], starts[n + 1]));
+  return lists;
+}
+
+/**
+ * A table as a worker thread receives it. Sending a million strings and arrays one by one takes
+ * seconds to copy, so the text goes as one string and the lists as flat arrays. Comparing reads
+ * only the records' aliases (rare), sent as [row, other first names, other last names].
+ */
+export interface PortableTable
+  extends Omit<RecordTable, 'records' | 'text' | 'sound' | 'nicknames' | 'parts' | 'words'> {
+  text: string;
+  textEnds: Int32Array;
+  sound: Int32Array;
+  nicknames: FlatLists;
+  parts: FlatLists;
+  words: FlatLists;
+  aliasNames: [number, string[], string[]][];
+}
+
+export function portableTable(t: RecordTable): PortableTable {
+  const { records, text, sound, nicknames, parts, words, extras, has, size, ...rest } = t;
+  const columns = Object.fromEntries(
+    Object.entries(rest).map(([name, column]) => [name, shared(column as Int32Array | Uint8Array)]),
+  ) as unknown as typeof rest;
+  const aliasNames: PortableTable['aliasNames'] = [];
+  for (let i = 0; i < t.size; i++)
+    if (t.aliases[i]) aliasNames.push([i, records[i].aliasGivens, records[i].aliasFamilies]);
+  const textEnds = new Int32Array(text.length);
+  let end = 0;
+  for (let n = 0; n < text.length; n++) textEnds[n] = end += text[n].length;
+  return {
+    ...columns,
+    size,
+    has,
+    extras: extras.map(shared),
+    text: text.join(''),
+    textEnds: shared(textEnds),
+    sound: shared(Int32Array.from(sound)),
+    nicknames: flatten(nicknames),
+    parts: flatten(parts),
+    words: flatten(words),
+    aliasNames,
+  };
+}
+
+export function tableFromPortable(portable: PortableTable): RecordTable {
+  const { aliasNames, text, textEnds, sound, nicknames, parts, words, ...columns } = portable;
+  const none = { aliasGivens: [], aliasFamilies: [] } as unknown as MatchRecord;
+  const records: MatchRecord[] = new Array(portable.size).fill(none);
+  for (const [i, aliasGivens, aliasFamilies] of aliasNames)
+    records[i] = { aliasGivens, aliasFamilies } as MatchRecord;
+  const values: string[] = new Array(textEnds.length);
+  for (let n = 0; n < textEnds.length; n++) values[n] = text.slice(n ? textEnds[n - 1] : 0, textEnds[n]);
+  return {
+    ...columns,
+    records,
+    text: values,
+    sound: Array.from(sound),
+    nicknames: unflatten(nicknames),
+    parts: unflatten(parts),
+    words: unflatten(words),
+  };
+}
 
 /** Extra fields an extract can be compared on (`--map extra:NAME=column`). */
 export const EXTRA_SLOTS = 3;
@@ -124,6 +217,7 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     nicknames,
     parts,
     words,
+    numeric: new Uint8Array(0),
   };
   for (let i = 0; i < size; i++) {
     const r = records[i];
@@ -169,5 +263,9 @@ export function recordTable(records: MatchRecord[]): RecordTable {
       t.namesSound[i] = pair;
     } else t.namesSound[i] = -1;
   }
+  t.numeric = Uint8Array.from(text, (value) => {
+    const c = value.charCodeAt(0);
+    return c >= 48 && c <= 57 ? 1 : 0;
+  });
   return t;
 }
