@@ -22,11 +22,12 @@ import { helpersFor, startHelpers } from './parallel.ts';
 import {
   DEFAULT_M,
   DEFAULT_U,
+  emOnPatterns,
   estimateU,
-  expectationMaximisation,
   type LevelPatterns,
   levelPatterns,
   MIN_RECORDS_FOR_U,
+  patternsOfRule,
   seededRandom,
   termFrequencies,
 } from './train.ts';
@@ -135,24 +136,6 @@ function compareHere(found: ReturnType<typeof findCandidates>, progress?: Progre
   return comparedWith(found, levels);
 }
 
-/** The levels of the pairs one blocking rule made candidates. */
-function levelsOfRule(compared: ComparedPairs, rule: number) {
-  const bit = 1 << rule;
-  let count = 0;
-  for (let k = 0; k < compared.count; k++) if (compared.rules[k] & bit) count++;
-  const levels = new Uint8Array(count * COMPARISON_COUNT);
-  let n = 0;
-  for (let k = 0; k < compared.count; k++) {
-    if (!(compared.rules[k] & bit)) continue;
-    levels.set(
-      compared.levels.subarray(k * COMPARISON_COUNT, (k + 1) * COMPARISON_COUNT),
-      n * COMPARISON_COUNT,
-    );
-    n++;
-  }
-  return { levels, count };
-}
-
 /**
  * Learns m, u and the prior without labels. u comes from random pairs. m comes from EM sessions,
  * one per training blocking rule; each comparison's m is averaged over the sessions whose rule
@@ -188,12 +171,15 @@ export function trainModel(
   const sessionsRun: TrainingSession[] = [];
   let iterations = 0;
   let converged = true;
+  // Every pair's pattern is worked out once; each session counts the patterns of its rule's pairs.
+  const patterns = levelPatterns(compared.levels, compared.count, true);
   sessions.forEach((rule, i) => {
     options.progress?.(`EM session ${i + 1} of ${sessions.length}`, i, sessions.length);
-    const { levels, count } = levelsOfRule(compared, rule);
+    const mine = patternsOfRule(patterns, compared.rules, 1 << rule);
+    const count = mine.total;
     if (count === 0) return;
     const frozen = new Set(compared.blockingRules[rule].frozen);
-    const result = expectationMaximisation(levels, count, u, { frozen });
+    const result = emOnPatterns(mine, u, { frozen });
     iterations += result.iterations;
     converged &&= result.converged;
     estimates.push({ m: result.m, frozen });
@@ -218,7 +204,6 @@ export function trainModel(
   options.progress?.('estimating the prior', 0, 1);
   // The prior is over all pairs (u was learned over all pairs): expected matches among the
   // candidates, with every pair blocking left out counted as a non-match.
-  const patterns = levelPatterns(compared.levels, compared.count);
   const totalPairs = right ? left.length * right.length : (left.length * (left.length - 1)) / 2;
   let lambda = estimatePrior(patterns, totalPairs, m, u);
   const household =

@@ -69,31 +69,73 @@ export interface LevelPatterns {
   counts: Float64Array;
   size: number;
   total: number;
+  /** Each pair's pattern (kept when asked for: patternsOfRule reads it). */
+  of?: Int32Array;
 }
 
 /** Levels per comparison at most (0–8): 16 comparisons' levels make one exact number as a key. */
 const PATTERN_BASE = 9;
 
-export function levelPatterns(pairLevels: Uint8Array, pairCount: number): LevelPatterns {
+export function levelPatterns(pairLevels: Uint8Array, pairCount: number, keepOf = false): LevelPatterns {
   const index = new Map<number, number>();
   const first: number[] = [];
   const counts: number[] = [];
+  const of = keepOf ? new Int32Array(pairCount) : null;
   for (let p = 0; p < pairCount; p++) {
     const base = p * COMPARISON_COUNT;
     let key = 0;
     for (let c = 0; c < COMPARISON_COUNT; c++) key = key * PATTERN_BASE + pairLevels[base + c];
-    const at = index.get(key);
+    let at = index.get(key);
     if (at === undefined) {
-      index.set(key, counts.length);
+      at = counts.length;
+      index.set(key, at);
       first.push(p);
       counts.push(1);
     } else counts[at]++;
+    if (of) of[p] = at;
   }
   const levels = new Uint8Array(first.length * COMPARISON_COUNT);
   first.forEach((p, i) => {
     levels.set(pairLevels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT), i * COMPARISON_COUNT);
   });
-  return { levels, counts: Float64Array.from(counts), size: first.length, total: pairCount };
+  return {
+    levels,
+    counts: Float64Array.from(counts),
+    size: first.length,
+    total: pairCount,
+    of: of ?? undefined,
+  };
+}
+
+/**
+ * The patterns of the pairs whose `rules` bits include `bit`, taken from the patterns of all
+ * pairs (kept with `of`) rather than worked out again: the same patterns, in the same order, as
+ * levelPatterns gives for those pairs alone.
+ */
+export function patternsOfRule(all: LevelPatterns, rules: Uint32Array, bit: number): LevelPatterns {
+  const of = all.of as Int32Array;
+  const mine = new Int32Array(all.size).fill(-1);
+  const order: number[] = [];
+  const counts: number[] = [];
+  let total = 0;
+  for (let p = 0; p < all.total; p++) {
+    if (!(rules[p] & bit)) continue;
+    total++;
+    const pattern = of[p];
+    if (mine[pattern] < 0) {
+      mine[pattern] = counts.length;
+      order.push(pattern);
+      counts.push(1);
+    } else counts[mine[pattern]]++;
+  }
+  const levels = new Uint8Array(order.length * COMPARISON_COUNT);
+  order.forEach((pattern, i) => {
+    levels.set(
+      all.levels.subarray(pattern * COMPARISON_COUNT, (pattern + 1) * COMPARISON_COUNT),
+      i * COMPARISON_COUNT,
+    );
+  });
+  return { levels, counts: Float64Array.from(counts), size: order.length, total };
 }
 
 /**
@@ -105,15 +147,22 @@ export function expectationMaximisation(
   pairLevels: Uint8Array,
   pairCount: number,
   u: number[][],
-  options: {
-    mStart?: number[][];
-    lambdaStart?: number;
-    frozen?: Set<number>;
-    maxIterations?: number;
-    tolerance?: number;
-  } = {},
+  options: EmOptions = {},
 ): EmResult {
-  const patterns = levelPatterns(pairLevels, pairCount);
+  return emOnPatterns(levelPatterns(pairLevels, pairCount), u, options);
+}
+
+interface EmOptions {
+  mStart?: number[][];
+  lambdaStart?: number;
+  frozen?: Set<number>;
+  maxIterations?: number;
+  tolerance?: number;
+}
+
+/** EM over pairs already grouped into patterns (see expectationMaximisation). */
+export function emOnPatterns(patterns: LevelPatterns, u: number[][], options: EmOptions = {}): EmResult {
+  const pairCount = patterns.total;
   const m = (options.mStart ?? initialM()).map((row) => [...row]);
   let lambda = options.lambdaStart ?? 0.1;
   const frozen = options.frozen ?? new Set<number>();
