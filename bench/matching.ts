@@ -4,6 +4,8 @@
 // FEBRL sanity sets, `lantern link` itself on FEBRL 1–4, Splink's fake_1000 and generated extracts
 // of other shapes (bench/shapes.ts), and real-time "already known?" latency and hit rates with the pg_trgm
 // baseline in the same run (REALTIME_PEOPLE, default 100,000).
+
+import { availableParallelism } from 'node:os';
 import {
   clusterIds,
   compareCandidates,
@@ -108,7 +110,7 @@ for (const size of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
   );
   console.log(`calibration: ${calibration.join('; ')}`);
   console.log(
-    `time: normalise ${((t0 - started) / 1000).toFixed(1)} s, block and compare ${((tc - t0) / 1000).toFixed(1)} s, train ${((t1 - tc) / 1000).toFixed(1)} s, predict ${((t2 - t1) / 1000).toFixed(1)} s, cluster ${((t3 - t2) / 1000).toFixed(1)} s; end to end ${((t3 - started) / 1000).toFixed(1)} s (${new Set(clusters).size.toLocaleString('en-GB')} clusters)`,
+    `time: normalise ${((t0 - started) / 1000).toFixed(1)} s, block and compare ${((tc - t0) / 1000).toFixed(1)} s, train ${((t1 - tc) / 1000).toFixed(1)} s, predict ${((t2 - t1) / 1000).toFixed(1)} s, cluster ${((t3 - t2) / 1000).toFixed(1)} s; end to end ${((t3 - started) / 1000).toFixed(1)} s (${new Set(clusters).size.toLocaleString('en-GB')} clusters; ${availableParallelism()} cores)${size >= 1_000_000 ? '; target at 1M: ≤ 60 s and < 4 GiB' : ''}`,
   );
   // The process's high-water mark: includes generating the records, and any earlier size.
   console.log(`peak memory (RSS, whole process): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -425,8 +425,9 @@ function likelyShare(sides: Sides, left: Blocks, right: Blocks | null, limit: nu
   let likely = 0;
   const members: number[] = [];
   const others: number[] = [];
-  for (const [key, ls] of left.blocks) {
-    const rs = right ? right.blocks.get(key) : ls;
+  for (let b = 0; b < left.blocks.count; b++) {
+    const ls = left.blocks.headAt(b);
+    const rs = right ? right.blocks.get(left.blocks.keyAt(b)) : ls;
     if (rs === undefined) continue;
     const lsize = left.size(ls);
     const rsize = right ? right.size(rs) : lsize;
@@ -520,6 +521,11 @@ export function pairsOfRules(
     left: new Int32Array(sides.leftSize),
     right: sides.dedupe ? null : new Int32Array(sides.rightSize),
   };
+  // One table of blocks a side, emptied for each rule.
+  const keyed = {
+    left: new KeyedBlocks(sides.leftSize),
+    right: sides.dedupe ? null : new KeyedBlocks(sides.rightSize),
+  };
   const add = (i: number, j: number, r: number) => {
     found.left.push(i);
     found.right.push(j);
@@ -529,16 +535,20 @@ export function pairsOfRules(
   const block: number[] = [];
   for (let r = take(); r < rules.length; r = take()) {
     const rule = rules[r];
-    const leftBlocks = groupBy(sides.table, 0, rule, chains.left);
-    const rightBlocks = chains.right ? groupBy(sides.table, sides.rightStart, rule, chains.right) : null;
+    const leftBlocks = groupBy(sides.table, 0, rule, chains.left, keyed.left);
+    const rightBlocks =
+      chains.right && keyed.right
+        ? groupBy(sides.table, sides.rightStart, rule, chains.right, keyed.right)
+        : null;
     let pairs = 0;
     let oversizedBlocks = 0;
     let likely: number | undefined;
     const limit = rule.maxBlock ?? maxBlock;
     if (rule.pairBudget !== undefined) {
       let would = 0;
-      for (const [key, ls] of leftBlocks.blocks) {
-        const rs = rightBlocks ? rightBlocks.blocks.get(key) : ls;
+      for (let b = 0; b < leftBlocks.blocks.count; b++) {
+        const ls = leftBlocks.blocks.headAt(b);
+        const rs = rightBlocks ? rightBlocks.blocks.get(leftBlocks.blocks.keyAt(b)) : ls;
         if (rs === undefined) continue;
         const lsize = leftBlocks.size(ls);
         const rsize = rightBlocks ? rightBlocks.size(rs) : lsize;
@@ -568,8 +578,9 @@ export function pairsOfRules(
         }
       }
     }
-    for (const [key, ls] of leftBlocks.blocks) {
-      const rs = rightBlocks ? rightBlocks.blocks.get(key) : ls;
+    for (let b = 0; b < leftBlocks.blocks.count; b++) {
+      const ls = leftBlocks.blocks.headAt(b);
+      const rs = rightBlocks ? rightBlocks.blocks.get(leftBlocks.blocks.keyAt(b)) : ls;
       if (rs === undefined) continue;
       const lsize = leftBlocks.size(ls);
       const rsize = rightBlocks ? rightBlocks.size(rs) : lsize;
@@ -648,16 +659,16 @@ export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: num
  * each key to its first row, `next` chains the rest in order (-1 ends a chain). Chains rather than
  * an array per block keep a million records light.
  */
-function groupBy(t: RecordTable, start: number, rule: BlockingRule, next: Int32Array) {
-  const blocks = new Map<number, number>();
+function groupBy(t: RecordTable, start: number, rule: BlockingRule, next: Int32Array, blocks: KeyedBlocks) {
+  blocks.clear();
   next.fill(-1);
   // Walk backwards, putting each row at the front of its chain: chains come out in order.
   for (let i = next.length - 1; i >= 0; i--) {
     const key = rule.key(t, start + i);
     if (key === null) continue;
-    const first = blocks.get(key);
-    if (first !== undefined) next[i] = first;
-    blocks.set(key, i);
+    const slot = blocks.slotOf(key);
+    next[i] = blocks.heads[slot];
+    blocks.heads[slot] = i;
   }
   const size = (first: number) => {
     let n = 0;
@@ -669,4 +680,65 @@ function groupBy(t: RecordTable, start: number, rule: BlockingRule, next: Int32A
     for (let i = first; i !== -1; i = next[i]) into.push(i);
   };
   return { blocks, next, size, members };
+}
+
+/**
+ * Blocks by key (a whole number below 2^53), in the order their keys were first seen, as a Map
+ * would keep them. A Map of a million number keys boxes most of them and rebuilds itself as it
+ * grows, for every rule; this table is two flat arrays sized once.
+ */
+class KeyedBlocks {
+  /** Each block's first row (-1 while empty), by slot. */
+  readonly heads: Int32Array;
+  private readonly keys: Float64Array;
+  private readonly mask: number;
+  /** Slots in the order their keys were first seen. */
+  private readonly order: Int32Array;
+  count = 0;
+
+  /** Empties the table for the next rule (its arrays are kept). */
+  clear() {
+    this.heads.fill(-1);
+    this.count = 0;
+  }
+
+  constructor(rows: number) {
+    let capacity = 16;
+    while (capacity < rows * 2) capacity *= 2;
+    this.heads = new Int32Array(capacity).fill(-1);
+    this.keys = new Float64Array(capacity);
+    this.mask = capacity - 1;
+    this.order = new Int32Array(Math.max(rows, 1));
+  }
+
+  private find(key: number): number {
+    const high = Math.floor(key / 4294967296);
+    let slot = (Math.imul(key >>> 0, 0x9e3779b1) ^ Math.imul(high, 0x85ebca6b)) & this.mask;
+    while (this.heads[slot] !== -1 && this.keys[slot] !== key) slot = (slot + 1) & this.mask;
+    return slot;
+  }
+
+  /** The key's slot, taken for it if new. */
+  slotOf(key: number): number {
+    const slot = this.find(key);
+    if (this.heads[slot] === -1) {
+      this.keys[slot] = key;
+      this.order[this.count++] = slot;
+    }
+    return slot;
+  }
+
+  /** The first row of the key's block, or undefined when no row has the key. */
+  get(key: number): number | undefined {
+    const head = this.heads[this.find(key)];
+    return head === -1 ? undefined : head;
+  }
+
+  keyAt(b: number): number {
+    return this.keys[this.order[b]];
+  }
+
+  headAt(b: number): number {
+    return this.heads[this.order[b]];
+  }
 }
