@@ -212,14 +212,16 @@ const COMMON_FULL_NAME = 5;
 export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   const given = new Map<string, number>();
   const family = new Map<string, number>();
-  const full = new Map<string, number>();
+  // Whole names counted by first name, then last: no "given family" string made per record.
+  const full = new Map<string, Map<string, number>>();
   let gn = 0;
   let fn = 0;
   let fulln = 0;
   for (const r of records) {
     if (r.given && r.family) {
-      const name = `${r.given} ${r.family}`;
-      full.set(name, (full.get(name) ?? 0) + 1);
+      let families = full.get(r.given);
+      if (!families) full.set(r.given, (families = new Map()));
+      families.set(r.family, (families.get(r.family) ?? 0) + 1);
       fulln++;
     }
     if (r.given) {
@@ -236,7 +238,9 @@ export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
     Object.fromEntries([...counts].filter(([, k]) => k > 1).map(([name, k]) => [name, k / Math.max(n, 1)]));
   // Whole names only where they are common: a rare name seen twice is usually one person recorded
   // twice, and counting that would make the pair look less likely than it is.
-  const commonFull = new Map([...full].filter(([, k]) => k >= COMMON_FULL_NAME));
+  const commonFull = new Map<string, number>();
+  for (const [first, families] of full)
+    for (const [last, k] of families) if (k >= COMMON_FULL_NAME) commonFull.set(`${first} ${last}`, k);
   // Places and extra fields present in these records.
   const other: Record<string, Record<string, number>> = {};
   for (const c of TERM_FREQUENCY_COMPARISONS) {
