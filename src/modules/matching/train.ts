@@ -219,8 +219,8 @@ export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
   let fulln = 0;
   for (const r of records) {
     if (r.given && r.family) {
-      let families = full.get(r.given);
-      if (!families) full.set(r.given, (families = new Map()));
+      const families = full.get(r.given) ?? new Map<string, number>();
+      if (!families.size) full.set(r.given, families);
       families.set(r.family, (families.get(r.family) ?? 0) + 1);
       fulln++;
     }
