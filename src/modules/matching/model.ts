@@ -176,6 +176,8 @@ export interface Scorer {
   prior: number;
   /** weights[c * LEVEL_SLOTS + level] in bits, before term frequency. */
   weights: Float64Array;
+  /** 1 for comparisons term frequency can adjust (the names, and fields with a table). */
+  termFrequency: Uint8Array;
 }
 
 const LEVEL_SLOTS = 16;
@@ -185,7 +187,11 @@ export function scorer(params: ModelParameters): Scorer {
   for (let c = 0; c < COMPARISON_COUNT; c++)
     for (let l = 1; l < params.m[c].length; l++)
       weights[c * LEVEL_SLOTS + l] = log2(params.m[c][l] / params.u[c][l]);
-  return { params, prior: priorWeight(params), weights };
+  // Most comparisons have no frequency table: their pairs need not look for one.
+  const termFrequency = Uint8Array.from(COMPARISONS, (comparison, c) =>
+    c <= 1 || params.tf.other?.[comparison.name] ? 1 : 0,
+  );
+  return { params, prior: priorWeight(params), weights, termFrequency };
 }
 
 /**
@@ -198,7 +204,7 @@ export function pairWeight(s: Scorer, levels: Uint8Array, at = 0, a?: MatchRecor
   for (let c = 0; c < COMPARISON_COUNT; c++) {
     const level = levels[at + c];
     if (level === 0 || homeCountedOnce(params, c, level, levels, at)) continue;
-    const tfU = termFrequencyU(params, c, level, a, levels, at);
+    const tfU = s.termFrequency[c] ? termFrequencyU(params, c, level, a, levels, at) : undefined;
     weight += tfU === undefined ? s.weights[c * LEVEL_SLOTS + level] : log2(params.m[c][level] / tfU);
   }
   if (params.householdRules !== false && twinRuleApplies(levels, at)) weight += TWIN_RULE_WEIGHT;
