@@ -119,7 +119,16 @@ export async function compareCandidates(
   }
 }
 
-/** Compared on this thread alone (small inputs, and training or scoring given no pairs). */
+/** Found and compared on this thread alone (training or scoring given no pairs). */
+function compareOnThisThread(
+  left: MatchRecord[],
+  right: MatchRecord[] | null,
+  options: { rules?: BlockingRule[]; progress?: Progress },
+): ComparedPairs {
+  return compareHere(findCandidates(left, right, options), options.progress);
+}
+
+/** Compared on this thread alone (small inputs). */
 function compareHere(found: ReturnType<typeof findCandidates>, progress?: Progress): ComparedPairs {
   const { count } = found.pairs;
   const levels = new Uint8Array(count * COMPARISON_COUNT);
@@ -158,7 +167,7 @@ export function trainModel(
   } = {},
 ): ModelParameters {
   const random = seededRandom(options.seed ?? 42);
-  const compared = options.compared ?? compareHere(findCandidates(left, right, options), options.progress);
+  const compared = options.compared ?? compareOnThisThread(left, right, options);
   const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
   options.progress?.('estimating u from random pairs', 0, 1);
   const records = left.length + (right?.length ?? 0);
@@ -381,7 +390,7 @@ export function predict(
   right: MatchRecord[] | null,
   options: { rules?: BlockingRule[]; progress?: Progress; compared?: ComparedPairs } = {},
 ): ScoredPairs {
-  const compared = options.compared ?? compareHere(findCandidates(left, right, options), options.progress);
+  const compared = options.compared ?? compareOnThisThread(left, right, options);
   const weigh = scorer(params);
   const n = compared.count;
   const p = new Float64Array(n);

@@ -68,8 +68,8 @@ export function compareChunks(table: Sides['table'], job: CompareJob, progress?:
 
 /**
  * From this many records, helper threads are started as soon as the table is built; they take
- * it in while this thread is still finding the pairs. Measured through `lantern link` here:
- * 1M records 85 s → 70 s; at 300k the helper's start (about two seconds) ate what it saved.
+ * it in while this thread is still finding the pairs. Measured through `lantern link` here (two
+ * cores): 1M records 85 s → 65 s; at 300k the helper's start (about two seconds) ate the gain.
  */
 export const PARALLEL_FROM_RECORDS = 500_000;
 const MAX_HELPERS = 3;
@@ -82,7 +82,7 @@ export function helpersFor(records: number, cores = availableParallelism()): num
 /** Helper threads load TypeScript the way bin/lantern.js does (tsx, no build step). */
 const HELPER_SOURCE = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => {
   tsx.register();
-  return import(${JSON.stringify(new URL('./compare-worker.ts', import.meta.url).href)});
+  return import(${JSON.stringify(new URL('./helper-thread.ts', import.meta.url).href)});
 });`;
 
 export interface Helpers {

@@ -76,6 +76,15 @@ export interface LevelPatterns {
 /** Levels per comparison at most (0–8): 16 comparisons' levels make one exact number as a key. */
 const PATTERN_BASE = 9;
 
+/** The levels of the given rows (pairs or patterns) of `levels`, one after another. */
+function rowsOf(levels: Uint8Array, rows: number[]): Uint8Array {
+  const out = new Uint8Array(rows.length * COMPARISON_COUNT);
+  rows.forEach((row, i) => {
+    out.set(levels.subarray(row * COMPARISON_COUNT, (row + 1) * COMPARISON_COUNT), i * COMPARISON_COUNT);
+  });
+  return out;
+}
+
 export function levelPatterns(pairLevels: Uint8Array, pairCount: number, keepOf = false): LevelPatterns {
   const index = new Map<number, number>();
   const first: number[] = [];
@@ -94,12 +103,8 @@ export function levelPatterns(pairLevels: Uint8Array, pairCount: number, keepOf 
     } else counts[at]++;
     if (of) of[p] = at;
   }
-  const levels = new Uint8Array(first.length * COMPARISON_COUNT);
-  first.forEach((p, i) => {
-    levels.set(pairLevels.subarray(p * COMPARISON_COUNT, (p + 1) * COMPARISON_COUNT), i * COMPARISON_COUNT);
-  });
   return {
-    levels,
+    levels: rowsOf(pairLevels, first),
     counts: Float64Array.from(counts),
     size: first.length,
     total: pairCount,
@@ -128,14 +133,7 @@ export function patternsOfRule(all: LevelPatterns, rules: Uint32Array, bit: numb
       counts.push(1);
     } else counts[mine[pattern]]++;
   }
-  const levels = new Uint8Array(order.length * COMPARISON_COUNT);
-  order.forEach((pattern, i) => {
-    levels.set(
-      all.levels.subarray(pattern * COMPARISON_COUNT, (pattern + 1) * COMPARISON_COUNT),
-      i * COMPARISON_COUNT,
-    );
-  });
-  return { levels, counts: Float64Array.from(counts), size: order.length, total };
+  return { levels: rowsOf(all.levels, order), counts: Float64Array.from(counts), size: order.length, total };
 }
 
 /**
