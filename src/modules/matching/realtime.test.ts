@@ -80,6 +80,34 @@ describe('"Already known?" in real time', () => {
     assert.ok(Math.abs(e.priorWeight + e.fields.reduce((s, f) => s + f.weight, 0) - e.totalWeight) < 1e-9);
   });
 
+  it('finds people by a previous surname, by another name, and with first and last names swapped', async () => {
+    // No date of birth or postcode in the queries: only the name branches can find these people.
+    const priya = await ta.services.people.create(actors.frontdoor, {
+      givenName: 'Priyanka',
+      familyName: 'Okonjo',
+      dobPrecision: 'exact',
+      dateOfBirth: '2008-05-02',
+      gender: 'female',
+      aliases: [
+        { givenName: null, familyName: 'Quartermaine', kind: 'previous_name' },
+        { givenName: 'Tiana', familyName: 'Vanterpool', kind: 'alias' },
+      ],
+    });
+    const hamza = await ta.services.people.create(actors.frontdoor, {
+      givenName: 'Hamza',
+      familyName: 'Rowntree',
+      dobPrecision: 'exact',
+      dateOfBirth: '2011-01-20',
+      gender: 'male',
+    });
+    const first = async (q: Record<string, string>) =>
+      (await ta.services.matching.match(actors.frontdoor, q)).candidates.map((c) => c.person.id);
+    assert.ok((await first({ given_name: 'Priyanka', family_name: 'Quartermaine' })).includes(priya));
+    assert.ok((await first({ given_name: 'Tiana', family_name: 'Vanterpool' })).includes(priya));
+    assert.ok(!(await first({ given_name: 'Marcus', family_name: 'Vanterpool' })).includes(priya));
+    assert.ok((await first({ given_name: 'Rowntree', family_name: 'Hamza' })).includes(hamza));
+  });
+
   it('does not call a stranger known', async () => {
     const result = await ta.services.matching.match(actors.frontdoor, {
       given_name: 'Zebedee',
