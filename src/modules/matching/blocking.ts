@@ -631,7 +631,8 @@ export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: num
   let n = 0;
   for (let i = 0; i < leftSize; i++) {
     const mine = entries.subarray(start[i], start[i + 1]);
-    if (mine.length > 1) mine.sort();
+    if (mine.length > 24) mine.sort();
+    else sortFew(mine);
     for (let k = 0; k < mine.length; k++) {
       const j = Math.floor(mine[k] / RULE_SLOTS);
       const bit = 1 << (mine[k] - j * RULE_SLOTS);
@@ -652,6 +653,19 @@ export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: num
     count: n,
     perRule,
   };
+}
+
+/** Insertion sort: most records have a few dozen pairs at most, where a library sort's setup costs more. */
+function sortFew(a: Float64Array) {
+  for (let i = 1; i < a.length; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import { evaluateFebrl, loadFebrl } from '../../../test/febrl.ts';
 import { BLOCKING_RULES, candidatePairs, chooseRules, sidesOf } from './blocking.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareRange, compareRecords } from './comparisons.ts';
-import { trainModel } from './link.ts';
-import { explain } from './model.ts';
+import { compareCandidates, trainModel } from './link.ts';
+import { explain, pairWeight, pairWeights, scorer } from './model.ts';
 import { type MatchRecord, normaliseRecord } from './normalise.ts';
 import { helpersFor, PARALLEL_FROM_RECORDS, startHelpers } from './parallel.ts';
 import { expectationMaximisation, seededRandom } from './train.ts';
@@ -249,6 +249,29 @@ describe('matching engine', () => {
     } finally {
       await helpers.close();
     }
+  });
+
+  it('scoring many pairs at once gives each pair exactly the weight it gets alone', async () => {
+    // Towns and an extra field give frequency tables beyond the names; household rules on, so a
+    // shared home counted once and the twin rule are in play.
+    const towns = ['Bradford', 'Leeds', 'Keighley', 'Ilkley', 'Otley'];
+    const records: MatchRecord[] = load('dataset3.csv').map((r, i) => ({
+      ...r,
+      town: towns[(i * 7) % 5 === 0 ? 0 : i % 5],
+      extras: [i % 3 ? 'nurse' : 'driver'],
+    }));
+    const compared = await compareCandidates(records, null);
+    const params = trainModel(records, null, { compared, householdRules: true, extraNames: ['occupation'] });
+    assert.ok(Object.keys(params.tf.other ?? {}).length >= 2, 'town and the extra have tables');
+    const s = scorer(params);
+    const batch = pairWeights(s, compared.levels, compared.left, records, new Float64Array(compared.count));
+    let tfPairs = 0;
+    for (let k = 0; k < compared.count; k++) {
+      const alone = pairWeight(s, compared.levels, k * COMPARISON_COUNT, records[compared.left[k]]);
+      assert.equal(batch[k], alone, `pair ${k}`);
+      if (compared.levels[k * COMPARISON_COUNT] === 1) tfPairs++;
+    }
+    assert.ok(tfPairs > 1000, `${tfPairs} pairs with an exact first name`);
   });
 
   it('uses helper threads only for large extracts and when there is a spare core', () => {

@@ -14,6 +14,7 @@ import {
   explain,
   type ModelParameters,
   pairWeight,
+  pairWeights,
   probabilityOf,
   scorer,
 } from './model.ts';
@@ -393,11 +394,9 @@ export function predict(
   const compared = options.compared ?? compareOnThisThread(left, right, options);
   const weigh = scorer(params);
   const n = compared.count;
-  const p = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    p[k] = probabilityOf(pairWeight(weigh, compared.levels, k * COMPARISON_COUNT, left[compared.left[k]]));
-    if (options.progress && k % 100_000 === 0) options.progress('scoring candidate pairs', k, n);
-  }
+  options.progress?.('scoring candidate pairs', 0, n);
+  const p = pairWeights(weigh, compared.levels, compared.left, left, new Float64Array(n));
+  for (let k = 0; k < n; k++) p[k] = probabilityOf(p[k]);
   options.progress?.('scoring candidate pairs', n, n);
   return {
     left: compared.left,

@@ -214,6 +214,59 @@ export function pairWeight(s: Scorer, levels: Uint8Array, at = 0, a?: MatchRecor
 export const probabilityOf = (weight: number) => 1 / (1 + 2 ** -weight);
 
 /**
+ * The match weights of many pairs, each as `pairWeight` gives it, where pair k's first record is
+ * `records[left[k]]`: a record's term-frequency weights (which depend only on it and on whether the
+ * names agree) are worked out the first time it is met, not once per pair — the same numbers,
+ * added in the same order.
+ */
+export function pairWeights(
+  s: Scorer,
+  levels: Uint8Array,
+  left: Int32Array,
+  records: MatchRecord[],
+  out: Float64Array,
+): Float64Array {
+  const params = s.params;
+  // Slots per record: first name exact and swapped; last name exact with and without the first
+  // name exact; each other field with a frequency table, exact.
+  const slotOf = new Int32Array(COMPARISON_COUNT).fill(-1);
+  let slots = 0;
+  for (let c = 0; c < COMPARISON_COUNT; c++) {
+    if (!s.termFrequency[c]) continue;
+    slotOf[c] = slots;
+    slots += c <= 1 ? 2 : 1;
+  }
+  const cache = new Float64Array(records.length * slots).fill(Number.NaN);
+  const householdRules = params.householdRules !== false;
+  for (let k = 0; k < out.length; k++) {
+    const at = k * COMPARISON_COUNT;
+    const i = left[k];
+    let weight = s.prior;
+    for (let c = 0; c < COMPARISON_COUNT; c++) {
+      const level = levels[at + c];
+      if (level === 0 || homeCountedOnce(params, c, level, levels, at)) continue;
+      const slot = slotOf[c];
+      if (slot < 0 || !(level === EXACT_LEVEL || (c === 0 && level === SWAPPED))) {
+        weight += s.weights[c * LEVEL_SLOTS + level];
+        continue;
+      }
+      const variant = c === 0 ? +(level === SWAPPED) : c === 1 ? +(levels[at] === EXACT_LEVEL) : 0;
+      const key = i * slots + slot + variant;
+      let w = cache[key];
+      if (Number.isNaN(w)) {
+        const tfU = termFrequencyU(params, c, level, records[i], levels, at);
+        w = tfU === undefined ? s.weights[c * LEVEL_SLOTS + level] : log2(params.m[c][level] / tfU);
+        cache[key] = w;
+      }
+      weight += w;
+    }
+    if (householdRules && twinRuleApplies(levels, at)) weight += TWIN_RULE_WEIGHT;
+    out[k] = weight;
+  }
+  return out;
+}
+
+/**
  * Twins and siblings share a surname, a birthday and a home, and differ only in first name; the
  * fields' evidence is not independent for them, so on its own the model would join them. When
  * the first names are plainly different (not a nickname, typo, initial or swap) while the surname
