@@ -1,4 +1,4 @@
-import { jaroWinkler } from '@skyra/jaro-winkler';
+import { jaroWinkler } from './jaro-winkler.ts';
 import type { MatchRecord } from './normalise.ts';
 import { EXTRA_SLOTS, PREFIX, type RecordTable, recordTable, valueText } from './table.ts';
 
