@@ -239,7 +239,7 @@ export function trainModel(
     lambda: prior.lambda,
     m,
     u,
-    tf: termFrequencies(right ? [...left, ...right] : left),
+    tf: termFrequencies(compared.sides.table),
     tfMinimum: 1 / Math.max(10_000, (right ? left.length + right.length : left.length) * 10),
     trainedOn: {
       records: left.length + (right?.length ?? 0),

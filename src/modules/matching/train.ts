@@ -1,7 +1,7 @@
 import type { Sides } from './blocking.ts';
 import { COMPARISON_COUNT, COMPARISONS, compareAt, TERM_FREQUENCY_COMPARISONS } from './comparisons.ts';
 import { type ModelParameters, otherValue } from './model.ts';
-import type { MatchRecord } from './normalise.ts';
+import type { RecordTable } from './table.ts';
 
 /** A small seeded generator (mulberry32): training is repeatable for the same data. */
 export function seededRandom(seed: number): () => number {
@@ -207,38 +207,52 @@ export const MIN_RECORDS_FOR_U = 1000;
 /** How often a whole name must occur before its own frequency is used. */
 const COMMON_FULL_NAME = 5;
 
-export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
-  const given = new Map<string, number>();
-  const family = new Map<string, number>();
+export function termFrequencies(t: RecordTable): ModelParameters['tf'] {
+  // Counted by value id (the table's numbering of names), in the order each name is first met.
+  const givenCount = new Int32Array(t.text.length);
+  const familyCount = new Int32Array(t.text.length);
+  const givenOrder: number[] = [];
+  const familyOrder: number[] = [];
   // Whole names counted by first name, then last: no "given family" string made per record.
-  const full = new Map<string, Map<string, number>>();
+  const full = new Map<number, Map<number, number>>();
   let gn = 0;
   let fn = 0;
   let fulln = 0;
-  for (const r of records) {
-    if (r.given && r.family) {
-      const families = full.get(r.given) ?? new Map<string, number>();
-      if (!families.size) full.set(r.given, families);
-      families.set(r.family, (families.get(r.family) ?? 0) + 1);
+  for (let i = 0; i < t.size; i++) {
+    const g = t.given[i];
+    const f = t.family[i];
+    if (g >= 0 && f >= 0) {
+      let families = full.get(g);
+      if (!families) {
+        families = new Map<number, number>();
+        full.set(g, families);
+      }
+      families.set(f, (families.get(f) ?? 0) + 1);
       fulln++;
     }
-    if (r.given) {
-      given.set(r.given, (given.get(r.given) ?? 0) + 1);
+    if (g >= 0) {
+      if (givenCount[g]++ === 0) givenOrder.push(g);
       gn++;
     }
-    if (r.family) {
-      family.set(r.family, (family.get(r.family) ?? 0) + 1);
+    if (f >= 0) {
+      if (familyCount[f]++ === 0) familyOrder.push(f);
       fn++;
     }
   }
   // Keep the names that occur more than once; the rest fall back to the minimum.
+  const named = (order: number[], counts: Int32Array, n: number) =>
+    Object.fromEntries(
+      order.filter((v) => counts[v] > 1).map((v) => [t.text[v], counts[v] / Math.max(n, 1)]),
+    );
   const table = (counts: Map<string, number>, n: number) =>
     Object.fromEntries([...counts].filter(([, k]) => k > 1).map(([name, k]) => [name, k / Math.max(n, 1)]));
   // Whole names only where they are common: a rare name seen twice is usually one person recorded
   // twice, and counting that would make the pair look less likely than it is.
   const commonFull = new Map<string, number>();
   for (const [first, families] of full)
-    for (const [last, k] of families) if (k >= COMMON_FULL_NAME) commonFull.set(`${first} ${last}`, k);
+    for (const [last, k] of families)
+      if (k >= COMMON_FULL_NAME) commonFull.set(`${t.text[first]} ${t.text[last]}`, k);
+  const records = t.records;
   // Places and extra fields present in these records.
   const other: Record<string, Record<string, number>> = {};
   for (const c of TERM_FREQUENCY_COMPARISONS) {
@@ -253,5 +267,10 @@ export function termFrequencies(records: MatchRecord[]): ModelParameters['tf'] {
     }
     if (n) other[COMPARISONS[c].name] = table(counts, n);
   }
-  return { given: table(given, gn), family: table(family, fn), full: table(commonFull, fulln), other };
+  return {
+    given: named(givenOrder, givenCount, gn),
+    family: named(familyOrder, familyCount, fn),
+    full: table(commonFull, fulln),
+    other,
+  };
 }
