@@ -19,6 +19,7 @@ export interface RecordTable {
   district: Int32Array;
   /** 0 unknown, 1 female, 2 male. */
   gender: Uint8Array;
+  /** Identifiers are numbered apart from other values (they have no text in `text`). */
   nhs: Int32Array;
   upn: Int32Array;
   police: Int32Array;
@@ -185,6 +186,18 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     }
     return n;
   };
+  // Identifiers are only ever tested for equality: numbered on their own, they keep the (much
+  // larger) table of names, places and addresses out of their way.
+  const identifiers = new Map<string, number>();
+  const identifierId = (value: string | null): number => {
+    if (!value) return -1;
+    let n = identifiers.get(value);
+    if (n === undefined) {
+      n = identifiers.size;
+      identifiers.set(value, n);
+    }
+    return n;
+  };
   const pairIds = new Map<number, number>();
   const t: RecordTable = {
     size,
@@ -229,9 +242,9 @@ export function recordTable(records: MatchRecord[]): RecordTable {
     t.sector[i] = id(r.sector);
     t.district[i] = id(r.district);
     t.gender[i] = r.gender === 'f' ? 1 : r.gender === 'm' ? 2 : 0;
-    t.nhs[i] = id(r.nhs);
-    t.upn[i] = id(r.upn);
-    t.police[i] = id(r.police);
+    t.nhs[i] = identifierId(r.nhs);
+    t.upn[i] = identifierId(r.upn);
+    t.police[i] = identifierId(r.police);
     const address = r.addressWords.length ? id(r.addressWords.join(' ')) : -1;
     if (address >= 0 && words[address] === NONE) words[address] = r.addressWords.map(id);
     t.address[i] = address;
