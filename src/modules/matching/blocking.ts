@@ -619,10 +619,17 @@ export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: num
   let found = 0;
   for (const share of shares) found += share.count;
   const start = new Int32Array(leftSize + 1);
-  for (const share of shares) for (let k = 0; k < share.count; k++) start[share.left[k] + 1]++;
+  let lastRight = 0;
+  for (const share of shares)
+    for (let k = 0; k < share.count; k++) {
+      start[share.left[k] + 1]++;
+      if (share.right[k] > lastRight) lastRight = share.right[k];
+    }
   for (let i = 0; i < leftSize; i++) start[i + 1] += start[i];
   const fill = start.slice(0, leftSize);
-  const entries = new Float64Array(found);
+  // Each pair as one number, right row and rule; in 32 bits when they fit (half the memory to
+  // scatter into and sort), as a double otherwise.
+  const entries = (lastRight + 1) * RULE_SLOTS <= 2 ** 32 ? new Uint32Array(found) : new Float64Array(found);
   for (const { left, right, rule, count } of shares)
     for (let k = 0; k < count; k++) entries[fill[left[k]]++] = right[k] * RULE_SLOTS + rule[k];
   const outLeft = new Int32Array(found);
@@ -656,7 +663,7 @@ export function mergePairs(shares: RulePairs[], leftSize: number, ruleCount: num
 }
 
 /** Insertion sort: most records have a few dozen pairs at most, where a library sort's setup costs more. */
-function sortFew(a: Float64Array) {
+function sortFew(a: Uint32Array | Float64Array) {
   for (let i = 1; i < a.length; i++) {
     const v = a[i];
     let j = i - 1;
