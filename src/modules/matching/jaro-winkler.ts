@@ -1,14 +1,6 @@
 import { jaroWinkler as reference } from '@skyra/jaro-winkler';
 
-/**
- * Jaro-Winkler similarity exactly as `@skyra/jaro-winkler` gives it (the library the model was
- * built on, kept as the reference and for text it does not handle here), without its cost per
- * call: it splits both strings into arrays of one-character strings and allocates two match
- * arrays, millions of times in a large link. This reads character codes and reuses two buffers.
- * The same numbers to the bit, including the library's own conventions: a match window of half
- * the longer length, and a prefix bonus of 5 when the first four characters agree (or both
- * strings end together within them). Tested against the library in jaro-winkler.test.ts.
- */
+/** Longer text goes to the library (names are far shorter); the buffers are this long. */
 const LONGEST = 64;
 const matchedA = new Uint8Array(LONGEST);
 const matchedB = new Uint8Array(LONGEST);
@@ -24,6 +16,15 @@ const hasSurrogate = (s: string) => {
 /** The character code at p, or -1 past the end (where the library compares `undefined`). */
 const codeAt = (s: string, p: number) => (p < s.length ? s.charCodeAt(p) : -1);
 
+/**
+ * Jaro-Winkler similarity exactly as `@skyra/jaro-winkler` gives it (the library the model was
+ * built on, kept as the reference and for text it does not handle here), without its cost per
+ * call: it splits both strings into arrays of one-character strings and allocates two match
+ * arrays, millions of times in a large link. This reads character codes and reuses two buffers.
+ * The same numbers to the bit, including the library's own conventions: a match window of half
+ * the longer length, and a prefix bonus of 5 when the first four characters agree (or both
+ * strings end together within them). Tested against the library in jaro-winkler.test.ts.
+ */
 export function jaroWinkler(a: string, b: string): number {
   const la = a.length;
   const lb = b.length;

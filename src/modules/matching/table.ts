@@ -152,30 +152,37 @@ export const EXTRA_SLOTS = 3;
  */
 export const PREFIX = { town: 'town:', email: '@', extra: (x: number) => `x${x}:` };
 export const valueText = (t: RecordTable, n: number, prefix: string) => t.text[n].slice(prefix.length);
+/** Numbers each distinct value from 0 as first met (-1 for none), telling `added` of each new one. */
+function numbering(added?: (value: string) => void) {
+  const ids = new Map<string, number>();
+  return (value: string | null): number => {
+    if (!value) return -1;
+    let n = ids.get(value);
+    if (n === undefined) {
+      n = ids.size;
+      ids.set(value, n);
+      added?.(value);
+    }
+    return n;
+  };
+}
+
 export function recordTable(records: MatchRecord[]): RecordTable {
   const size = records.length;
-  const ids = new Map<string, number>();
   const text: string[] = [];
   const sound: number[] = [];
   const nicknames: number[][] = [];
   const parts: number[][] = [];
   const words: number[][] = [];
   const named: boolean[] = [];
-  const id = (value: string | null): number => {
-    if (!value) return -1;
-    let n = ids.get(value);
-    if (n === undefined) {
-      n = text.length;
-      ids.set(value, n);
-      text.push(value);
-      sound.push(-1);
-      nicknames.push(NONE);
-      parts.push(NONE);
-      words.push(NONE);
-      named.push(false);
-    }
-    return n;
-  };
+  const id = numbering((value) => {
+    text.push(value);
+    sound.push(-1);
+    nicknames.push(NONE);
+    parts.push(NONE);
+    words.push(NONE);
+    named.push(false);
+  });
   const nameId = (name: string | null, soundCode: string | null, nameParts: string[]) => {
     const n = id(name);
     if (n >= 0 && !named[n]) {
@@ -188,16 +195,7 @@ export function recordTable(records: MatchRecord[]): RecordTable {
   };
   // Identifiers are only ever tested for equality: numbered on their own, they keep the (much
   // larger) table of names, places and addresses out of their way.
-  const identifiers = new Map<string, number>();
-  const identifierId = (value: string | null): number => {
-    if (!value) return -1;
-    let n = identifiers.get(value);
-    if (n === undefined) {
-      n = identifiers.size;
-      identifiers.set(value, n);
-    }
-    return n;
-  };
+  const identifierId = numbering();
   const pairIds = new Map<number, number>();
   const t: RecordTable = {
     size,
