@@ -49,14 +49,14 @@ export async function runLink(cmd: LinkCommand): Promise<{
   const fields = mappedFieldNames(map);
   const saved = cmd.model ? readModelFile(cmd.model) : null;
   // Only the normalised records are kept: a million raw rows need not stay in memory.
-  const left = readExtract(cmd.input, cmd.id, map).map(normaliseRecord);
+  const left = readExtract(cmd.input, cmd.id, map, normaliseRecord);
   let right: MatchRecord[] | null = null;
   if (cmd.against === 'people') {
     if (!cmd.databaseUrl)
       throw new Error('Linking against people needs the database (DATABASE_URL or the embedded one)');
     right = await withClient(cmd.databaseUrl, (client) => peopleForLinking(client, null));
   } else if (cmd.against) {
-    right = readExtract(cmd.against, cmd.id, map).map(normaliseRecord);
+    right = readExtract(cmd.against, cmd.id, map, normaliseRecord);
   }
   const progress = progressReporter();
   const compared = await compareCandidates(left, right, { progress: progress.update });

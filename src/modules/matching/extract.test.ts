@@ -45,4 +45,33 @@ describe('matching: --map', () => {
     refused('extra:a=job,extra:b=job,extra:c=job,extra:d=job', /at most 3 extra fields/);
     refused('', /must map at least one field/);
   });
+  it('names the row of a missing or repeated id, counting the header as row 1', () => {
+    const write = (name: string, text: string) => {
+      const f = path.join(dir, name);
+      writeFileSync(f, text);
+      return f;
+    };
+    const map = parseFieldMap('given_name=first');
+    const message = (f: string) => {
+      try {
+        readExtract(f, 'id', map);
+      } catch (e) {
+        assert.ok(e instanceof ExtractError);
+        return e.message;
+      }
+      return 'read';
+    };
+    assert.match(
+      message(write('twice.csv', 'id,first\n1,Jo\n2,Al\n1,Bo\n')),
+      /id "1" more than once \(row 4\)/,
+    );
+    assert.match(message(write('blank.csv', 'id,first\n1,Jo\n,Al\n')), /row 3 has no id/);
+    assert.match(message(write('header.csv', 'id,first\n')), /has no rows/);
+    // A column named twice is read from the later one; each record can be turned as it is read.
+    const twice = write('columns.csv', 'id,first,first\n7, Ann ,Beth\n');
+    assert.deepEqual(
+      readExtract(twice, 'id', map, (r) => `${r.id}:${r.given_name}`),
+      ['7:Beth'],
+    );
+  });
 });

@@ -97,12 +97,24 @@ export function mappedFieldNames(map: FieldMap): string[] {
   return [...map.fields.keys(), ...map.extras.map((e) => `extra:${e.name}`)];
 }
 
-/** Reads an extract: one record per row, mapped columns only; unmapped columns are ignored. */
-export function readExtract(file: string, idColumn: string, map: FieldMap): RawRecord[] {
-  let rows: Record<string, string>[];
+/**
+ * Reads an extract: one record per row, mapped columns only; unmapped columns are ignored. With
+ * `as`, each record is turned into what the caller keeps as soon as it is read (a million raw
+ * records then never live all at once).
+ */
+export function readExtract<T>(file: string, idColumn: string, map: FieldMap, as: (raw: RawRecord) => T): T[];
+export function readExtract(file: string, idColumn: string, map: FieldMap): RawRecord[];
+export function readExtract<T>(
+  file: string,
+  idColumn: string,
+  map: FieldMap,
+  as?: (raw: RawRecord) => T,
+): (T | RawRecord)[] {
+  let rows: (string[] | undefined)[];
   try {
+    // Rows as arrays, read by position: a million rows parse in about half the time they take
+    // as objects keyed by column name (csv-parse's on_record would copy its context per row).
     rows = parse(readFileSync(file), {
-      columns: true,
       bom: true,
       ltrim: true,
       rtrim: true,
@@ -112,11 +124,28 @@ export function readExtract(file: string, idColumn: string, map: FieldMap): RawR
   } catch (error) {
     throw new ExtractError(`Could not read ${file}: ${(error as Error).message}`);
   }
-  if (!rows.length) throw new ExtractError(`${file} has no rows`);
-  const columns = Object.keys(rows[0]);
+  if (rows.length < 2) throw new ExtractError(`${file} has no rows`);
+  const toRecord = recordMaker(file, rows[0] as string[], idColumn, map);
+  const records: (T | RawRecord)[] = new Array(rows.length - 1);
+  for (let r = 1; r < rows.length; r++) {
+    const record = toRecord(rows[r] as string[], r + 1);
+    records[r - 1] = as ? as(record) : record;
+    rows[r] = undefined; // each parsed row can go as soon as its record is made
+  }
+  return records;
+}
+
+/** Checks the header against the map; then makes each row's record (row numbers count the header). */
+function recordMaker(file: string, columns: string[], idColumn: string, map: FieldMap) {
   const missing = (column: string) =>
     new ExtractError(`${file} has no column "${column}". Its columns are: ${columns.join(', ')}`);
-  if (!columns.includes(idColumn)) throw missing(idColumn);
+  const at = (column: string) => {
+    // As a header read into an object would be: a column named twice is the later one.
+    const i = columns.lastIndexOf(column);
+    if (i < 0) throw missing(column);
+    return i;
+  };
+  const idAt = at(idColumn);
   for (const [field, cols] of [
     ...map.fields,
     ...map.extras.map((e) => [`extra:${e.name}`, e.columns] as const),
@@ -128,24 +157,29 @@ export function readExtract(file: string, idColumn: string, map: FieldMap): RawR
       `${file} has no column "${absent}", which --map joins into ${field} (${cols.join('+')}). Its columns are: ${columns.join(', ')}`,
     );
   }
-  const joined = (row: Record<string, string>, cols: string[]) =>
-    cols
-      .map((c) => row[c] ?? '')
+  const fields = [...map.fields].map(([field, cols]) => ({ field, at: cols.map(at) }));
+  const extras = map.extras.map((e) => e.columns.map(at));
+  /** The value of one or more columns (joined by spaces, blanks left out); '' when none. */
+  const columnsValue = (row: string[], positions: number[]): string => {
+    if (positions.length === 1) return (row[positions[0]] ?? '').trim();
+    return positions
+      .map((i) => row[i] ?? '')
       .filter(Boolean)
       .join(' ')
       .trim();
+  };
   const seen = new Set<string>();
-  return rows.map((row, i) => {
-    const id = row[idColumn];
-    if (!id) throw new ExtractError(`${file} row ${i + 2} has no ${idColumn}`);
-    if (seen.has(id)) throw new ExtractError(`${file} has the id "${id}" more than once (row ${i + 2})`);
+  return (row: string[], line: number): RawRecord => {
+    const id = row[idAt];
+    if (!id) throw new ExtractError(`${file} row ${line} has no ${idColumn}`);
+    if (seen.has(id)) throw new ExtractError(`${file} has the id "${id}" more than once (row ${line})`);
     seen.add(id);
     const record: RawRecord = { id };
-    for (const [field, cols] of map.fields) {
-      const value = joined(row, cols);
-      if (value) (record as unknown as Record<string, string>)[field] = value;
+    for (const f of fields) {
+      const value = columnsValue(row, f.at);
+      if (value) (record as unknown as Record<string, string>)[f.field] = value;
     }
-    if (map.extras.length) record.extras = map.extras.map((e) => joined(row, e.columns) || null);
+    if (extras.length) record.extras = extras.map((positions) => columnsValue(row, positions) || null);
     return record;
-  });
+  };
 }

@@ -265,6 +265,7 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
       ].sort()
     : NO_WORDS;
   const aliases = raw.aliases?.length ? raw.aliases : null;
+  const email = raw.email ? normaliseEmail(raw.email) : NO_EMAIL;
   return {
     id: raw.id,
     given: firstGiven,
@@ -284,7 +285,11 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
           ]
         : NO_WORDS,
     dob: dobValue ? dobOf(dobValue) : null,
-    ...place,
+    // Written out, not spread: a spread in the middle of the literal is copied property by
+    // property at run time (about a third of normalising a million records).
+    postcode: place.postcode,
+    sector: place.sector,
+    district: place.district,
     gender,
     nhs: cleanId(raw.nhs_number),
     upn: cleanId(raw.upn),
@@ -292,7 +297,9 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
     addressWords,
     town: raw.town ? placeNameOf(raw.town) : null,
     birthPlace: raw.birth_place ? placeNameOf(raw.birth_place) : null,
-    ...(raw.email ? normaliseEmail(raw.email) : NO_EMAIL),
+    email: email.email,
+    emailLocal: email.emailLocal,
+    emailDomain: email.emailDomain,
     phone: raw.phone ? normalisePhone(raw.phone) : null,
     extras: raw.extras?.length ? raw.extras.map(cleanText) : NO_EXTRAS,
   };
