@@ -43,7 +43,7 @@ for (const size of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
   const normalised = raw.map(normaliseRecord);
   raw = []; // as the link command does: only the normalised records are kept
   const t0 = performance.now();
-  const compared = await compareCandidates(normalised, null);
+  const compared = await compareCandidates(normalised, null, { uSample: { seed: 42 } });
   const tc = performance.now();
   const params = trainModel(normalised, null, { seed: 42, compared });
   const t1 = performance.now();

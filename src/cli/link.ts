@@ -59,7 +59,11 @@ export async function runLink(cmd: LinkCommand): Promise<{
     right = readExtract(cmd.against, cmd.id, map, normaliseRecord);
   }
   const progress = progressReporter();
-  const compared = await compareCandidates(left, right, { progress: progress.update });
+  const compared = await compareCandidates(left, right, {
+    progress: progress.update,
+    // u's random pairs are compared beside the candidates, unless a saved model is used.
+    uSample: saved ? undefined : { seed: cmd.seed },
+  });
   const params: ModelParameters =
     saved?.params ??
     trainModel(left, right, {

@@ -7,7 +7,7 @@ import { compareCandidates, trainModel } from './link.ts';
 import { explain, pairWeight, pairWeights, scorer } from './model.ts';
 import { type MatchRecord, normaliseRecord } from './normalise.ts';
 import { helpersFor, PARALLEL_FROM_RECORDS, startHelpers } from './parallel.ts';
-import { expectationMaximisation, seededRandom } from './train.ts';
+import { estimateU, expectationMaximisation, randomPairCount, randomPairs, seededRandom } from './train.ts';
 
 const load = loadFebrl;
 const pairwise = evaluateFebrl;
@@ -272,6 +272,24 @@ describe('matching engine', () => {
       if (compared.levels[k * COMPARISON_COUNT] === 1) tfPairs++;
     }
     assert.ok(tfPairs > 1000, `${tfPairs} pairs with an exact first name`);
+  });
+
+  it('learns u from the same random pairs whether they were compared beside the candidates or in training', async () => {
+    const records = load('dataset3.csv');
+    const compared = await compareCandidates(records, null);
+    const samples = randomPairCount(records.length);
+    const fromTraining = trainModel(records, null, { compared, seed: 7 }).u;
+    assert.deepEqual(fromTraining, estimateU(compared.sides, samples, seededRandom(7)));
+    // The sample as compareCandidates makes it on helper threads (large extracts): the same draws.
+    const drawn = randomPairs(compared.sides, samples, seededRandom(7));
+    const levels = new Uint8Array(drawn.count * COMPARISON_COUNT);
+    compareRange(compared.sides.table, drawn.left, drawn.right, compared.sides.rightStart, levels, 0);
+    compared.uSample = { seed: 7, samples, levels, count: drawn.count };
+    assert.deepEqual(trainModel(records, null, { compared, seed: 7 }).u, fromTraining);
+    // A sample drawn with another seed is not this training's: u is drawn again with its own.
+    const other = trainModel(records, null, { compared, seed: 8 }).u;
+    assert.deepEqual(other, estimateU(compared.sides, samples, seededRandom(8)));
+    assert.notDeepEqual(other, fromTraining);
   });
 
   it('uses helper threads only for large extracts and when there is a spare core', () => {

@@ -23,14 +23,17 @@ import { helpersFor, startHelpers } from './parallel.ts';
 import {
   DEFAULT_M,
   DEFAULT_U,
+  randomPairs as drawRandomPairs,
   emOnPatterns,
   estimateU,
   type LevelPatterns,
   levelPatterns,
   MIN_RECORDS_FOR_U,
   patternsOfRule,
+  randomPairCount,
   seededRandom,
   termFrequencies,
+  uFromLevels,
 } from './train.ts';
 
 export type Progress = (stage: string, done: number, total: number) => void;
@@ -52,6 +55,8 @@ export interface ComparedPairs {
   choice: RuleChoice | null;
   count: number;
   perRule: PerRule[];
+  /** The random pairs for u, drawn with this seed and compared beside the candidates (large extracts). */
+  uSample?: { seed: number; samples: number; levels: Uint8Array; count: number };
 }
 
 /** The blocking rules: those given, or those chosen for the data (and why). */
@@ -95,7 +100,12 @@ function comparedWith(found: ReturnType<typeof findCandidates>, levels: Uint8Arr
 export async function compareCandidates(
   left: MatchRecord[],
   right: MatchRecord[] | null,
-  options: { rules?: BlockingRule[]; progress?: Progress } = {},
+  options: {
+    rules?: BlockingRule[];
+    progress?: Progress;
+    /** Also compare the random pairs training with this seed will learn u from (on every thread). */
+    uSample?: { seed: number };
+  } = {},
 ): Promise<ComparedPairs> {
   options.progress?.('finding candidate pairs', 0, 1);
   const sides = sidesOf(left, right);
@@ -114,7 +124,16 @@ export async function compareCandidates(
       progress && ((done) => progress('comparing candidate pairs', done, count)),
     );
     progress?.('comparing candidate pairs', count, count);
-    return comparedWith(found, levels);
+    const compared = comparedWith(found, levels);
+    const records = left.length + (right?.length ?? 0);
+    if (options.uSample && records >= MIN_RECORDS_FOR_U) {
+      const { seed } = options.uSample;
+      const samples = randomPairCount(left.length);
+      const drawn = drawRandomPairs(sides, samples, seededRandom(seed));
+      const sampled = await helpers.compare(drawn, sides.rightStart);
+      compared.uSample = { seed, samples, levels: sampled, count: drawn.count };
+    }
+    return compared;
   } finally {
     await helpers.close();
   }
@@ -167,12 +186,19 @@ export function trainModel(
     compared?: ComparedPairs;
   } = {},
 ): ModelParameters {
-  const random = seededRandom(options.seed ?? 42);
+  const seed = options.seed ?? 42;
   const compared = options.compared ?? compareOnThisThread(left, right, options);
-  const randomPairs = options.randomPairs ?? Math.min(1_000_000, Math.max(50_000, left.length * 5));
+  const randomPairs = options.randomPairs ?? randomPairCount(left.length);
   options.progress?.('estimating u from random pairs', 0, 1);
   const records = left.length + (right?.length ?? 0);
-  const u = records < MIN_RECORDS_FOR_U ? DEFAULT_U : estimateU(compared.sides, randomPairs, random);
+  // The same draws either way: compared beside the candidates when they were, or here.
+  const sample = compared.uSample;
+  const u =
+    records < MIN_RECORDS_FOR_U
+      ? DEFAULT_U
+      : sample && sample.seed === seed && sample.samples === randomPairs
+        ? uFromLevels(sample.levels, sample.count)
+        : estimateU(compared.sides, randomPairs, seededRandom(seed));
   // Training sessions: between them every comparison is learned from a rule that does not force it.
   const sessions = TRAINING_RULES.map((name) =>
     compared.blockingRules.findIndex((r) => r.name === name),

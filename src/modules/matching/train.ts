@@ -16,22 +16,42 @@ export function seededRandom(seed: number): () => number {
 
 const levelsOf = (c: number) => COMPARISONS[c].levels.length;
 
-/**
- * u: how often each level happens between two records picked at random (almost all non-matches).
- * Linking two sources samples across them; deduplicating one samples within it.
- */
-export function estimateU(sides: Sides, samples: number, random: () => number): number[][] {
-  const counts = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
-  const levels = new Uint8Array(COMPARISON_COUNT);
+/** How many random pairs u is learned from, for an extract (or a left side) of this size. */
+export const randomPairCount = (leftSize: number) => Math.min(1_000_000, Math.max(50_000, leftSize * 5));
+
+/** The random pairs u is learned from, in the order they are drawn (a record is never paired with itself). */
+export function randomPairs(sides: Sides, samples: number, random: () => number) {
+  const left = new Int32Array(samples);
+  const right = new Int32Array(samples);
   let taken = 0;
   for (let s = 0; s < samples * 3 && taken < samples; s++) {
     const i = Math.floor(random() * sides.leftSize);
     const j = Math.floor(random() * sides.rightSize);
     if (sides.dedupe && i === j) continue;
-    compareAt(sides.table, i, sides.rightStart + j, levels);
-    for (let c = 0; c < COMPARISON_COUNT; c++) counts[c][levels[c]] += 1;
+    left[taken] = i;
+    right[taken] = j;
     taken += 1;
   }
+  return { left, right, count: taken };
+}
+
+/**
+ * u: how often each level happens between two records picked at random (almost all non-matches).
+ * Linking two sources samples across them; deduplicating one samples within it.
+ */
+export function estimateU(sides: Sides, samples: number, random: () => number): number[][] {
+  const drawn = randomPairs(sides, samples, random);
+  const levels = new Uint8Array(drawn.count * COMPARISON_COUNT);
+  for (let k = 0; k < drawn.count; k++)
+    compareAt(sides.table, drawn.left[k], sides.rightStart + drawn.right[k], levels, k * COMPARISON_COUNT);
+  return uFromLevels(levels, drawn.count);
+}
+
+/** u from the random pairs' levels (COMPARISON_COUNT per pair), however they were compared. */
+export function uFromLevels(levels: Uint8Array, count: number): number[][] {
+  const counts = COMPARISONS.map((_, c) => new Float64Array(levelsOf(c)));
+  for (let k = 0; k < count; k++)
+    for (let c = 0; c < COMPARISON_COUNT; c++) counts[c][levels[k * COMPARISON_COUNT + c]] += 1;
   return counts.map((row) => normalise(row, 1));
 }
 
