@@ -295,8 +295,8 @@ export function normaliseRecord(raw: RawRecord): MatchRecord {
           ]
         : NO_WORDS,
     dob: dobValue ? dobOf(dobValue) : null,
-    // Written out, not spread: a spread in the middle of the literal is copied property by
-    // property at run time (about a third of normalising a million records).
+    // Written out, not spread: a spread in the middle of a literal is copied property by
+    // property at run time, a million times.
     postcode: place.postcode,
     sector: place.sector,
     district: place.district,
