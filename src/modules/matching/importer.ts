@@ -146,11 +146,9 @@ export async function importExtract(db: Database, options: ImportOptions): Promi
   // person was known by counts, and leads to the person they belong to now).
   const people = await repo.allPeople(scope, partnershipId, true);
   const all = [...people.map((row) => personRecord(row)), ...fresh.map((f) => normaliseRecord(f.raw))];
-  const compared = await compareCandidates(all, null, {
-    progress: options.progress,
-    uSample: { seed: options.seed ?? 42 },
-  });
-  const params = trainModel(all, null, { seed: options.seed ?? 42, progress: options.progress, compared });
+  const seed = options.seed ?? 42;
+  const compared = await compareCandidates(all, null, { progress: options.progress, uSample: { seed } });
+  const params = trainModel(all, null, { seed, progress: options.progress, compared });
   const scored = predict(params, all, null, { progress: options.progress, compared });
   const offset = people.length;
   const isFresh = (i: number) => i >= offset;

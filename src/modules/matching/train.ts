@@ -1,5 +1,5 @@
 import type { Sides } from './blocking.ts';
-import { COMPARISON_COUNT, COMPARISONS, compareAt, TERM_FREQUENCY_COMPARISONS } from './comparisons.ts';
+import { COMPARISON_COUNT, COMPARISONS, compareRange, TERM_FREQUENCY_COMPARISONS } from './comparisons.ts';
 import { type ModelParameters, otherValue } from './model.ts';
 import type { RecordTable } from './table.ts';
 
@@ -32,7 +32,7 @@ export function randomPairs(sides: Sides, samples: number, random: () => number)
     right[taken] = j;
     taken += 1;
   }
-  return { left, right, count: taken };
+  return { left: left.subarray(0, taken), right: right.subarray(0, taken), count: taken };
 }
 
 /**
@@ -42,8 +42,7 @@ export function randomPairs(sides: Sides, samples: number, random: () => number)
 export function estimateU(sides: Sides, samples: number, random: () => number): number[][] {
   const drawn = randomPairs(sides, samples, random);
   const levels = new Uint8Array(drawn.count * COMPARISON_COUNT);
-  for (let k = 0; k < drawn.count; k++)
-    compareAt(sides.table, drawn.left[k], sides.rightStart + drawn.right[k], levels, k * COMPARISON_COUNT);
+  compareRange(sides.table, drawn.left, drawn.right, sides.rightStart, levels);
   return uFromLevels(levels, drawn.count);
 }
 
