@@ -210,16 +210,20 @@ export async function workForPerson(
   return rows;
 }
 
-/** How much urgent work is open: overdue items and risk reviews (for the banner on every page). */
+/**
+ * How much urgent work is open: overdue items, risk reviews and return interviews (for the banner
+ * on every page). Each count reads only the items it counts (migration 018), not all open work.
+ */
 export async function attentionCounts(
   db: Queryable,
   partnershipId: string,
 ): Promise<{ overdue: number; riskReview: number; returnInterview: number }> {
+  const open = (condition: string) =>
+    `(SELECT count(*) FROM work_item WHERE partnership_id = $1 AND completed_at IS NULL AND ${condition})::int`;
   const { rows } = await db.query(
-    `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
-            count(*) FILTER (WHERE kind = 'risk_review')::int AS "riskReview",
-            count(*) FILTER (WHERE kind = 'return_interview')::int AS "returnInterview"
-       FROM work_item WHERE partnership_id = $1 AND completed_at IS NULL`,
+    `SELECT ${open('due_at < now()')} AS overdue,
+            ${open(`kind = 'risk_review'`)} AS "riskReview",
+            ${open(`kind = 'return_interview'`)} AS "returnInterview"`,
     [partnershipId],
   );
   return rows[0];

@@ -340,4 +340,38 @@ describe('Front Door: from concern to graded, flagged, timed case', () => {
     const attention = await s.clock.attention(actors.manager);
     assert.ok(attention.overdue >= 1);
   });
+
+  it('counts exactly the open work the banner names: overdue, risk reviews, return interviews', async () => {
+    const child = await newChild('Tamsin');
+    await submittedContact(child);
+    const count = async () =>
+      (
+        await t.owner.pool.query(
+          `SELECT count(*) FILTER (WHERE due_at < now())::int AS overdue,
+                  count(*) FILTER (WHERE kind = 'risk_review')::int AS "riskReview",
+                  count(*) FILTER (WHERE kind = 'return_interview')::int AS "returnInterview"
+             FROM work_item WHERE partnership_id = $1 AND completed_at IS NULL`,
+          [actors.manager.partnershipId],
+        )
+      ).rows[0];
+    // Some open work of each kind made overdue, one risk review done: only open items count.
+    await t.owner.pool.query(
+      `UPDATE work_item SET due_at = now() - interval '1 hour'
+        WHERE id IN (SELECT id FROM work_item WHERE completed_at IS NULL ORDER BY id LIMIT 3)`,
+    );
+    await t.owner.pool.query(
+      `INSERT INTO work_item (partnership_id, kind, title, reason, person_id, due_at)
+       VALUES ($1, 'risk_review', 'Risk review', 'test', $2, now() + interval '1 day'),
+              ($1, 'risk_review', 'Risk review', 'test', $2, now() - interval '1 day'),
+              ($1, 'return_interview', 'Return home interview', 'test', $2, now() + interval '2 days')`,
+      [actors.manager.partnershipId, child],
+    );
+    await t.owner.pool.query(
+      `UPDATE work_item SET completed_at = now() WHERE id =
+         (SELECT id FROM work_item WHERE kind = 'risk_review' AND completed_at IS NULL ORDER BY id LIMIT 1)`,
+    );
+    const expected = await count();
+    assert.ok(expected.overdue >= 1 && expected.riskReview >= 1 && expected.returnInterview >= 1);
+    assert.deepEqual(await s.clock.attention(actors.manager), expected);
+  });
 });
