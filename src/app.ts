@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import view from '@fastify/view';
@@ -14,6 +14,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 import type { Config } from './config.ts';
 import { type Actor, ForbiddenError, hasPermission, type RouteAccess, rolesFor } from './platform/access.ts';
@@ -32,6 +33,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its access rule, for the route × role test and documentation. */
     routeTable: RouteEntry[];
+  }
+  interface FastifyReply {
+    /** This response's CSP nonce: the page's own script tag carries it. */
+    cspNonce: string;
   }
   interface FastifyRequest {
     actor?: Actor;
@@ -142,13 +147,16 @@ export async function createApp(services: Services, config: Config): Promise<Fas
     for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access });
   });
 
-  await app.register(helmet, {
-    enableCSPNonces: true,
+  // Security headers from helmet, built once: the script nonce is a directive function that reads
+  // this response's nonce. (@fastify/helmet built the whole middleware again for every request,
+  // about a tenth of an audited API read's time in Node.)
+  const nonceOf = new WeakMap<ServerResponse, string>();
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        scriptSrc: ["'self'", (_req, res) => `'nonce-${nonceOf.get(res)}'`],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
@@ -159,6 +167,12 @@ export async function createApp(services: Services, config: Config): Promise<Fas
       },
     },
     strictTransportSecurity: config.cookieSecure,
+  });
+  app.decorateReply('cspNonce', '');
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.cspNonce = randomBytes(16).toString('hex');
+    nonceOf.set(reply.raw, reply.cspNonce);
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined));
   });
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(formbody);

@@ -37,6 +37,24 @@ describe('pages', () => {
     assert.match(response.body, new RegExp(`<script type="module" nonce="${nonce}"`));
     assert.match(csp, /frame-ancestors 'none'/);
     assert.equal(response.headers['cache-control'], 'no-store');
+    // A fresh nonce for every response (the security headers are built once, the nonce is not).
+    const nonces = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const again = await ta.app.inject('/sign-in');
+      const next = /script-src 'self' 'nonce-([0-9a-f]{32})'/.exec(
+        String(again.headers['content-security-policy']),
+      )?.[1];
+      assert.ok(next && next !== nonce);
+      assert.match(again.body, new RegExp(`nonce="${next}"`));
+      nonces.add(next);
+    }
+    assert.equal(nonces.size, 5);
+    const api = await ta.app.inject('/api/v1/people/x');
+    assert.match(
+      String(api.headers['content-security-policy']),
+      /default-src 'self'.*frame-ancestors 'none'/,
+    );
+    assert.equal(api.headers['x-content-type-options'], 'nosniff');
   });
 
   it('refuses a form without its CSRF token', async () => {

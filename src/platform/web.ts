@@ -127,7 +127,7 @@ export async function renderPage(
     actor,
     navigation: navigation(actor, url),
     csrfToken: reply.generateCsrf(),
-    cspNonce: reply.cspNonce?.script,
+    cspNonce: reply.cspNonce,
     ...request.pageContext,
     timeout: request.session
       ? { idleSeconds: request.session.idleSeconds, warningSeconds: request.session.warningSeconds }
