@@ -14,6 +14,8 @@ export interface Config {
   appDatabaseUrl: string | undefined;
   /** Connections per partnership pool. */
   databasePoolSize: number;
+  /** Pipelined connections per partnership for statements outside a transaction. */
+  databasePipelinedConnections: number;
   dataDir: string;
   embeddedPgPort: number;
   sessionSecret: string;
@@ -186,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     appDatabaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    databasePipelinedConnections: int(env, 'DATABASE_PIPELINED_CONNECTIONS', 2, 1, 64),
     dataDir,
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
     sessionSecret,

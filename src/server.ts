@@ -83,7 +83,10 @@ export async function startServer(
       seeded = true;
     }
     await assertLeastPrivilege(appUrl);
-    const db = openDatabase(appUrl, { max: config.databasePoolSize });
+    const db = openDatabase(appUrl, {
+      max: config.databasePoolSize,
+      shared: config.databasePipelinedConnections,
+    });
     stopAll.unshift(() => db.close());
     const jobs = createJobs(appUrl, db.pool, {
       onError: (error) => console.error(`Job queue: ${(error as Error).message}`),

@@ -369,7 +369,8 @@ describe('audit trail', () => {
         'SELECT prev_hash FROM audit_seal GROUP BY prev_hash HAVING count(*) > 1',
       );
       assert.equal(forks.rowCount, 0);
-      assert.equal(cli(t.url, 'verify').status, 0);
+      const verified = cli(t.url, 'verify');
+      assert.equal(verified.status, 0, `${verified.stdout}${verified.stderr}`);
     } finally {
       await db.close();
     }
