@@ -138,6 +138,53 @@ describe('missing episodes, return home interviews, placements and education', (
     assert.equal(list.json().open.id, id);
   });
 
+  it('an episode posted after the child is back is stored with its return and one grading, however often it is retried', async () => {
+    // The flagged child of the test above, over a year ago (the children here are few).
+    const child = await knownToKeyworker(1);
+    const body = episode(child, {
+      riskGrading: 'high',
+      lastSeenAt: isoAgo(24 * 400 + 9),
+      returnedAt: isoAgo(24 * 400 + 4),
+      foundBy: 'police',
+      foundPlace: 'Bus station',
+      foundWith: 'Two older males',
+    });
+    for (const expected of [201, 200]) {
+      const r = await call('POST', '/api/v1/missing-episodes', 'police', body, {
+        'idempotency-key': 'over-1',
+      });
+      assert.equal(r.statusCode, expected, r.body);
+      assert.equal(r.json().open, false);
+    }
+    const { rows } = await t.owner.pool.query(
+      `SELECT e.id, e.returned_at, e.found_by, e.found_place, e.found_with,
+              (SELECT json_agg(json_build_object('grading', g.risk_grading, 'reason', g.reason, 'at', g.graded_at))
+                 FROM missing_grading g WHERE g.episode_id = e.id) AS gradings
+         FROM missing_episode e WHERE e.person_id = $1 AND e.idempotency_key = 'over-1'`,
+      [child],
+    );
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].returned_at.toISOString(), body.returnedAt);
+    assert.deepEqual(
+      [rows[0].found_by, rows[0].found_place, rows[0].found_with],
+      ['police', 'Bus station', 'Two older males'],
+    );
+    assert.deepEqual(
+      rows[0].gradings.map((g: { grading: string; reason: string }) => [g.grading, g.reason]),
+      [['high', 'Graded when reported']],
+    );
+    const due = await openWork(child, 'return_interview');
+    assert.equal(due.length, 1);
+    assert.equal(due[0].missing_episode_id, rows[0].id);
+    assert.equal(due[0].due_at.getTime(), new Date(body.returnedAt as string).getTime() + 72 * HOUR);
+    const titles = await chronology(child);
+    assert.equal(
+      titles.filter((x) => x.startsWith('Returned after 5 hours missing (police)')).length,
+      1,
+      titles.join('\n'),
+    );
+  });
+
   it('refuses what is inconsistent with a clear error, keeping what was typed', async () => {
     const other = await knownToKeyworker(2);
     const backwards = await call(

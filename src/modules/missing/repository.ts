@@ -81,21 +81,31 @@ export interface NewEpisode {
   policeReference: string | null;
 }
 
-/** Inserts an episode; undefined when the Idempotency-Key was used before (the unique index decides). */
+/**
+ * Inserts an episode with its first grading and, when it is already over, its return: one
+ * statement, so a post is one round trip here. Undefined when the Idempotency-Key was used before
+ * (the unique index decides, and then nothing is written).
+ */
 export async function insertEpisode(
   db: Queryable,
   partnershipId: string,
   userId: string,
-  e: NewEpisode,
+  e: NewEpisode & { gradingReason: string; returned: Return | null },
   idempotency: { key: string; bodyHash: string } | null,
 ): Promise<string | undefined> {
+  const r = e.returned;
   const { rows } = await db.query(
-    `INSERT INTO missing_episode (partnership_id, person_id, reported_at, reported_by, last_seen_at, last_seen_place,
-        missing_from, placement_id, circumstances, clothing, risk_grading, police_reference, created_by,
-        idempotency_key, idempotency_body_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-     ON CONFLICT (partnership_id, created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-     RETURNING id`,
+    `WITH episode AS (
+       INSERT INTO missing_episode (partnership_id, person_id, reported_at, reported_by, last_seen_at, last_seen_place,
+           missing_from, placement_id, circumstances, clothing, risk_grading, police_reference, created_by,
+           idempotency_key, idempotency_body_hash, returned_at, found_place, found_postcode, found_by, found_with)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       ON CONFLICT (partnership_id, created_by, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id),
+     graded AS (
+       INSERT INTO missing_grading (partnership_id, episode_id, risk_grading, graded_at, graded_by, reason)
+       SELECT $1, id, $11, $3, $13, $21 FROM episode)
+     SELECT id FROM episode`,
     [
       partnershipId,
       e.personId,
@@ -112,6 +122,12 @@ export async function insertEpisode(
       userId,
       idempotency?.key ?? null,
       idempotency?.bodyHash ?? null,
+      r?.returnedAt ?? null,
+      r?.foundPlace ?? null,
+      r?.foundPostcode ?? null,
+      r?.foundBy ?? null,
+      r?.foundWith ?? null,
+      e.gradingReason,
     ],
   );
   return rows[0]?.id;
@@ -172,17 +188,19 @@ export async function setGrading(
 }
 
 /** Records the return; false when the episode was already closed (two returns racing). */
+export interface Return {
+  returnedAt: Date;
+  foundPlace: string | null;
+  foundPostcode: string | null;
+  foundBy: FoundBy;
+  foundWith: string | null;
+}
+
 export async function recordReturn(
   db: Queryable,
   partnershipId: string,
   id: string,
-  r: {
-    returnedAt: Date;
-    foundPlace: string | null;
-    foundPostcode: string | null;
-    foundBy: FoundBy;
-    foundWith: string | null;
-  },
+  r: Return,
 ): Promise<boolean> {
   const result = await db.query(
     `UPDATE missing_episode SET returned_at = $3, found_place = $4, found_postcode = $5, found_by = $6,

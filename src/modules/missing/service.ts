@@ -392,7 +392,7 @@ export function createMissingService(db: Database, events: EventBus) {
         c,
         actor.partnershipId,
         actor.userId,
-        { ...input, placementId },
+        { ...input, placementId, gradingReason: 'Graded when reported', returned: input.returned ?? null },
         idempotency,
       );
     } catch (error) {
@@ -407,13 +407,6 @@ export function createMissingService(db: Database, events: EventBus) {
       throw error;
     }
     if (!id) return undefined;
-    await repo.insertGrading(c, actor.partnershipId, {
-      episodeId: id,
-      riskGrading: input.riskGrading,
-      gradedAt: input.reportedAt,
-      gradedBy: actor.userId,
-      reason: 'Graded when reported',
-    });
     await audit(c, actor, {
       action: 'missing.reported',
       subjectPersonId: personId,
@@ -451,7 +444,6 @@ export function createMissingService(db: Database, events: EventBus) {
         id,
       );
     if (input.returned) {
-      await repo.recordReturn(c, actor.partnershipId, id, input.returned);
       await returned(c, actor, { id, personId, lastSeenAt: input.lastSeenAt }, input.returned);
     }
     return id;
