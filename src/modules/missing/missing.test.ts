@@ -141,10 +141,11 @@ describe('missing episodes, return home interviews, placements and education', (
   it('an episode posted after the child is back is stored with its return and one grading, however often it is retried', async () => {
     // The flagged child of the test above, over a year ago (the children here are few).
     const child = await knownToKeyworker(1);
+    const returnedAt = isoAgo(24 * 400 + 4);
     const body = episode(child, {
       riskGrading: 'high',
       lastSeenAt: isoAgo(24 * 400 + 9),
-      returnedAt: isoAgo(24 * 400 + 4),
+      returnedAt,
       foundBy: 'police',
       foundPlace: 'Bus station',
       foundWith: 'Two older males',
@@ -164,7 +165,7 @@ describe('missing episodes, return home interviews, placements and education', (
       [child],
     );
     assert.equal(rows.length, 1);
-    assert.equal(rows[0].returned_at.toISOString(), body.returnedAt);
+    assert.equal(rows[0].returned_at.toISOString(), returnedAt);
     assert.deepEqual(
       [rows[0].found_by, rows[0].found_place, rows[0].found_with],
       ['police', 'Bus station', 'Two older males'],
@@ -176,7 +177,7 @@ describe('missing episodes, return home interviews, placements and education', (
     const due = await openWork(child, 'return_interview');
     assert.equal(due.length, 1);
     assert.equal(due[0].missing_episode_id, rows[0].id);
-    assert.equal(due[0].due_at.getTime(), new Date(body.returnedAt as string).getTime() + 72 * HOUR);
+    assert.equal(due[0].due_at.getTime(), new Date(returnedAt).getTime() + 72 * HOUR);
     const titles = await chronology(child);
     assert.equal(
       titles.filter((x) => x.startsWith('Returned after 5 hours missing (police)')).length,

@@ -366,7 +366,10 @@ export async function episodeCounts(
   const { rows } = await db.query(
     `WITH e AS (
        SELECT e.person_id, width_bucket(e.last_seen_at, $4::timestamptz[]) AS month, p.ward_code,
-              EXISTS (SELECT 1 FROM placement pl
+              -- Most children missing were never placed: a hashed list of those who were spares
+              -- them the index probe for the placement on the day.
+              e.person_id IN (SELECT person_id FROM placement WHERE partnership_id = $1)
+              AND EXISTS (SELECT 1 FROM placement pl
                        WHERE pl.person_id = e.person_id AND pl.partnership_id = $1
                          AND pl.started_on <= (e.last_seen_at AT TIME ZONE 'Europe/London')::date
                          AND (pl.ended_on IS NULL OR pl.ended_on >= (e.last_seen_at AT TIME ZONE 'Europe/London')::date)) AS looked_after,

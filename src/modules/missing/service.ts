@@ -782,9 +782,11 @@ export function createMissingService(db: Database, events: EventBus) {
       audited.catch(() => undefined);
       const months = monthsBetween(from, to);
       const bounds = months.map((m) => fromLondon(`${m}-01`, 0, 0));
+      // The two counts over episodes each take a connection of their own, so that PostgreSQL
+      // works them out side by side (statements on the shared connection run one after another).
       const [counted, returns, wards, schooling] = await Promise.all([
-        repo.episodeCounts(scope, actor.partnershipId, start, end, bounds),
-        repo.returnCounts(scope, actor.partnershipId, start, end, INTERVIEW_HOURS),
+        scope.tx((c) => repo.episodeCounts(c, actor.partnershipId, start, end, bounds)),
+        scope.tx((c) => repo.returnCounts(c, actor.partnershipId, start, end, INTERVIEW_HOURS)),
         listWards(scope, actor.partnershipId),
         educationEventsInPeriod(
           scope,
