@@ -4,12 +4,82 @@
  * preparing data and reading figures.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** CPU time (ms) used so far: by the service's Node process, its PostgreSQL, and this bench (with the commands it waited for). */
+export interface CpuTimes {
+  service: number;
+  postgres: number;
+  bench: number;
+}
+
+const TICK_MS = 10; // Linux reports CPU time in clock ticks of 1/100 s.
+
+/** Reads /proc: per process, its parent, name and CPU time (user + system, and of waited-for children). */
+function processTable(): Map<number, { parent: number; name: string; cpu: number; children: number }> {
+  const table = new Map<number, { parent: number; name: string; cpu: number; children: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    table.set(Number(entry), {
+      parent: Number(f[1]),
+      name,
+      cpu: (Number(f[11]) + Number(f[12])) * TICK_MS,
+      children: (Number(f[13]) + Number(f[14])) * TICK_MS,
+    });
+  }
+  return table;
+}
+
+/**
+ * CPU used by the service (its Node process and any it started but PostgreSQL), its embedded
+ * PostgreSQL (every postgres process under it)
+ * and this bench, or undefined where /proc cannot tell (not Linux). On a machine with few cores
+ * the three share them, so CPU per request says what rate the machine allows at all.
+ */
+export function cpuTimes(servicePid: number | undefined): CpuTimes | undefined {
+  if (process.platform !== 'linux' || servicePid === undefined) return undefined;
+  const table = processTable();
+  const under = (pid: number) => {
+    for (let at = table.get(pid)?.parent; at !== undefined && at > 1; at = table.get(at)?.parent)
+      if (at === servicePid) return true;
+    return false;
+  };
+  let postgres = 0;
+  let service = 0;
+  for (const [pid, p] of table) {
+    if (p.name.startsWith('postgres') && under(pid)) postgres += p.cpu + p.children;
+    else if (pid === servicePid || under(pid)) service += p.cpu;
+  }
+  const self = table.get(process.pid);
+  return { service, postgres, bench: self ? self.cpu + self.children : 0 };
+}
+
+/** CPU per operation between two readings, and the rate this machine's cores could give at most. */
+export function cpuPer(
+  before: CpuTimes | undefined,
+  after: CpuTimes | undefined,
+  operations: number,
+): string {
+  if (!before || !after || operations <= 0) return 'CPU per operation: not measured here (needs Linux /proc)';
+  const per = (k: keyof CpuTimes) => (after[k] - before[k]) / operations;
+  const total = per('service') + per('postgres') + per('bench');
+  const cores = cpus().length;
+  return `CPU per operation: service ${per('service').toFixed(2)} ms + PostgreSQL ${per('postgres').toFixed(2)} ms + load generator ${per('bench').toFixed(2)} ms = ${total.toFixed(2)} ms; ${cores} cores allow at most ${((cores * 1000) / total).toFixed(0)}/s`;
+}
 
 export function benchService(opts: { name: string; port: number; pgPort: number; password: string }) {
   const dataDir = path.join(ROOT, `var/${opts.name}`);
