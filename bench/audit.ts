@@ -14,7 +14,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { benchService } from './service.ts';
+import { benchService, cpuPer, cpuTimes } from './service.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 12);
 const PASSWORD = 'bench-password-2026';
@@ -54,7 +54,10 @@ interface Run {
   p99: number;
   errors: number;
   non2xx: number;
+  cpu: string;
 }
+
+let servicePid: number | undefined;
 
 async function load(
   label: string,
@@ -76,7 +79,9 @@ async function load(
     ],
   });
   await autocannon(options(3)); // warm up: connections, plans, caches
+  const before = cpuTimes(servicePid);
   const result = await autocannon(options(SECONDS));
+  const cpu = cpuPer(before, cpuTimes(servicePid), result.requests.total);
   return {
     label,
     connections,
@@ -85,6 +90,7 @@ async function load(
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    cpu,
   };
 }
 
@@ -94,6 +100,7 @@ async function main() {
     `bench:audit — ${SECONDS} s per run, on ${process.platform} ${process.arch}, Node ${process.version}`,
   );
   const service = await bench.start();
+  servicePid = service.child.pid;
   try {
     const owner = new pg.Client({ connectionString: ownerUrl() });
     await owner.connect();
@@ -107,9 +114,12 @@ async function main() {
 
     // The baseline, on the same PostgreSQL: pgbench TPC-B at scale 16 in its own database.
     const tps1 = await bench.pgbench(1, SECONDS, true);
+    const pgBefore = cpuTimes(servicePid);
     const tps16 = await bench.pgbench(16, SECONDS);
+    // pgbench runs as this bench's child, so its own CPU counts as the load generator's.
+    const pgCpu = cpuPer(pgBefore, cpuTimes(servicePid), tps16 * SECONDS);
     console.log(
-      `pgbench TPC-B (prepared, scale 16): ${tps1.toFixed(0)} tps at 1 client, ${tps16.toFixed(0)} tps at 16`,
+      `pgbench TPC-B (prepared, scale 16): ${tps1.toFixed(0)} tps at 1 client, ${tps16.toFixed(0)} tps at 16\n  at 16: ${pgCpu}`,
     );
 
     const runs: Run[] = [];
@@ -170,6 +180,9 @@ async function main() {
         `| ${r.label} | ${r.connections} | ${r.rps.toFixed(0)} | ${(r.rps / tps16).toFixed(2)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${target(r)} | ${met(r)} |`,
       );
     }
+    // What each request costs the machine, and so the rate its cores allow at all.
+    console.log();
+    for (const r of runs) console.log(`${r.label} at ${r.connections}: ${r.cpu}`);
     const reads = runs.filter((r) => r.label === 'audited API read').map((r) => r.rps);
     console.log(
       `\nAudited reads ${reads[0] < reads[1] && reads[1] <= reads[2] * 1.05 ? 'rise' : 'do NOT rise'} with concurrency: ${reads.map((x) => x.toFixed(0)).join(' → ')} /s`,
