@@ -187,7 +187,7 @@ export async function setGrading(
   );
 }
 
-/** Records the return; false when the episode was already closed (two returns racing). */
+/** Where and how an episode ended. */
 export interface Return {
   returnedAt: Date;
   foundPlace: string | null;
@@ -196,6 +196,7 @@ export interface Return {
   foundWith: string | null;
 }
 
+/** Records the return; false when the episode was already closed (two returns racing). */
 export async function recordReturn(
   db: Queryable,
   partnershipId: string,
