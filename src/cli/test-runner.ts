@@ -143,7 +143,9 @@ export async function runTests(files: string[], opts: { tier?: Tier } = {}): Pro
     // A throwaway cluster per run: nothing left over can collide with it, and it leaves nothing behind.
     const port = await freePort();
     const dataDir = path.join(ROOT, 'var/test', String(process.pid));
-    const embedded = await startEmbedded({ dataDir, port });
+    // Two test files at once each open pools on several databases of their own: PostgreSQL's
+    // default of 100 connections was reached, and a test's connections were refused (53300).
+    const embedded = await startEmbedded({ dataDir, port, maxConnections: 400 });
     adminUrl = embedded.url;
     stopEmbedded = async () => {
       await embedded.stop();

@@ -131,6 +131,8 @@ export async function startEmbedded(options: {
   log?: (line: string) => void;
   /** Called when the cluster stops without being asked to; `restart` starts it again. */
   onUnexpectedExit?: (restart: () => Promise<void>) => void;
+  /** PostgreSQL's max_connections (its default, 100, unless given). */
+  maxConnections?: number;
 }): Promise<EmbeddedDatabase> {
   await hydrateSymlinks();
   const databaseDir = path.resolve(options.dataDir, 'pg');
@@ -178,6 +180,7 @@ export async function startEmbedded(options: {
       `unix_socket_directories=${socketDir ?? ''}`,
       '-c',
       'fsync=on',
+      ...(options.maxConnections ? ['-c', `max_connections=${options.maxConnections}`] : []),
     ],
     onLog: (message: string) => {
       lines.push(message);

@@ -141,10 +141,12 @@ describe('missing episodes, return home interviews, placements and education', (
   it('an episode posted after the child is back is stored with its return and one grading, however often it is retried', async () => {
     // The flagged child of the test above, over a year ago (the children here are few).
     const child = await knownToKeyworker(1);
-    const returnedAt = isoAgo(24 * 400 + 4);
+    // Both from one instant, so the duration is exactly five hours.
+    const lastSeen = ago(24 * 400 + 9);
+    const returnedAt = new Date(lastSeen.getTime() + 5 * HOUR).toISOString();
     const body = episode(child, {
       riskGrading: 'high',
-      lastSeenAt: isoAgo(24 * 400 + 9),
+      lastSeenAt: lastSeen.toISOString(),
       returnedAt,
       foundBy: 'police',
       foundPlace: 'Bus station',

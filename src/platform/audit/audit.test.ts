@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import pg from 'pg';
 import { agencyOf } from '../../../test/factories.ts';
 import {
@@ -79,8 +79,10 @@ async function trail(events = 6) {
 
 describe('audit trail', () => {
   const open: TestDatabase[] = [];
-  after(async () => {
-    for (const t of open) await t.close();
+  // Each test's databases closed when it ends: their pools kept open to the end of the file held
+  // enough connections that the server refused the concurrency test's (53300).
+  afterEach(async () => {
+    for (const t of open.splice(0)) await t.close();
   });
   const fresh = async (events?: number) => {
     const made = await trail(events);
