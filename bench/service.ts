@@ -21,9 +21,16 @@ export interface CpuTimes {
 
 const TICK_MS = 10; // Linux reports CPU time in clock ticks of 1/100 s.
 
+interface ProcessRow {
+  parent: number;
+  name: string;
+  cpu: number;
+  children: number;
+}
+
 /** Reads /proc: per process, its parent, name and CPU time (user + system, and of waited-for children). */
-function processTable(): Map<number, { parent: number; name: string; cpu: number; children: number }> {
-  const table = new Map<number, { parent: number; name: string; cpu: number; children: number }>();
+function processTable(): Map<number, ProcessRow> {
+  const table = new Map<number, ProcessRow>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -46,9 +53,9 @@ function processTable(): Map<number, { parent: number; name: string; cpu: number
 
 /**
  * CPU used by the service (its Node process and any it started but PostgreSQL), its embedded
- * PostgreSQL (every postgres process under it)
- * and this bench, or undefined where /proc cannot tell (not Linux). On a machine with few cores
- * the three share them, so CPU per request says what rate the machine allows at all.
+ * PostgreSQL (every postgres process under it) and this bench, or undefined where /proc cannot
+ * tell (not Linux). On a machine with few cores the three share them, so CPU per request says
+ * what rate the machine allows at all.
  */
 export function cpuTimes(servicePid: number | undefined): CpuTimes | undefined {
   if (process.platform !== 'linux' || servicePid === undefined) return undefined;
