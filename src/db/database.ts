@@ -138,6 +138,14 @@ function nameOf(text: string): string {
 }
 
 /** The transaction's client as repositories see it: queries prepared as above. */
+/** The connections `tx` hands out, each for one transaction only (see `inTransaction`). */
+const transactions = new WeakSet<Queryable>();
+
+/** Whether `c` is one transaction's connection: what is read through it holds until that transaction ends. */
+export function inTransaction(c: Queryable): boolean {
+  return transactions.has(c);
+}
+
 function preparing(client: pg.PoolClient): pg.PoolClient {
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -162,6 +170,8 @@ interface SharedSlot {
   /** When each statement in flight was sent, oldest first (a pipeline answers in order). */
   sent: number[];
   ready: Promise<void>;
+  /** The socket is held until the event loop's next turn, so statements sent meanwhile go out in one write. */
+  corked: boolean;
 }
 
 /** Statements queued on one connection before another is opened beside it. */
@@ -191,10 +201,34 @@ class SharedConnections {
     const slot = this.pick();
     slot.sent.push(performance.now());
     return slot.ready
-      .then(() => (slot.client.query as (...a: unknown[]) => Promise<unknown>)(...args))
+      .then(() => {
+        this.hold(slot);
+        return (slot.client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      })
       .finally(() => {
         slot.sent.shift();
       });
+  }
+
+  /**
+   * Each statement would otherwise be its own write to the socket, a system call that also wakes
+   * PostgreSQL: a person page's dozen statements were a dozen writes, ~14% of the service's CPU.
+   * Held until the loop's check phase, everything sent in this turn (by this request and others)
+   * leaves in one write, and PostgreSQL reads it at once.
+   */
+  private hold(slot: SharedSlot): void {
+    if (slot.corked) return;
+    const stream = (
+      slot.client as unknown as {
+        connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } };
+      }
+    ).connection.stream;
+    stream.cork();
+    slot.corked = true;
+    setImmediate(() => {
+      slot.corked = false;
+      stream.uncork();
+    });
   }
 
   private pick(): SharedSlot {
@@ -213,7 +247,7 @@ class SharedConnections {
 
   private open(): SharedSlot {
     const client = new pg.Client({ ...this.config, pipeline: true } as pg.ClientConfig);
-    const slot: SharedSlot = { client, sent: [], ready: Promise.resolve() };
+    const slot: SharedSlot = { client, sent: [], ready: Promise.resolve(), corked: false };
     const drop = () => {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);
@@ -295,7 +329,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         client.on('error', onError);
         try {
           await client.query('BEGIN');
-          const result = await fn(preparing(client));
+          const c = preparing(client);
+          transactions.add(c);
+          const result = await fn(c);
           await client.query('COMMIT');
           return result;
         } catch (error) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers.ts';
 import { type Database, DatabaseUnavailableError, openDatabase } from './database.ts';
@@ -104,5 +105,41 @@ describe('statements outside a transaction, on shared pipelined connections', ()
       after.map((r) => r.rows[0].n),
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
     );
+  });
+
+  it('sends the statements of one turn of the event loop in one write', async () => {
+    const scope = db.for({ partnershipId: t.partnershipId });
+    await Promise.all([scope.query('SELECT 1'), scope.query('SELECT 2')]); // both connections open
+    // Every write that reaches a socket, whether one buffer or several at once.
+    const proto = net.Socket.prototype as unknown as Record<
+      '_write' | '_writev',
+      (...a: unknown[]) => unknown
+    >;
+    const { _write: write, _writev: writev } = proto;
+    let writes = 0;
+    proto._write = function (...a: unknown[]) {
+      writes++;
+      return write.apply(this, a);
+    };
+    proto._writev = function (...a: unknown[]) {
+      writes++;
+      return writev.apply(this, a);
+    };
+    let answers: number[];
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => scope.query('SELECT $1::int AS n', [i])),
+      );
+      answers = results.map((r) => r.rows[0].n);
+    } finally {
+      proto._write = write;
+      proto._writev = writev;
+    }
+    assert.deepEqual(
+      answers,
+      Array.from({ length: 60 }, (_, i) => i),
+    );
+    // 60 statements over at most two connections: a write or two each, not one per statement.
+    assert.ok(writes <= 4, `${writes} writes for 60 statements`);
   });
 });

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.ts';
+import { type Database, inTransaction, type Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit, auditSystem } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError } from '../../platform/errors.ts';
@@ -61,6 +61,24 @@ export function classify(items: repo.WorkItemRow[], now: Date): Queues {
 }
 
 /**
+ * A transaction's clock rules, read once however many pieces of work it puts on the clock (posting
+ * an episode schedules the return interview and may schedule more). Kept by the transaction's own
+ * connection, so the memo ends with it; any other connection reads the rules every time, so a
+ * change saved elsewhere is always seen.
+ */
+const rulesInTransaction = new WeakMap<Queryable, Promise<ClockRule[]>>();
+
+function rulesFor(c: Queryable, partnershipId: string): Promise<ClockRule[]> {
+  if (!inTransaction(c)) return repo.rulesFor(c, partnershipId);
+  let rules = rulesInTransaction.get(c);
+  if (!rules) {
+    rules = repo.rulesFor(c, partnershipId);
+    rulesInTransaction.set(c, rules);
+  }
+  return rules;
+}
+
+/**
  * Puts a piece of work on the clock, due by the partnership's rule for its kind. For use inside
  * another module's transaction, after that module has checked access.
  */
@@ -69,7 +87,7 @@ export async function schedule(
   partnershipId: string,
   item: Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueAt?: Date; dueBy?: Date },
 ): Promise<{ id: string; dueAt: Date }> {
-  const rules = await repo.rulesFor(c, partnershipId);
+  const rules = await rulesFor(c, partnershipId);
   const rule =
     rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
   if (!rule) throw new Error(`no clock rule for ${item.kind}`);
@@ -88,7 +106,7 @@ export async function scheduleMany(
   items: (Omit<repo.NewWorkItem, 'dueAt'> & { from?: Date; dueBy?: Date })[],
 ): Promise<{ id: string; dueAt: Date }[]> {
   if (!items.length) return [];
-  const rules = await repo.rulesFor(c, partnershipId);
+  const rules = await rulesFor(c, partnershipId);
   const timed = items.map(({ from, dueBy, ...item }) => {
     const rule =
       rules.find((r) => r.kind === item.kind) ?? DEFAULT_CLOCK_RULES.find((r) => r.kind === item.kind);
@@ -280,6 +298,7 @@ export function createClockService(db: Database) {
       check.throwIfAny();
       await db.for(actor).tx(async (c) => {
         for (const rule of rules) await repo.saveRule(c, actor.partnershipId, rule);
+        rulesInTransaction.delete(c);
         await audit(c, actor, { action: 'clock.rules_updated', details: { rules } });
       });
     },
