@@ -145,6 +145,44 @@ describe('what the record says is true', () => {
     assert.ok(/Drug or alcohol use was current and no specialist referral was made/.test(current));
   });
 
+  it("lists a person's assessments on their page, newest first, each with where it stands", async () => {
+    const client = new Client(ta.app);
+    await client.signIn('frontdoor');
+    const personId = await child('Assessedtwice');
+    const first = await ta.services.assessments.start(frontdoor, personId);
+    const { assessment } = await ta.services.assessments.get(frontdoor, first.id);
+    await ta.services.assessments.save(
+      frontdoor,
+      first.id,
+      assessment.version,
+      {
+        ...requiredNo,
+        specialistReferral: 'not_made',
+        specialistReferralNote: 'Not needed',
+        analysis: 'Test',
+        flagTypes: ['cce'],
+      },
+      true,
+    );
+    const done = (await ta.services.assessments.get(frontdoor, first.id)).assessment;
+    assert.ok(done.finalLevel, 'the first assessment has its level');
+    const second = await ta.services.assessments.start(frontdoor, personId);
+    assert.notEqual(second.id, first.id);
+    const page = (await client.get(`/people/${personId}`)).body;
+    const list = /<ul class="govuk-list" data-qa="assessments">([\s\S]*?)<\/ul>/.exec(page)?.[1] ?? '';
+    const items = [
+      ...list.matchAll(/href="\/assessments\/([0-9a-f-]{36})">[^<]+<\/a>:\s*([^<]+?)\s*<\/li>/g),
+    ].map((m) => [m[1], m[2]]);
+    assert.deepEqual(
+      items.map((i) => i[0]),
+      [second.id, first.id],
+      'newest first',
+    );
+    assert.equal(items[0][1], 'in progress');
+    assert.notEqual(items[1][1], 'in progress');
+    assert.ok(items[1][1].length > 0, 'the first shows its level');
+  });
+
   it('refuses a second person with the same NHS number or UPN unless the practitioner says why', async () => {
     const first = await ta.services.people.create(frontdoor, {
       givenName: 'Ada',

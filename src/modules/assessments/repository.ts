@@ -58,13 +58,22 @@ export async function findAssessment(
   return rows[0];
 }
 
+/** A person's assessments as their page lists them: not the answers or analysis, which only the assessment's own page reads. */
+export interface AssessmentListed {
+  id: string;
+  status: AssessmentRecord['status'];
+  finalLevel: AssessmentRecord['finalLevel'];
+  startedAt: Date;
+}
+
 export async function assessmentsOfPerson(
   db: Queryable,
   partnershipId: string,
   personId: string,
-): Promise<AssessmentRecord[]> {
+): Promise<AssessmentListed[]> {
   const { rows } = await db.query(
-    `${SELECT} WHERE a.partnership_id = $1 AND a.person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) ORDER BY a.started_at DESC`,
+    `SELECT id, status, final_level AS "finalLevel", started_at AS "startedAt" FROM assessment
+      WHERE partnership_id = $1 AND person_id = ANY(ARRAY(SELECT g FROM person_group($2) g)) ORDER BY started_at DESC`,
     [partnershipId, personId],
   );
   return rows;
