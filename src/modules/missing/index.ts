@@ -55,13 +55,13 @@ export const missingModule = defineModule({
       key: 'missing',
       permission: 'missing:view',
       templates: { top: 'missing/views/panel-top.njk', main: 'missing/views/panel.njk' },
-      load: async (actor, person) => ({
-        ...(await missing.forPerson(actor, person.id)),
-        canRecord: hasPermission(actor, 'missing:record'),
-        plan: hasPermission(actor, 'missing:view_plan')
-          ? await missing.philomena.summary(actor, person.id)
-          : null,
-      }),
+      load: async (actor, person) => {
+        const [episodes, plan] = await Promise.all([
+          missing.forPerson(actor, person.id),
+          hasPermission(actor, 'missing:view_plan') ? missing.philomena.summary(actor, person.id) : null,
+        ]);
+        return { ...episodes, canRecord: hasPermission(actor, 'missing:record'), plan };
+      },
     },
   ],
   provides: (missing) => ({

@@ -71,14 +71,26 @@ export function createPhilomenaService(db: Database) {
     return plan;
   }
 
-  async function planState(c: Queryable, actor: Actor, personId: string) {
-    // One client in a transaction answers one query at a time: read in turn.
-    const plan = await repo.planOf(c, actor.partnershipId, personId);
-    const placement = await currentPlacementOf(c, actor.partnershipId, personId);
+  /**
+   * The plan, the placement and the agreements. `summary` (the person page) reads outside a
+   * transaction, so the plan and placement are asked for together, and skips the associates' names.
+   */
+  async function planState(c: Queryable, actor: Actor, personId: string, summary = false) {
+    // One client in a transaction answers one query at a time: there, read in turn.
+    const [plan, placement] = summary
+      ? await Promise.all([
+          repo.planOf(c, actor.partnershipId, personId),
+          currentPlacementOf(c, actor.partnershipId, personId),
+        ])
+      : [
+          await repo.planOf(c, actor.partnershipId, personId),
+          await currentPlacementOf(c, actor.partnershipId, personId),
+        ];
     const agreements = plan ? await repo.agreementsOf(c, actor.partnershipId, plan.id, plan.version) : [];
-    const associates = plan
-      ? await repo.namesOf(c, actor.partnershipId, plan.associates)
-      : new Map<string, string>();
+    const associates =
+      plan && !summary
+        ? await repo.namesOf(c, actor.partnershipId, plan.associates)
+        : new Map<string, string>();
     return {
       plan,
       placement: placement ? { ...placement, kindName: PLACEMENT_KIND_NAMES[placement.kind] } : null,
@@ -117,7 +129,7 @@ export function createPhilomenaService(db: Database) {
       missingPolicy.assert(actor, 'view_plan');
       const c = db.for(actor);
       await assertCanSeePerson(c, actor, personId);
-      const { plan, agreed, residential, reviewOverdue } = await planState(c, actor, personId);
+      const { plan, agreed, residential, reviewOverdue } = await planState(c, actor, personId, true);
       return { exists: !!plan, agreed, residential, reviewOverdue, reviewDue: plan?.reviewDue ?? null };
     },
 
