@@ -137,7 +137,6 @@ function nameOf(text: string): string {
   return name;
 }
 
-/** The transaction's client as repositories see it: queries prepared as above. */
 /** The connections `tx` hands out, each for one transaction only (see `inTransaction`). */
 const transactions = new WeakSet<Queryable>();
 
@@ -146,6 +145,7 @@ export function inTransaction(c: Queryable): boolean {
   return transactions.has(c);
 }
 
+/** The transaction's client as repositories see it: queries prepared as above. */
 function preparing(client: pg.PoolClient): pg.PoolClient {
   return new Proxy(client, {
     get(target, property, receiver) {
@@ -212,9 +212,10 @@ class SharedConnections {
 
   /**
    * Each statement would otherwise be its own write to the socket, a system call that also wakes
-   * PostgreSQL: a person page's dozen statements were a dozen writes, ~14% of the service's CPU.
-   * Held until the loop's check phase, everything sent in this turn (by this request and others)
-   * leaves in one write, and PostgreSQL reads it at once.
+   * PostgreSQL: a person page's dozen statements were a dozen writes, ~11% of the service's main
+   * thread in a profile under load (decision 011). Held until the loop's check phase, everything
+   * sent in this turn (by this request and others) leaves in one write, and PostgreSQL reads it at
+   * once.
    */
   private hold(slot: SharedSlot): void {
     if (slot.corked) return;
