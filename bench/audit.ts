@@ -43,7 +43,11 @@ async function signInCookie(): Promise<string> {
     }),
   );
   if (signed.status !== 302) throw new Error(`sign-in failed: ${signed.status}`);
-  return jar.filter((c) => c.startsWith('lantern_session=')).join('; ');
+  // What a browser sends back: the session and the CSRF secret (kept, the latest of each name).
+  const latest = new Map(jar.map((c) => [c.slice(0, c.indexOf('=')), c]));
+  return ['lantern_session', 'lantern_csrf']
+    .flatMap((name) => (latest.has(name) ? [latest.get(name)] : []))
+    .join('; ');
 }
 
 interface Run {
