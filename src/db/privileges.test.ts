@@ -89,4 +89,61 @@ describe('database roles and row-level security', () => {
       await db.close();
     }
   });
+  it("does not lock the partnership's row for a write (no foreign keys to it), and keeps that row", async () => {
+    // A foreign key check share-locks the row it names until the writer commits; every write of a
+    // partnership named the same row, so concurrent writers made a MultiXact each (decision 011).
+    let release = () => {};
+    let written = () => {};
+    const wrote = new Promise<void>((resolve) => {
+      written = resolve;
+    });
+    const held = t.db.for({ partnershipId: t.partnershipId }).tx(async (c) => {
+      await c.query(
+        `INSERT INTO audit_event (partnership_id, action, actor_roles) VALUES ($1, 'test.write', '{}')`,
+        [t.partnershipId],
+      );
+      written();
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    });
+    await wrote;
+    try {
+      // Refused with 55P03 while another transaction holds a key share lock on the row.
+      const locked = await t.owner.tx((c) =>
+        c.query('SELECT id FROM partnership WHERE id = $1 FOR UPDATE NOWAIT', [t.partnershipId]),
+      );
+      assert.equal(locked.rowCount, 1);
+    } finally {
+      release();
+      await held;
+    }
+
+    // No new table brings a key back.
+    const keys = await t.owner.pool.query(
+      "SELECT conrelid::regclass::text AS tbl FROM pg_constraint WHERE contype = 'f' AND confrelid = 'partnership'::regclass",
+    );
+    assert.deepEqual(
+      keys.rows.map((r) => r.tbl),
+      [],
+    );
+
+    // What the keys also did: no partnership is removed or given another id while rows name it.
+    for (const change of [
+      'DELETE FROM partnership WHERE id = $1',
+      'UPDATE partnership SET id = gen_random_uuid() WHERE id = $1',
+    ]) {
+      await assert.rejects(t.owner.pool.query(change, [other]), /cannot be removed or given another id/);
+    }
+    await assert.rejects(t.owner.pool.query('TRUNCATE partnership'), /cannot be removed or given another id/);
+    await assert.rejects(
+      t.db.pool.query('DELETE FROM partnership WHERE id = $1', [other]),
+      /permission denied/,
+    );
+    const renamed = await t.owner.pool.query(
+      "UPDATE partnership SET name = 'Another partnership (renamed)' WHERE id = $1",
+      [other],
+    );
+    assert.equal(renamed.rowCount, 1);
+  });
 });
