@@ -157,6 +157,8 @@ async function main() {
       })),
     );
 
+    // This machine's speed drifts within minutes: pgbench again after the loads shows by how much.
+    const tps16After = await bench.pgbench(16, SECONDS);
     const pending = (await owner.query('SELECT count(*)::int AS n FROM audit_pending')).rows[0].n;
     const events = (await owner.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n;
     await owner.end();
@@ -187,6 +189,9 @@ async function main() {
     // What each request costs the machine, and so the rate its cores allow at all.
     console.log();
     for (const r of runs) console.log(`${r.label} at ${r.connections}: ${r.cpu}`);
+    console.log(
+      `\npgbench TPC-B at 16 again after the loads: ${tps16After.toFixed(0)} tps (${tps16.toFixed(0)} before; the targets use the first)`,
+    );
     const reads = runs.filter((r) => r.label === 'audited API read').map((r) => r.rps);
     console.log(
       `\nAudited reads ${reads[0] < reads[1] && reads[1] <= reads[2] * 1.05 ? 'rise' : 'do NOT rise'} with concurrency: ${reads.map((x) => x.toFixed(0)).join(' → ')} /s`,
