@@ -89,6 +89,7 @@ describe('database roles and row-level security', () => {
       await db.close();
     }
   });
+
   it("does not lock the partnership's row for a write (no foreign keys to it), and keeps that row", async () => {
     // A foreign key check share-locks the row it names until the writer commits; every write of a
     // partnership named the same row, so concurrent writers made a MultiXact each (decision 011).
@@ -107,7 +108,7 @@ describe('database roles and row-level security', () => {
         release = resolve;
       });
     });
-    await wrote;
+    await Promise.race([wrote, held]); // held settles first only if the write failed
     try {
       // Refused with 55P03 while another transaction holds a key share lock on the row.
       const locked = await t.owner.tx((c) =>
