@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import type { Database, Queryable } from '../../db/database.ts';
+import { type Database, inTransaction, type Queryable } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -71,21 +71,18 @@ export function createPhilomenaService(db: Database) {
     return plan;
   }
 
-  /**
-   * The plan, the placement and the agreements. `summary` (the person page) reads outside a
-   * transaction, so the plan and placement are asked for together, and skips the associates' names.
-   */
+  /** The plan, the placement and the agreements; `summary` (the person page) skips the associates' names. */
   async function planState(c: Queryable, actor: Actor, personId: string, summary = false) {
     // One client in a transaction answers one query at a time: there, read in turn.
-    const [plan, placement] = summary
-      ? await Promise.all([
-          repo.planOf(c, actor.partnershipId, personId),
-          currentPlacementOf(c, actor.partnershipId, personId),
-        ])
-      : [
+    const [plan, placement] = inTransaction(c)
+      ? [
           await repo.planOf(c, actor.partnershipId, personId),
           await currentPlacementOf(c, actor.partnershipId, personId),
-        ];
+        ]
+      : await Promise.all([
+          repo.planOf(c, actor.partnershipId, personId),
+          currentPlacementOf(c, actor.partnershipId, personId),
+        ]);
     const agreements = plan ? await repo.agreementsOf(c, actor.partnershipId, plan.id, plan.version) : [];
     const associates =
       plan && !summary
