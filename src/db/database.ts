@@ -145,12 +145,47 @@ export function inTransaction(c: Queryable): boolean {
   return transactions.has(c);
 }
 
+const held = new WeakSet<pg.ClientBase>();
+/**
+ * A transaction's connection is pipelined: statements sent in one turn of the event loop (BEGIN
+ * and the first statement; independent writes a change makes side by side) leave in one write.
+ */
+function holdUntilNextTurn(client: pg.ClientBase): void {
+  if (held.has(client)) return;
+  const stream = (
+    client as unknown as { connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } } }
+  ).connection.stream;
+  stream.cork();
+  held.add(client);
+  setImmediate(() => {
+    held.delete(client);
+    stream.uncork();
+  });
+}
+
+/**
+ * Runs independent pieces of one transaction side by side, so their statements share writes and
+ * round trips, and settles only when every one has: none may still be sending statements when the
+ * transaction commits or rolls back. The first failure, in the order given, is thrown.
+ */
+export async function sideBySide<T extends readonly unknown[]>(
+  ...work: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((s) => s.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** The transaction's client as repositories see it: queries prepared as above. */
 function preparing(client: pg.PoolClient): pg.PoolClient {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property === 'query')
-        return (...args: unknown[]) => (target.query as (...a: unknown[]) => unknown)(...prepared(args));
+        return (...args: unknown[]) => {
+          holdUntilNextTurn(target);
+          return (target.query as (...a: unknown[]) => unknown)(...prepared(args));
+        };
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -302,7 +337,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     const key = partnershipId ?? '';
     let pool = pools.get(key);
     if (pool) return pool;
-    pool = new pg.Pool({ ...configFor(partnershipId), max: options.max ?? 10, idleTimeoutMillis: 30_000 });
+    pool = new pg.Pool({
+      ...configFor(partnershipId),
+      pipeline: true,
+      max: options.max ?? 10,
+      idleTimeoutMillis: 30_000,
+    } as pg.PoolConfig);
     // A broken idle connection must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     pools.set(key, pool);
@@ -329,10 +369,14 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
         };
         client.on('error', onError);
         try {
-          await client.query('BEGIN');
           const c = preparing(client);
+          // BEGIN goes out with the transaction's first statement, not a round trip of its own.
+          const began = c.query('BEGIN');
+          began.catch(() => undefined);
           transactions.add(c);
           const result = await fn(c);
+          await began;
+          // Nothing else goes with COMMIT: it leaves at once rather than waiting for the turn's end.
           await client.query('COMMIT');
           return result;
         } catch (error) {

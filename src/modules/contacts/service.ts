@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.ts';
+import { type Database, type Queryable, sideBySide } from '../../db/database.ts';
 import { type Actor, definePolicy, RECORDING_ROLES } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -110,38 +110,42 @@ export function createContactsService(db: Database, people: PeopleService, event
         });
       }
     }
-    await scheduleMany(c, actor.partnershipId, work);
-    await noteAgencyKnows(c, actor, ids);
     const detail = `${concerns}. ${contact.narrative.slice(0, 500)}${contact.narrative.length > 500 ? '…' : ''}`;
-    await events.publish(c, {
-      name: 'contact.submitted',
-      actor,
-      payload: {
-        contactId: contact.id,
-        reference: contact.reference,
-        categories: contact.categories,
-        people: contact.people,
-        receivedAt,
-      },
-      about: ids,
-      chronology: contact.people.map((person) => ({
-        personId: person.personId,
-        kind: 'contact',
-        title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
-        detail,
-        occurredAt: receivedAt,
-      })),
-      text: { recordKind: 'contact', recordId: contact.id, fields: { narrative: contact.narrative } },
-      changesRisk: {
-        title: 'Risk review needed: new contact about a flagged person',
-        reason: `Contact ${contact.reference} (${concerns})`,
-        contactId: contact.id,
-      },
-    });
-    await audit(c, actor, {
-      action: 'contact.submitted',
-      details: { contactId: contact.id, people: contact.people.length },
-    });
+    // The work on the clock, what the agency knows, the event and the audit are independent of
+    // one another: written side by side.
+    await sideBySide(
+      scheduleMany(c, actor.partnershipId, work),
+      noteAgencyKnows(c, actor, ids),
+      events.publish(c, {
+        name: 'contact.submitted',
+        actor,
+        payload: {
+          contactId: contact.id,
+          reference: contact.reference,
+          categories: contact.categories,
+          people: contact.people,
+          receivedAt,
+        },
+        about: ids,
+        chronology: contact.people.map((person) => ({
+          personId: person.personId,
+          kind: 'contact',
+          title: `Contact ${contact.reference} received (${person.part.replace(/_/g, ' ')})`,
+          detail,
+          occurredAt: receivedAt,
+        })),
+        text: { recordKind: 'contact', recordId: contact.id, fields: { narrative: contact.narrative } },
+        changesRisk: {
+          title: 'Risk review needed: new contact about a flagged person',
+          reason: `Contact ${contact.reference} (${concerns})`,
+          contactId: contact.id,
+        },
+      }),
+      audit(c, actor, {
+        action: 'contact.submitted',
+        details: { contactId: contact.id, people: contact.people.length },
+      }),
+    );
   }
 
   return {
@@ -319,12 +323,15 @@ export function createContactsService(db: Database, people: PeopleService, event
       const people = list.map((p) => ({ personId: p.personId as string, part: p.part as Part }));
       try {
         const outcome = await db.for(actor).tx(async (c) => {
-          const input = readContactInput(raw, await agencyIds(c, actor), true);
-          const visible = await visiblePeople(
-            c,
-            actor,
-            people.map((p) => p.personId),
+          const [agencies, visible] = await sideBySide(
+            agencyIds(c, actor),
+            visiblePeople(
+              c,
+              actor,
+              people.map((p) => p.personId),
+            ),
           );
+          const input = readContactInput(raw, agencies, true);
           const unknown = people
             .map((p, i) => ({ p, i }))
             .filter(({ p }) => !visible.has(p.personId))
@@ -340,10 +347,15 @@ export function createContactsService(db: Database, people: PeopleService, event
             idempotency,
           );
           if (!inserted) return undefined;
-          await repo.linkPeople(c, actor.partnershipId, inserted.id, people);
-          await repo.insertPlaces(c, actor.partnershipId, inserted.id, input.places);
-          await received(c, actor, { ...input, ...inserted, people }, inserted.receivedAt);
-          return { id: inserted.id, contact: await repo.findContact(c, actor.partnershipId, inserted.id) };
+          // The contact's people and places, what follows its receipt, and the contact read back
+          // as stored: side by side, in that order on the connection.
+          const [, , , contact] = await sideBySide(
+            repo.linkPeople(c, actor.partnershipId, inserted.id, people),
+            repo.insertPlaces(c, actor.partnershipId, inserted.id, input.places),
+            received(c, actor, { ...input, ...inserted, people }, inserted.receivedAt),
+            repo.findContact(c, actor.partnershipId, inserted.id),
+          );
+          return { id: inserted.id, contact };
         });
         if (outcome) return { id: outcome.id, created: true, contact: outcome.contact };
       } catch (error) {

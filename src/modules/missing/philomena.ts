@@ -1,5 +1,5 @@
 import { fileTypeFromBuffer } from 'file-type';
-import { type Database, inTransaction, type Queryable } from '../../db/database.ts';
+import { type Database, type Queryable, sideBySide } from '../../db/database.ts';
 import type { Actor } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -73,16 +73,11 @@ export function createPhilomenaService(db: Database) {
 
   /** The plan, the placement and the agreements; `summary` (the person page) skips the associates' names. */
   async function planState(c: Queryable, actor: Actor, personId: string, summary = false) {
-    // One client in a transaction answers one query at a time: there, read in turn.
-    const [plan, placement] = inTransaction(c)
-      ? [
-          await repo.planOf(c, actor.partnershipId, personId),
-          await currentPlacementOf(c, actor.partnershipId, personId),
-        ]
-      : await Promise.all([
-          repo.planOf(c, actor.partnershipId, personId),
-          currentPlacementOf(c, actor.partnershipId, personId),
-        ]);
+    // Read side by side: in a transaction too, the connection is pipelined.
+    const [plan, placement] = await sideBySide(
+      repo.planOf(c, actor.partnershipId, personId),
+      currentPlacementOf(c, actor.partnershipId, personId),
+    );
     const agreements = plan ? await repo.agreementsOf(c, actor.partnershipId, plan.id, plan.version) : [];
     const associates =
       plan && !summary

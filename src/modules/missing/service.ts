@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '../../db/database.ts';
+import { type Database, type Queryable, sideBySide } from '../../db/database.ts';
 import { type Actor, definePolicy, hasPermission } from '../../platform/access.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.ts';
@@ -284,40 +284,42 @@ export function createMissingService(db: Database, events: EventBus) {
     episode: { id: string; personId: string; lastSeenAt: Date },
     r: NonNullable<ReturnType<typeof readReturn>>,
   ) {
-    await schedule(c, actor.partnershipId, {
-      kind: 'return_interview',
-      title: 'Offer a return home interview',
-      reason: `Returned ${when(r.returnedAt)} UTC after ${durationText(episode.lastSeenAt, r.returnedAt)} missing`,
-      personId: episode.personId,
-      missingEpisodeId: episode.id,
-      from: r.returnedAt,
-    });
-    await audit(c, actor, {
-      action: 'missing.returned',
-      subjectPersonId: episode.personId,
-      details: { episodeId: episode.id, foundBy: r.foundBy },
-    });
-    await events.publish(c, {
-      name: 'missing.returned',
-      actor,
-      about: [episode.personId],
-      payload: { episodeId: episode.id, personId: episode.personId, returnedAt: r.returnedAt },
-      chronology: [
-        {
-          personId: episode.personId,
-          kind: 'missing',
-          title: `Returned after ${durationText(episode.lastSeenAt, r.returnedAt)} missing (${FOUND_BY_NAMES[r.foundBy].toLowerCase()})`,
-          detail:
-            [
-              r.foundPlace && `Found at ${r.foundPlace}${r.foundPostcode ? `, ${r.foundPostcode}` : ''}`,
-              r.foundWith && `With ${r.foundWith}`,
-            ]
-              .filter(Boolean)
-              .join('. ') || null,
-          occurredAt: r.returnedAt,
-        },
-      ],
-    });
+    await sideBySide(
+      schedule(c, actor.partnershipId, {
+        kind: 'return_interview',
+        title: 'Offer a return home interview',
+        reason: `Returned ${when(r.returnedAt)} UTC after ${durationText(episode.lastSeenAt, r.returnedAt)} missing`,
+        personId: episode.personId,
+        missingEpisodeId: episode.id,
+        from: r.returnedAt,
+      }),
+      audit(c, actor, {
+        action: 'missing.returned',
+        subjectPersonId: episode.personId,
+        details: { episodeId: episode.id, foundBy: r.foundBy },
+      }),
+      events.publish(c, {
+        name: 'missing.returned',
+        actor,
+        about: [episode.personId],
+        payload: { episodeId: episode.id, personId: episode.personId, returnedAt: r.returnedAt },
+        chronology: [
+          {
+            personId: episode.personId,
+            kind: 'missing',
+            title: `Returned after ${durationText(episode.lastSeenAt, r.returnedAt)} missing (${FOUND_BY_NAMES[r.foundBy].toLowerCase()})`,
+            detail:
+              [
+                r.foundPlace && `Found at ${r.foundPlace}${r.foundPostcode ? `, ${r.foundPostcode}` : ''}`,
+                r.foundWith && `With ${r.foundWith}`,
+              ]
+                .filter(Boolean)
+                .join('. ') || null,
+            occurredAt: r.returnedAt,
+          },
+        ],
+      }),
+    );
   }
 
   /** Front Door to consider an assessment, unless already asked (one open item per child). */
@@ -343,38 +345,42 @@ export function createMissingService(db: Database, events: EventBus) {
     actor: Actor,
     input: ReturnType<typeof readEpisodeInput>,
     idempotency: { key: string; bodyHash: string } | null,
-  ): Promise<string | undefined> {
+  ): Promise<repo.Episode | undefined> {
     const { personId } = input;
-    const visible = await visiblePeople(c, actor, [personId]);
-    if (!visible.has(personId)) throw new ValidationError([{ field: 'personId', message: 'No such person' }]);
-    let placementId = input.placementId;
-    if (input.missingFrom === 'placement') {
-      if (placementId) {
-        const placement = await placementById(c, actor.partnershipId, placementId);
-        if (!placement || placement.personId !== personId)
-          throw new ValidationError([
-            { field: 'placementId', message: 'That placement is not one of this child’s' },
-          ]);
-      } else {
-        placementId = (await currentPlacementOf(c, actor.partnershipId, personId))?.id ?? null;
-        if (!placementId)
-          throw new ValidationError([
-            {
-              field: 'missingFrom',
-              message:
-                'This child has no current placement: record the placement first, or choose where they went missing from',
-            },
-          ]);
-      }
-    } else placementId = null;
-    // Nothing inconsistent: one open episode per child, and no two episodes at the same time.
-    const clash = await repo.overlapping(
-      c,
-      actor.partnershipId,
-      personId,
-      input.lastSeenAt,
-      input.returned?.returnedAt ?? null,
+    // The reads that decide whether the episode may be recorded go out together; the person's
+    // visibility is judged first, so nothing else read is used for someone the user may not see.
+    const placementId = input.missingFrom === 'placement' ? input.placementId : null;
+    const [visible, placement, clash] = await sideBySide(
+      visiblePeople(c, actor, [personId]),
+      input.missingFrom !== 'placement'
+        ? Promise.resolve(undefined)
+        : placementId
+          ? placementById(c, actor.partnershipId, placementId)
+          : currentPlacementOf(c, actor.partnershipId, personId),
+      // Nothing inconsistent: one open episode per child, and no two episodes at the same time.
+      repo.overlapping(
+        c,
+        actor.partnershipId,
+        personId,
+        input.lastSeenAt,
+        input.returned?.returnedAt ?? null,
+      ),
     );
+    if (!visible.has(personId)) throw new ValidationError([{ field: 'personId', message: 'No such person' }]);
+    if (input.missingFrom === 'placement') {
+      if (placementId && (!placement || placement.personId !== personId))
+        throw new ValidationError([
+          { field: 'placementId', message: 'That placement is not one of this child’s' },
+        ]);
+      if (!placement)
+        throw new ValidationError([
+          {
+            field: 'missingFrom',
+            message:
+              'This child has no current placement: record the placement first, or choose where they went missing from',
+          },
+        ]);
+    }
     if (clash.length) {
       const other = clash[0];
       throw new ValidationError([
@@ -392,7 +398,12 @@ export function createMissingService(db: Database, events: EventBus) {
         c,
         actor.partnershipId,
         actor.userId,
-        { ...input, placementId, gradingReason: 'Graded when reported', returned: input.returned ?? null },
+        {
+          ...input,
+          placementId: placement?.id ?? null,
+          gradingReason: 'Graded when reported',
+          returned: input.returned ?? null,
+        },
         idempotency,
       );
     } catch (error) {
@@ -407,34 +418,42 @@ export function createMissingService(db: Database, events: EventBus) {
       throw error;
     }
     if (!id) return undefined;
-    await audit(c, actor, {
-      action: 'missing.reported',
-      subjectPersonId: personId,
-      details: { episodeId: id, reportedBy: input.reportedBy, riskGrading: input.riskGrading },
-    });
-    await events.publish(c, {
-      name: 'missing.reported',
-      actor,
-      about: [personId],
-      payload: { episodeId: id, personId, riskGrading: input.riskGrading, reportedBy: input.reportedBy },
-      chronology: [
-        {
-          personId,
-          kind: 'missing',
-          title: `Reported missing from ${MISSING_FROM_NAMES[input.missingFrom].toLowerCase()} by ${REPORTER_NAMES[input.reportedBy].toLowerCase()}: ${GRADING_NAMES[input.riskGrading].toLowerCase()}`,
-          detail:
-            [input.lastSeenPlace && `Last seen at ${input.lastSeenPlace}`, input.circumstances]
-              .filter(Boolean)
-              .join('. ') || null,
-          occurredAt: input.lastSeenAt,
-        },
-      ],
-      text: { recordKind: 'missing_episode', recordId: id, fields: { circumstances: input.circumstances } },
-      changesRisk: { reason: 'Reported missing', title: 'Risk review needed: reported missing' },
-    });
-    // Repeat episodes for a child nobody has flagged: the Front Door considers an assessment.
+    // What follows the insert is independent of itself: written side by side, and the episode
+    // read back as stored in the same round trip.
     const since = new Date(input.lastSeenAt.getTime() - REPEAT_DAYS * 24 * HOUR);
-    const recent = await repo.countSince(c, actor.partnershipId, personId, since);
+    const [, , recent, , episode] = await sideBySide(
+      audit(c, actor, {
+        action: 'missing.reported',
+        subjectPersonId: personId,
+        details: { episodeId: id, reportedBy: input.reportedBy, riskGrading: input.riskGrading },
+      }),
+      events.publish(c, {
+        name: 'missing.reported',
+        actor,
+        about: [personId],
+        payload: { episodeId: id, personId, riskGrading: input.riskGrading, reportedBy: input.reportedBy },
+        chronology: [
+          {
+            personId,
+            kind: 'missing',
+            title: `Reported missing from ${MISSING_FROM_NAMES[input.missingFrom].toLowerCase()} by ${REPORTER_NAMES[input.reportedBy].toLowerCase()}: ${GRADING_NAMES[input.riskGrading].toLowerCase()}`,
+            detail:
+              [input.lastSeenPlace && `Last seen at ${input.lastSeenPlace}`, input.circumstances]
+                .filter(Boolean)
+                .join('. ') || null,
+            occurredAt: input.lastSeenAt,
+          },
+        ],
+        text: { recordKind: 'missing_episode', recordId: id, fields: { circumstances: input.circumstances } },
+        changesRisk: { reason: 'Reported missing', title: 'Risk review needed: reported missing' },
+      }),
+      repo.countSince(c, actor.partnershipId, personId, since),
+      input.returned
+        ? returned(c, actor, { id, personId, lastSeenAt: input.lastSeenAt }, input.returned)
+        : Promise.resolve(),
+      repo.findEpisode(c, actor.partnershipId, id),
+    );
+    // Repeat episodes for a child nobody has flagged: the Front Door considers an assessment.
     if (recent >= REPEAT_EPISODES && !(await currentFlagsOf(c, actor.partnershipId, personId)).length)
       await considerAssessment(
         c,
@@ -443,10 +462,7 @@ export function createMissingService(db: Database, events: EventBus) {
         `${recent} missing episodes in ${REPEAT_DAYS} days and no exploitation flag`,
         id,
       );
-    if (input.returned) {
-      await returned(c, actor, { id, personId, lastSeenAt: input.lastSeenAt }, input.returned);
-    }
-    return id;
+    return episode;
   }
 
   async function visibleEpisode(c: Queryable, actor: Actor, id: string) {
@@ -488,8 +504,8 @@ export function createMissingService(db: Database, events: EventBus) {
       try {
         // The new episode comes back as stored, read in the transaction that wrote it.
         const made = await db.for(actor).tx(async (c) => {
-          const id = await recordEpisode(c, actor, input, idempotency);
-          return id ? named((await repo.findEpisode(c, actor.partnershipId, id)) as repo.Episode) : undefined;
+          const episode = await recordEpisode(c, actor, input, idempotency);
+          return episode ? named(episode) : undefined;
         });
         if (made) return { id: made.id, created: true, episode: made };
       } catch (error) {

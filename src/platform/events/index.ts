@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/database.ts';
+import { type Queryable, sideBySide } from '../../db/database.ts';
 import type { Actor } from '../access.ts';
 import type { DomainEvents } from './catalogue.ts';
 
@@ -56,9 +56,11 @@ export class EventBus {
   }
 
   async publish<N extends EventName>(c: Queryable, event: Published<N>): Promise<void> {
-    for (const handler of [...(this.handlers.get(event.name) ?? []), ...(this.handlers.get('*') ?? [])]) {
-      await handler(c, event as unknown as Published<EventName>);
-    }
+    // Subscribers are independent of each other: their statements go out together.
+    const handlers = [...(this.handlers.get(event.name) ?? []), ...(this.handlers.get('*') ?? [])];
+    await sideBySide(
+      ...handlers.map(async (handler) => handler(c, event as unknown as Published<EventName>)),
+    );
   }
 
   /** Which events have subscribers (for the architecture page and tests). */
