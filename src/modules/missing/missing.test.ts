@@ -188,6 +188,79 @@ describe('missing episodes, return home interviews, placements and education', (
     );
   });
 
+  it('a police system regrades an open episode and then records the return by PATCH, each on the record', async () => {
+    // The pupil of the education test below, long before it (the children here are few).
+    const child = await knownToKeyworker(7);
+    const lastSeen = ago(24 * 600 + 30);
+    const posted = await call(
+      'POST',
+      '/api/v1/missing-episodes',
+      'police',
+      episode(child, { lastSeenAt: lastSeen.toISOString() }),
+    );
+    assert.equal(posted.statusCode, 201, posted.body);
+    const id = posted.json().id as string;
+    // A new grading needs its reason: refused, naming the field, and nothing changes.
+    const bare = await call('PATCH', `/api/v1/missing-episodes/${id}`, 'police', { riskGrading: 'high' });
+    assert.equal(bare.statusCode, 422, bare.body);
+    assert.ok(
+      bare.json().errors.some((e: { field: string }) => e.field === 'gradingReason'),
+      bare.body,
+    );
+    const regraded = await call('PATCH', `/api/v1/missing-episodes/${id}`, 'police', {
+      riskGrading: 'high',
+      gradingReason: 'Seen getting into a car with two older males',
+    });
+    assert.equal(regraded.statusCode, 200, regraded.body);
+    assert.equal(regraded.json().riskGrading, 'high');
+    assert.equal(regraded.json().open, true);
+    const returnedAt = new Date(lastSeen.getTime() + 28 * HOUR).toISOString();
+    const back = await call('PATCH', `/api/v1/missing-episodes/${id}`, 'police', {
+      returnedAt,
+      foundBy: 'police',
+    });
+    assert.equal(back.statusCode, 200, back.body);
+    // The answer is the episode as stored after the return, read in the same transaction.
+    assert.equal(back.json().open, false);
+    assert.equal(new Date(back.json().returnedAt).toISOString(), returnedAt);
+    const again = await call('PATCH', `/api/v1/missing-episodes/${id}`, 'police', {
+      returnedAt,
+      foundBy: 'police',
+    });
+    assert.equal(again.statusCode, 409, again.body);
+    const gradings = await t.owner.pool.query(
+      'SELECT risk_grading, reason FROM missing_grading WHERE episode_id = $1 ORDER BY graded_at, risk_grading',
+      [id],
+    );
+    assert.deepEqual(
+      gradings.rows.map((g) => [g.risk_grading, g.reason]),
+      [
+        ['medium', 'Graded when reported'],
+        ['high', 'Seen getting into a car with two older males'],
+      ],
+    );
+    const titles = await chronology(child);
+    assert.ok(titles.includes('Missing: police risk grading medium risk → high risk'), titles.join('\n'));
+    assert.equal(
+      titles.filter((x) => x.startsWith('Returned after 1 day 4 hours missing (police)')).length,
+      1,
+      titles.join('\n'),
+    );
+    const due = (await openWork(child, 'return_interview')).filter((w) => w.missing_episode_id === id);
+    assert.deepEqual(
+      due.map((w) => w.due_at.getTime()),
+      [new Date(returnedAt).getTime() + 72 * HOUR],
+    );
+    const audited = await t.owner.pool.query(
+      `SELECT action FROM audit_event WHERE details->>'episodeId' = $1 ORDER BY seq`,
+      [id],
+    );
+    assert.deepEqual(
+      audited.rows.map((r) => r.action),
+      ['missing.reported', 'missing.regraded', 'missing.returned'],
+    );
+  });
+
   it('refuses what is inconsistent with a clear error, keeping what was typed', async () => {
     const other = await knownToKeyworker(2);
     const backwards = await call(

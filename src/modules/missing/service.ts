@@ -571,39 +571,47 @@ export function createMissingService(db: Database, events: EventBus) {
             ]);
         }
         if (grading && grading !== episode.riskGrading) {
-          await repo.setGrading(c, actor.partnershipId, id, grading);
-          await repo.insertGrading(c, actor.partnershipId, {
-            episodeId: id,
-            riskGrading: grading,
-            gradedAt: new Date(),
-            gradedBy: actor.userId,
-            reason: gradingReason ?? null,
-          });
-          await audit(c, actor, {
-            action: 'missing.regraded',
-            subjectPersonId: episode.personId,
-            reason: gradingReason,
-            details: { episodeId: id, from: episode.riskGrading, to: grading },
-          });
-          await events.publish(c, {
-            name: 'missing.regraded',
-            actor,
-            about: [episode.personId],
-            payload: { episodeId: id, personId: episode.personId, from: episode.riskGrading, to: grading },
-            chronology: [
-              {
-                personId: episode.personId,
-                kind: 'missing',
-                title: `Missing: police risk grading ${GRADING_NAMES[episode.riskGrading].toLowerCase()} → ${GRADING_NAMES[grading].toLowerCase()}`,
-                detail: gradingReason,
-              },
-            ],
-          });
+          // The new grading, its history row, the audit and the event: side by side.
+          await sideBySide(
+            repo.setGrading(c, actor.partnershipId, id, grading),
+            repo.insertGrading(c, actor.partnershipId, {
+              episodeId: id,
+              riskGrading: grading,
+              gradedAt: new Date(),
+              gradedBy: actor.userId,
+              reason: gradingReason ?? null,
+            }),
+            audit(c, actor, {
+              action: 'missing.regraded',
+              subjectPersonId: episode.personId,
+              reason: gradingReason,
+              details: { episodeId: id, from: episode.riskGrading, to: grading },
+            }),
+            events.publish(c, {
+              name: 'missing.regraded',
+              actor,
+              about: [episode.personId],
+              payload: { episodeId: id, personId: episode.personId, from: episode.riskGrading, to: grading },
+              chronology: [
+                {
+                  personId: episode.personId,
+                  kind: 'missing',
+                  title: `Missing: police risk grading ${GRADING_NAMES[episode.riskGrading].toLowerCase()} → ${GRADING_NAMES[grading].toLowerCase()}`,
+                  detail: gradingReason,
+                },
+              ],
+            }),
+          );
         }
         if (r) {
           if (!(await repo.recordReturn(c, actor.partnershipId, id, r)))
             throw new ConflictError('The return was already recorded.');
-          await returned(c, actor, episode, r);
+          // What follows the return, and the episode read back as stored: side by side.
+          const [, stored] = await sideBySide(
+            returned(c, actor, episode, r),
+            repo.findEpisode(c, actor.partnershipId, id),
+          );
+          return named(stored as repo.Episode);
         }
         return named((await repo.findEpisode(c, actor.partnershipId, id)) as repo.Episode);
       });
