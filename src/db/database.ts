@@ -147,8 +147,12 @@ export function inTransaction(c: Queryable): boolean {
 
 const held = new WeakSet<pg.ClientBase>();
 /**
- * A transaction's connection is pipelined: statements sent in one turn of the event loop (BEGIN
- * and the first statement; independent writes a change makes side by side) leave in one write.
+ * Each statement would otherwise be its own write to the socket, a system call that also wakes
+ * PostgreSQL: a person page's dozen statements were a dozen writes, ~11% of the service's main
+ * thread in a profile under load (decision 011). Held until the loop's check phase, everything
+ * sent to a pipelined connection in this turn leaves in one write, and PostgreSQL reads it at
+ * once: on a shared connection, what this request and others sent; on a transaction's, BEGIN with
+ * the first statement, and the pieces of a change sent side by side.
  */
 function holdUntilNextTurn(client: pg.ClientBase): void {
   if (held.has(client)) return;
@@ -205,8 +209,6 @@ interface SharedSlot {
   /** When each statement in flight was sent, oldest first (a pipeline answers in order). */
   sent: number[];
   ready: Promise<void>;
-  /** The socket is held until the event loop's next turn, so statements sent meanwhile go out in one write. */
-  corked: boolean;
 }
 
 /** Statements queued on one connection before another is opened beside it. */
@@ -237,34 +239,12 @@ class SharedConnections {
     slot.sent.push(performance.now());
     return slot.ready
       .then(() => {
-        this.hold(slot);
+        holdUntilNextTurn(slot.client);
         return (slot.client.query as (...a: unknown[]) => Promise<unknown>)(...args);
       })
       .finally(() => {
         slot.sent.shift();
       });
-  }
-
-  /**
-   * Each statement would otherwise be its own write to the socket, a system call that also wakes
-   * PostgreSQL: a person page's dozen statements were a dozen writes, ~11% of the service's main
-   * thread in a profile under load (decision 011). Held until the loop's check phase, everything
-   * sent in this turn (by this request and others) leaves in one write, and PostgreSQL reads it at
-   * once.
-   */
-  private hold(slot: SharedSlot): void {
-    if (slot.corked) return;
-    const stream = (
-      slot.client as unknown as {
-        connection: { stream: NodeJS.WritableStream & { cork(): void; uncork(): void } };
-      }
-    ).connection.stream;
-    stream.cork();
-    slot.corked = true;
-    setImmediate(() => {
-      slot.corked = false;
-      stream.uncork();
-    });
   }
 
   private pick(): SharedSlot {
@@ -283,7 +263,7 @@ class SharedConnections {
 
   private open(): SharedSlot {
     const client = new pg.Client({ ...this.config, pipeline: true } as pg.ClientConfig);
-    const slot: SharedSlot = { client, sent: [], ready: Promise.resolve(), corked: false };
+    const slot: SharedSlot = { client, sent: [], ready: Promise.resolve() };
     const drop = () => {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);
